@@ -1,0 +1,15 @@
+"""pytest: the real PostGIS and Redis, isolated in their own database and Redis db number."""
+
+from .base import *  # noqa: F403
+from .base import CACHES, REDIS_URL
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # fast; not for production
+TEST_REDIS_URL = REDIS_URL.rsplit("/", 1)[0] + "/15"
+CACHES["default"]["LOCATION"] = TEST_REDIS_URL
+CACHES["default"]["KEY_PREFIX"] = "o2o-test"
+CELERY_BROKER_URL = TEST_REDIS_URL
+CELERY_RESULT_BACKEND = TEST_REDIS_URL
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}

@@ -1,0 +1,15 @@
+from django.utils.translation import gettext_lazy as _
+
+from core.errors import DomainError
+
+
+class NotAMerchant(DomainError):
+    status_code = 403
+    code = "not_a_merchant"
+    message = _("当前账户不属于任何商户。")
+
+
+class StaffPermissionMissing(DomainError):
+    status_code = 403
+    code = "permission_denied"
+    message = _("店主未授予此操作的权限。")
