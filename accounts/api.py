@@ -59,8 +59,11 @@ class RegisterView(APIView):
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         fields = data.validated_data
-        credentials = {"phone": fields["phone"], "password": fields["password"],
-                       "name": fields["name"]}
+        credentials = {
+            "phone": fields["phone"],
+            "password": fields["password"],
+            "name": fields["name"],
+        }
         if fields["role"] == Role.MERCHANT_OWNER:
             merchant = merchant_register(**credentials, merchant_name=fields["merchant_name"])
             user = merchant.owner

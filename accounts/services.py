@@ -1,3 +1,5 @@
+import contextlib
+
 from django.contrib.auth import authenticate, password_validation
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -11,8 +13,9 @@ from .models import Role, User
 
 
 @transaction.atomic
-def user_register(*, phone: PhoneNumber, password: str, role: str = Role.CONSUMER,
-                  name: str = "") -> User:
+def user_register(
+    *, phone: PhoneNumber, password: str, role: str = Role.CONSUMER, name: str = ""
+) -> User:
     """Create an account; the password must pass the configured validators."""
     user = User(phone=phone, name=name, role=role)
     try:
@@ -46,7 +49,5 @@ def tokens_for(user: User) -> dict[str, str]:
 
 def refresh_token_revoke(*, token: str) -> None:
     """Logout: the refresh token can no longer be used (simplejwt's blacklist)."""
-    try:
+    with contextlib.suppress(TokenError):  # already unusable: logging out twice is fine
         RefreshToken(token).blacklist()
-    except TokenError:
-        pass  # already unusable: logging out twice is not an error

@@ -1,8 +1,8 @@
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
-from core.api import healthz
+from core.api import healthz, not_found
 
 api_v1 = [
     path("auth/", include("accounts.urls")),
@@ -15,6 +15,7 @@ urlpatterns = [
     path("api/v1/", include(api_v1)),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
+    re_path(r"^api/", not_found),  # unknown API paths answer in the error shape, DEBUG or not
 ]
 
 handler404 = "core.api.not_found"

@@ -73,10 +73,12 @@ def own_shops(merchant, shop_ids: list[int] | None) -> list[Shop] | None:
 @extend_schema_view(
     list=extend_schema(tags=["merchant"]),
     retrieve=extend_schema(tags=["merchant"]),
-    create=extend_schema(tags=["merchant"], request=StaffCreateSerializer,
-                         responses={201: StaffSerializer}),
-    partial_update=extend_schema(tags=["merchant"], request=StaffUpdateSerializer,
-                                 responses=StaffSerializer),
+    create=extend_schema(
+        tags=["merchant"], request=StaffCreateSerializer, responses={201: StaffSerializer}
+    ),
+    partial_update=extend_schema(
+        tags=["merchant"], request=StaffUpdateSerializer, responses=StaffSerializer
+    ),
 )
 class StaffViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     """The owner's staff accounts: which shops each works in and what each may do."""
@@ -99,8 +101,11 @@ class StaffViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
         merchant = merchant_of(request.user)
         fields = data.validated_data
         member = staff_create(
-            merchant=merchant, phone=fields["phone"], password=fields["password"],
-            name=fields["name"], permissions=fields["permissions"],
+            merchant=merchant,
+            phone=fields["phone"],
+            password=fields["password"],
+            name=fields["name"],
+            permissions=fields["permissions"],
             shops=own_shops(merchant, fields["shops"]),
         )
         return Response(StaffSerializer(member).data, status=status.HTTP_201_CREATED)
@@ -111,7 +116,8 @@ class StaffViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
         data.is_valid(raise_exception=True)
         fields = data.validated_data
         member = staff_update(
-            member=member, permissions=fields.get("permissions"),
+            member=member,
+            permissions=fields.get("permissions"),
             shops=own_shops(member.merchant, fields.get("shops")),
             is_active=fields.get("is_active"),
         )

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -201,16 +202,35 @@ def start_own_postgres() -> str:
         datadir.mkdir(parents=True, exist_ok=True)
         if as_owner:
             shutil.chown(datadir, "postgres", "postgres")
-        run(*as_owner, str(bindir / "initdb"), "-D", str(datadir), "-U", "postgres",
-            "--auth=trust", "--encoding=UTF8", "--locale=C.UTF-8", stdout=subprocess.DEVNULL)
+        run(
+            *as_owner,
+            str(bindir / "initdb"),
+            "-D",
+            str(datadir),
+            "-U",
+            "postgres",
+            "--auth=trust",
+            "--encoding=UTF8",
+            "--locale=C.UTF-8",
+            stdout=subprocess.DEVNULL,
+        )
     port = int(port_file.read_text()) if port_file.exists() else free_port()
     url = f"postgis://postgres@127.0.0.1:{port}/o2o"
     if not postgres_answers(url):
         step(f"starting PostgreSQL on 127.0.0.1:{port}")
-        run(*as_owner, str(bindir / "pg_ctl"), "-D", str(datadir), "-l",
-            str(datadir / "server.log"), "-w", "-o",
-            f"-p {port} -c listen_addresses=127.0.0.1 -k {datadir}", "start",
-            stdout=subprocess.DEVNULL)
+        run(
+            *as_owner,
+            str(bindir / "pg_ctl"),
+            "-D",
+            str(datadir),
+            "-l",
+            str(datadir / "server.log"),
+            "-w",
+            "-o",
+            f"-p {port} -c listen_addresses=127.0.0.1 -k {datadir}",
+            "start",
+            stdout=subprocess.DEVNULL,
+        )
         port_file.write_text(str(port))
     return url
 
@@ -233,9 +253,25 @@ def start_own_redis() -> str:
     if not redis_answers(url):
         step(f"starting Redis on 127.0.0.1:{port}")
         datadir.mkdir(parents=True, exist_ok=True)
-        run("redis-server", "--port", str(port), "--bind", "127.0.0.1", "--daemonize", "yes",
-            "--dir", str(datadir), "--save", "", "--appendonly", "no",
-            "--logfile", str(datadir / "redis.log"), "--pidfile", str(datadir / "redis.pid"))
+        run(
+            "redis-server",
+            "--port",
+            str(port),
+            "--bind",
+            "127.0.0.1",
+            "--daemonize",
+            "yes",
+            "--dir",
+            str(datadir),
+            "--save",
+            "",
+            "--appendonly",
+            "no",
+            "--logfile",
+            str(datadir / "redis.log"),
+            "--pidfile",
+            str(datadir / "redis.pid"),
+        )
         for _ in range(50):
             if redis_answers(url):
                 break
@@ -246,8 +282,10 @@ def start_own_redis() -> str:
 
 def ensure_database(database_url: str) -> None:
     dbname = urlsplit(database_url).path.lstrip("/") or "o2o"
+    if not re.fullmatch(r"[A-Za-z0-9_]+", dbname):
+        raise SetupError(f"Use a database name of letters, digits and _ only, not {dbname!r}.")
     maintenance = psql_url(database_url, "postgres")
-    exists = psql(maintenance, f"select 1 from pg_database where datname = '{dbname}'")
+    exists = psql(maintenance, f"select 1 from pg_database where datname = '{dbname}'")  # noqa: S608
     if not exists:
         step(f"creating database {dbname}")
         psql(maintenance, f'create database "{dbname}"')
@@ -279,8 +317,11 @@ def main(argv: list[str]) -> int:
         print(f"setup stopped: {error}", file=sys.stderr)
         return 1
     except subprocess.CalledProcessError as error:
-        print(f"setup stopped: `{' '.join(map(str, error.cmd))}` failed (exit {error.returncode});"
-              " its output is above.", file=sys.stderr)
+        print(
+            f"setup stopped: `{' '.join(map(str, error.cmd))}` failed (exit {error.returncode});"
+            " its output is above.",
+            file=sys.stderr,
+        )
         return 1
     LOCAL.mkdir(exist_ok=True)
     lines = [f"{key}={value}" for key, value in services.items()]

@@ -109,6 +109,7 @@ AXES_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = timedelta(minutes=env.int("LOGIN_LOCKOUT_MINUTES", default=15))
 AXES_LOCKOUT_PARAMETERS = ["username"]
 AXES_RESET_ON_SUCCESS = True
+AXES_USERNAME_FORM_FIELD = "username"  # what authenticate() and the admin form pass
 AXES_LOCKOUT_CALLABLE = "accounts.api.lockout_response"
 AXES_VERBOSE = False
 SILENCED_SYSTEM_CHECKS = [

@@ -9,7 +9,6 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
@@ -18,94 +17,218 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
-            name='Category',
+            name="Category",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('slug', models.SlugField(unique=True)),
-                ('name_zh', models.CharField(max_length=40, verbose_name='中文名')),
-                ('name_en', models.CharField(max_length=60, verbose_name='英文名')),
-                ('is_public_service', models.BooleanField(default=False, verbose_name='公共服务')),
-                ('sort_order', models.PositiveSmallIntegerField(default=0)),
-                ('parent', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='children', to='merchants.category')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("slug", models.SlugField(unique=True)),
+                ("name_zh", models.CharField(max_length=40, verbose_name="中文名")),
+                ("name_en", models.CharField(max_length=60, verbose_name="英文名")),
+                ("is_public_service", models.BooleanField(default=False, verbose_name="公共服务")),
+                ("sort_order", models.PositiveSmallIntegerField(default=0)),
+                (
+                    "parent",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="children",
+                        to="merchants.category",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '分类',
-                'verbose_name_plural': '分类',
-                'ordering': ['sort_order', 'pk'],
+                "verbose_name": "分类",
+                "verbose_name_plural": "分类",
+                "ordering": ["sort_order", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='Merchant',
+            name="Merchant",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=100, verbose_name='商户名称')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('owner', models.OneToOneField(on_delete=django.db.models.deletion.PROTECT, related_name='merchant', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=100, verbose_name="商户名称")),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "owner",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="merchant",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '商户',
-                'verbose_name_plural': '商户',
+                "verbose_name": "商户",
+                "verbose_name_plural": "商户",
             },
         ),
         migrations.CreateModel(
-            name='Shop',
+            name="Shop",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=100, verbose_name='店名')),
-                ('description', models.TextField(blank=True, verbose_name='简介')),
-                ('address', models.CharField(max_length=200, verbose_name='地址')),
-                ('location', django.contrib.gis.db.models.fields.PointField(geography=True, srid=4326, verbose_name='位置')),
-                ('phone', phonenumber_field.modelfields.PhoneNumberField(blank=True, max_length=128, region=None, verbose_name='电话')),
-                ('price_level', models.PositiveSmallIntegerField(default=2, verbose_name='价位')),
-                ('status', models.CharField(choices=[('active', '营业中'), ('suspended', '已暂停'), ('hidden', '已隐藏')], default='active', max_length=12, verbose_name='状态')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('categories', models.ManyToManyField(related_name='shops', to='merchants.category')),
-                ('merchant', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='shops', to='merchants.merchant')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=100, verbose_name="店名")),
+                ("description", models.TextField(blank=True, verbose_name="简介")),
+                ("address", models.CharField(max_length=200, verbose_name="地址")),
+                (
+                    "location",
+                    django.contrib.gis.db.models.fields.PointField(
+                        geography=True, srid=4326, verbose_name="位置"
+                    ),
+                ),
+                (
+                    "phone",
+                    phonenumber_field.modelfields.PhoneNumberField(
+                        blank=True, max_length=128, region=None, verbose_name="电话"
+                    ),
+                ),
+                ("price_level", models.PositiveSmallIntegerField(default=2, verbose_name="价位")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("active", "营业中"),
+                            ("suspended", "已暂停"),
+                            ("hidden", "已隐藏"),
+                        ],
+                        default="active",
+                        max_length=12,
+                        verbose_name="状态",
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "categories",
+                    models.ManyToManyField(related_name="shops", to="merchants.category"),
+                ),
+                (
+                    "merchant",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="shops",
+                        to="merchants.merchant",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '门店',
-                'verbose_name_plural': '门店',
+                "verbose_name": "门店",
+                "verbose_name_plural": "门店",
             },
         ),
         migrations.CreateModel(
-            name='Service',
+            name="Service",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=100, verbose_name='名称')),
-                ('description', models.TextField(blank=True, verbose_name='说明')),
-                ('price_fen', models.BigIntegerField(verbose_name='价格（分）')),
-                ('duration_minutes', models.PositiveIntegerField(blank=True, null=True, verbose_name='时长（分钟）')),
-                ('bookable', models.BooleanField(default=False, verbose_name='可预约')),
-                ('is_active', models.BooleanField(default=True, verbose_name='上架')),
-                ('shop', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='services', to='merchants.shop')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=100, verbose_name="名称")),
+                ("description", models.TextField(blank=True, verbose_name="说明")),
+                ("price_fen", models.BigIntegerField(verbose_name="价格（分）")),
+                (
+                    "duration_minutes",
+                    models.PositiveIntegerField(blank=True, null=True, verbose_name="时长（分钟）"),
+                ),
+                ("bookable", models.BooleanField(default=False, verbose_name="可预约")),
+                ("is_active", models.BooleanField(default=True, verbose_name="上架")),
+                (
+                    "shop",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="services",
+                        to="merchants.shop",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '服务',
-                'verbose_name_plural': '服务',
+                "verbose_name": "服务",
+                "verbose_name_plural": "服务",
             },
         ),
         migrations.CreateModel(
-            name='StaffMember',
+            name="StaffMember",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('permissions', django.contrib.postgres.fields.ArrayField(base_field=models.CharField(choices=[('manage_shops', '管理门店与服务'), ('manage_coupons', '管理优惠券与闪购'), ('redeem', '前台核销与记账'), ('manage_cards', '管理会员卡'), ('view_customers', '查看顾客'), ('manage_customers', '维护顾客'), ('view_analytics', '查看经营分析')], max_length=30), blank=True, default=list, size=None)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('merchant', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='staff', to='merchants.merchant')),
-                ('shops', models.ManyToManyField(blank=True, related_name='staff', to='merchants.shop')),
-                ('user', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='staff_membership', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "permissions",
+                    django.contrib.postgres.fields.ArrayField(
+                        base_field=models.CharField(
+                            choices=[
+                                ("manage_shops", "管理门店与服务"),
+                                ("manage_coupons", "管理优惠券与闪购"),
+                                ("redeem", "前台核销与记账"),
+                                ("manage_cards", "管理会员卡"),
+                                ("view_customers", "查看顾客"),
+                                ("manage_customers", "维护顾客"),
+                                ("view_analytics", "查看经营分析"),
+                            ],
+                            max_length=30,
+                        ),
+                        blank=True,
+                        default=list,
+                        size=None,
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "merchant",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="staff",
+                        to="merchants.merchant",
+                    ),
+                ),
+                (
+                    "shops",
+                    models.ManyToManyField(blank=True, related_name="staff", to="merchants.shop"),
+                ),
+                (
+                    "user",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="staff_membership",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '店员',
-                'verbose_name_plural': '店员',
+                "verbose_name": "店员",
+                "verbose_name_plural": "店员",
             },
         ),
         migrations.AddConstraint(
-            model_name='shop',
-            constraint=models.CheckConstraint(condition=models.Q(('price_level__gte', 1), ('price_level__lte', 4)), name='shop_price_level_1_to_4'),
+            model_name="shop",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("price_level__gte", 1), ("price_level__lte", 4)),
+                name="shop_price_level_1_to_4",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='service',
-            constraint=models.CheckConstraint(condition=models.Q(('price_fen__gte', 0)), name='service_price_gte_0'),
+            model_name="service",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("price_fen__gte", 0)), name="service_price_gte_0"
+            ),
         ),
     ]

@@ -1,0 +1,229 @@
+"""Demo data for `make run`: a few hundred shops across Shanghai, a demo merchant and consumer.
+
+Idempotent: a second run finds the demo merchant and does nothing.
+"""
+
+import random
+
+from django.contrib.gis.geos import Point
+from django.core.management.base import BaseCommand
+from django.db import transaction
+
+from accounts.models import Role, User
+from merchants.models import Category, Merchant, Service, Shop
+
+DEMO_PASSWORD = "O2O-demo-2026"  # noqa: S105  printed by make run; demo data only
+DEMO_MERCHANT_PHONE = "+8613800000000"
+DEMO_CONSUMER_PHONE = "+8613900000000"
+DEMO_ADMIN_PHONE = "+8613700000000"
+
+DISTRICTS = [  # name, lat, lng
+    ("黄浦", 31.2317, 121.4846),
+    ("静安", 31.2286, 121.4481),
+    ("徐汇", 31.1885, 121.4365),
+    ("长宁", 31.2204, 121.4242),
+    ("陆家嘴", 31.2397, 121.4998),
+    ("五角场", 31.2990, 121.5149),
+    ("虹口", 31.2646, 121.5050),
+    ("普陀", 31.2496, 121.3972),
+    ("闵行", 31.1128, 121.3815),
+    ("宝山", 31.4050, 121.4890),
+]
+STREETS = [
+    "南京西路",
+    "淮海中路",
+    "长乐路",
+    "武康路",
+    "四川北路",
+    "世纪大道",
+    "漕溪北路",
+    "延安西路",
+    "曹杨路",
+    "国权路",
+    "肇嘉浜路",
+    "天目西路",
+    "张杨路",
+    "虹桥路",
+]
+BRANDS = [
+    "鑫悦",
+    "福满",
+    "金桂",
+    "老街",
+    "新元",
+    "和顺",
+    "星河",
+    "阳光",
+    "喜乐",
+    "大丰",
+    "小巷",
+    "悦来",
+    "锦绣",
+    "弄堂",
+    "海派",
+    "一品",
+    "味道",
+    "春风",
+    "晨光",
+    "同福",
+]
+# subcategory -> (shop nouns, [(service, min yuan, max yuan, minutes, bookable)])
+SHOP_KINDS = {
+    "hotpot": (
+        ["火锅", "串串香", "老火锅"],
+        [
+            ("双人套餐", 138, 228, 90, True),
+            ("四人套餐", 268, 398, 120, True),
+            ("精品肥牛", 38, 68, None, False),
+        ],
+    ),
+    "chinese": (
+        ["本帮菜", "小馆", "酒家"],
+        [("红烧肉", 48, 88, None, False), ("商务午市套餐", 58, 98, 60, True)],
+    ),
+    "snacks": (
+        ["生煎", "面馆", "小笼"],
+        [("招牌生煎 4 只", 12, 22, None, False), ("葱油拌面", 15, 25, None, False)],
+    ),
+    "bbq": (
+        ["烧烤", "烤肉"],
+        [("烤串拼盘", 68, 128, None, False), ("三人烤肉套餐", 198, 288, 120, True)],
+    ),
+    "cafe": (
+        ["咖啡", "甜品屋"],
+        [("拿铁", 22, 38, None, False), ("下午茶双人套餐", 88, 158, 90, True)],
+    ),
+    "western": (
+        ["西餐厅", "牛排馆"],
+        [("西冷牛排", 128, 228, None, False), ("双人晚餐", 298, 520, 120, True)],
+    ),
+    "dry-cleaning": (
+        ["洗衣", "干洗"],
+        [("西装干洗", 35, 60, None, False), ("羽绒服清洗", 45, 88, None, False)],
+    ),
+    "shoe-care": (["洗鞋", "皮具护理"], [("运动鞋清洗", 29, 49, None, False)]),
+    "hair": (
+        ["美发", "造型"],
+        [
+            ("洗剪吹", 48, 128, 45, True),
+            ("烫发", 268, 688, 150, True),
+            ("染发", 228, 588, 120, True),
+        ],
+    ),
+    "nails": (
+        ["美甲", "美睫"],
+        [("纯色美甲", 68, 128, 60, True), ("嫁接睫毛", 168, 298, 90, True)],
+    ),
+    "spa": (["美容", "SPA"], [("面部护理", 198, 398, 75, True)]),
+    "massage": (
+        ["足道", "推拿"],
+        [("足疗 60 分钟", 98, 168, 60, True), ("全身推拿 90 分钟", 168, 268, 90, True)],
+    ),
+    "hotel": (["酒店", "精品酒店"], [("大床房一晚", 328, 688, None, True)]),
+    "homestay": (["民宿", "公寓"], [("整套一晚", 298, 588, None, True)]),
+    "gym": (
+        ["健身", "健身工作室"],
+        [("私教课", 200, 400, 60, True), ("月卡", 299, 599, None, False)],
+    ),
+    "yoga": (["瑜伽", "普拉提"], [("团课体验", 69, 129, 60, True)]),
+    "swimming": (["游泳馆"], [("单次游泳", 40, 80, 120, False)]),
+    "car-wash": (
+        ["洗车", "汽车美容"],
+        [("标准洗车", 30, 60, 30, True), ("精致打蜡", 168, 298, 90, True)],
+    ),
+    "car-repair": (["汽修", "汽车服务"], [("保养套餐", 398, 888, 120, True)]),
+    "property-agency": (["地产", "房产"], [("租房带看", 0, 0, 60, True)]),
+    "tutoring": (["教育", "学堂"], [("一对一辅导", 200, 400, 60, True)]),
+    "music-lessons": (["琴行", "艺术中心"], [("钢琴体验课", 99, 199, 45, True)]),
+    "cleaning": (["家政", "保洁"], [("日常保洁 3 小时", 120, 180, 180, True)]),
+    "appliance-repair": (["家电维修"], [("空调清洗", 80, 150, 60, True)]),
+    "bank": (["银行"], []),
+    "post-office": (["邮政局"], []),
+    "government-service": (["社区事务受理中心"], []),
+}
+PUBLIC_BRANDS = {
+    "bank": ["招商银行", "工商银行", "建设银行", "交通银行"],
+    "post-office": ["中国邮政"],
+    "government-service": [""],
+}
+
+
+class Command(BaseCommand):
+    help = "Load demo merchants, shops and services in Shanghai (skips if already loaded)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--shops", type=int, default=300)
+        parser.add_argument("--seed", type=int, default=20261122)
+
+    def handle(self, *args, shops: int, seed: int, **options):
+        if Merchant.objects.filter(owner__phone=DEMO_MERCHANT_PHONE).exists():
+            self.stdout.write("demo data already loaded")
+            self.print_logins()
+            return
+        rng = random.Random(seed)
+        with transaction.atomic():
+            demo_merchant = self.create_accounts()
+            categories = {c.slug: c for c in Category.objects.filter(parent__isnull=False)}
+            for index in range(shops):
+                merchant = demo_merchant if index < 5 else None
+                self.create_shop(rng, index, merchant, categories)
+                if (index + 1) % 50 == 0 or index + 1 == shops:
+                    self.stdout.write(f"  shops {index + 1}/{shops}")
+        self.stdout.write(self.style.SUCCESS(f"loaded {shops} demo shops"))
+        self.print_logins()
+
+    def create_accounts(self) -> Merchant:
+        User.objects.create_superuser(DEMO_ADMIN_PHONE, DEMO_PASSWORD, name="平台管理员")
+        User.objects.create_user(
+            DEMO_CONSUMER_PHONE, DEMO_PASSWORD, name="小王", role=Role.CONSUMER
+        )
+        owner = User.objects.create_user(
+            DEMO_MERCHANT_PHONE, DEMO_PASSWORD, name="李老板", role=Role.MERCHANT_OWNER
+        )
+        return Merchant.objects.create(owner=owner, name="李记生活服务")
+
+    def create_shop(self, rng, index, merchant, categories) -> Shop:
+        # The demo merchant's shops are everyday services near 静安; the rest spread out.
+        slug = (
+            rng.choice(["hair", "hotpot", "dry-cleaning", "massage", "car-wash"])
+            if merchant
+            else rng.choice(list(SHOP_KINDS))
+        )
+        nouns, services = SHOP_KINDS[slug]
+        district, lat, lng = DISTRICTS[1] if merchant else rng.choice(DISTRICTS)
+        brand = rng.choice(PUBLIC_BRANDS.get(slug, BRANDS))
+        name = f"{brand}{rng.choice(nouns)}（{district}店）"
+        if merchant is None:
+            owner = User.objects.create_user(
+                f"+86136{index:08d}", None, name=f"{brand}老板", role=Role.MERCHANT_OWNER
+            )
+            merchant = Merchant.objects.create(owner=owner, name=f"{brand}{nouns[0]}")
+        shop = Shop.objects.create(
+            merchant=merchant,
+            name=name,
+            description=f"{district}的{categories[slug].name_zh}，{brand}出品，欢迎光临。",
+            address=f"上海市{district}{rng.choice(STREETS)}{rng.randint(1, 999)}号",
+            location=Point(lng + rng.gauss(0, 0.015), lat + rng.gauss(0, 0.012), srid=4326),
+            phone=f"+86216{index:07d}",
+            price_level=rng.randint(1, 4),
+        )
+        shop.categories.add(categories[slug], categories[slug].parent)
+        Service.objects.bulk_create(
+            Service(
+                shop=shop,
+                name=service,
+                price_fen=rng.randint(low, high) * 100,
+                duration_minutes=minutes,
+                bookable=bookable,
+            )
+            for service, low, high, minutes, bookable in services
+        )
+        return shop
+
+    def print_logins(self):
+        self.stdout.write(
+            "demo logins (password " + DEMO_PASSWORD + "):\n"
+            f"  merchant owner {DEMO_MERCHANT_PHONE}\n"
+            f"  consumer       {DEMO_CONSUMER_PHONE}\n"
+            f"  platform admin {DEMO_ADMIN_PHONE} (http://127.0.0.1:8000/admin/)"
+        )

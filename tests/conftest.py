@@ -1,0 +1,127 @@
+import os
+import socket
+import subprocess
+import time
+from pathlib import Path
+
+import pytest
+from django.core.cache import cache
+from rest_framework.test import APIClient
+
+from accounts.models import Role
+from accounts.services import tokens_for
+
+from .factories import MerchantFactory, StaffFactory, UserFactory
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(autouse=True)
+def _clear_cache():
+    """Throttle counters live in the real Redis (test db 15); start every test from zero."""
+    cache.clear()
+    yield
+
+
+@pytest.fixture
+def api():
+    return APIClient()
+
+
+def client_for(user) -> APIClient:
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Bearer {tokens_for(user)['access']}")
+    return client
+
+
+@pytest.fixture
+def consumer(db):
+    return UserFactory(role=Role.CONSUMER)
+
+
+@pytest.fixture
+def merchant(db):
+    return MerchantFactory()
+
+
+@pytest.fixture
+def owner_client(merchant):
+    return client_for(merchant.owner)
+
+
+@pytest.fixture
+def staff(merchant):
+    return StaffFactory(merchant=merchant)
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def database_url(settings_dict: dict, **override) -> str:
+    """A DATABASE_URL for a subprocess, pointing at the test database by default."""
+    db = {**settings_dict, **override}
+    auth = db["USER"] + (f":{db['PASSWORD']}" if db.get("PASSWORD") else "")
+    return f"postgis://{auth}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
+
+
+def process_env(**extra: str) -> dict[str, str]:
+    from django.conf import settings
+    from django.db import connection
+
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "config.settings.test",
+        "DATABASE_URL": database_url(connection.settings_dict),
+        "REDIS_URL": settings.TEST_REDIS_URL,
+        "PATH": f"{ROOT / '.venv' / 'bin'}:{os.environ['PATH']}",
+    }
+    env.update(extra)
+    return env
+
+
+def wait_for_port(port: int, process: subprocess.Popen, seconds: float = 30) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"process exited with {process.returncode}")
+        try:
+            socket.create_connection(("127.0.0.1", port), 0.2).close()
+            return
+        except OSError:
+            time.sleep(0.1)
+    raise TimeoutError(f"nothing listened on {port} within {seconds}s")
+
+
+def stop(process: subprocess.Popen) -> None:
+    process.terminate()
+    try:
+        process.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+
+
+@pytest.fixture(scope="session")
+def celery_worker_process(django_db_setup, django_db_blocker):
+    """A real Celery worker (platform/bin/worker) on the test broker and test database."""
+    with django_db_blocker.unblock():
+        env = process_env(CELERY_HOSTNAME=f"test-{os.getpid()}@%h", CELERY_CONCURRENCY="2")
+    process = subprocess.Popen(
+        [str(ROOT / "platform" / "bin" / "worker")],
+        env=env,
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    from config.celery_app import app
+
+    deadline = time.monotonic() + 60
+    while not app.control.ping(timeout=0.5):
+        if process.poll() is not None or time.monotonic() > deadline:
+            stop(process)
+            raise RuntimeError("the Celery worker did not start")
+    yield process
+    stop(process)
