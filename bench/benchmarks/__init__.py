@@ -1,0 +1,5 @@
+from .foundation import auth_and_health
+
+BENCHMARKS = {
+    "auth_and_health": auth_and_health,
+}
