@@ -7,6 +7,7 @@ from core.api import healthz, not_found
 api_v1 = [
     path("auth/", include("accounts.urls")),
     path("", include("merchants.urls")),
+    path("", include("geo.urls")),
 ]
 
 urlpatterns = [

@@ -13,3 +13,13 @@ class StaffPermissionMissing(DomainError):
     status_code = 403
     code = "permission_denied"
     message = _("店主未授予此操作的权限。")
+
+
+class PublicServiceNotBookable(DomainError):
+    code = "public_service_not_bookable"
+    message = _("公共服务类门店不能预约或售卖服务。")
+
+
+class InvalidHours(DomainError):
+    code = "invalid_hours"
+    message = _("营业时间无效。")

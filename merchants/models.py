@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.contrib.gis.db import models as gis_models
 from django.contrib.postgres.fields import ArrayField
+from django.contrib.postgres.indexes import GinIndex, GistIndex
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from phonenumber_field.modelfields import PhoneNumberField
@@ -84,8 +85,11 @@ class ShopStatus(models.TextChoices):
 class Shop(models.Model):
     merchant = models.ForeignKey(Merchant, related_name="shops", on_delete=models.PROTECT)
     name = models.CharField(_("店名"), max_length=100)
+    # Pinyin of the name, kept by shop_create/shop_update: "xinyuehuoguo" and "xyhg".
+    name_pinyin = models.CharField(max_length=400, blank=True, editable=False)
+    name_initials = models.CharField(max_length=100, blank=True, editable=False)
     description = models.TextField(_("简介"), blank=True)
-    categories = models.ManyToManyField(Category, related_name="shops")
+    categories = models.ManyToManyField(Category, through="ShopCategory", related_name="shops")
     address = models.CharField(_("地址"), max_length=200)
     location = gis_models.PointField(_("位置"), geography=True, srid=4326)
     phone = PhoneNumberField(_("电话"), blank=True)
@@ -93,6 +97,9 @@ class Shop(models.Model):
     status = models.CharField(
         _("状态"), max_length=12, choices=ShopStatus.choices, default=ShopStatus.ACTIVE
     )
+    # Rating summary shown in discovery; reviews keep it current.
+    rating = models.FloatField(_("评分"), default=0)
+    rating_count = models.PositiveIntegerField(_("评价数"), default=0)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -105,9 +112,102 @@ class Shop(models.Model):
                 name="shop_price_level_1_to_4",
             )
         ]
+        indexes = [
+            GinIndex(name="shop_name_trgm", fields=["name"], opclasses=["gin_trgm_ops"]),
+            GinIndex(name="shop_pinyin_trgm", fields=["name_pinyin"], opclasses=["gin_trgm_ops"]),
+            GinIndex(name="shop_desc_trgm", fields=["description"], opclasses=["gin_trgm_ops"]),
+        ]
 
     def __str__(self):
         return self.name
+
+    @property
+    def is_public_service(self) -> bool:
+        return any(category.is_public_service for category in self.categories.all())
+
+
+class ShopCategory(models.Model):
+    """A shop in a category, with a copy of the shop's location: the composite GiST index on
+    (category, location) lets "hair salons nearest to me" run as one index-ordered KNN scan."""
+
+    shop = models.ForeignKey(Shop, related_name="category_links", on_delete=models.CASCADE)
+    category = models.ForeignKey(Category, related_name="shop_links", on_delete=models.PROTECT)
+    location = gis_models.PointField(geography=True, srid=4326, spatial_index=False)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["shop", "category"], name="shop_category_once")
+        ]
+        indexes = [GistIndex(name="shopcategory_cat_loc", fields=["category", "location"])]
+
+    def __str__(self):
+        return f"{self.shop_id} in {self.category_id}"
+
+
+class OpeningHours(models.Model):
+    """A span of a weekday; `closes <= opens` runs past midnight (18:00-02:00), 00:00-00:00
+    is all day. A day may have several spans (lunch and dinner)."""
+
+    shop = models.ForeignKey(Shop, related_name="hours", on_delete=models.CASCADE)
+    weekday = models.PositiveSmallIntegerField(_("星期"), help_text="0 = Monday … 6 = Sunday")
+    opens = models.TimeField(_("开门"))
+    closes = models.TimeField(_("关门"))
+
+    class Meta:
+        ordering = ["weekday", "opens"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(weekday__lte=6), name="hours_weekday_0_6")
+        ]
+
+    def __str__(self):
+        return f"{self.weekday} {self.opens}-{self.closes}"
+
+
+class HoursException(models.Model):
+    """A dated exception replacing the weekday's hours: a holiday closure or special hours."""
+
+    shop = models.ForeignKey(Shop, related_name="hours_exceptions", on_delete=models.CASCADE)
+    date = models.DateField(_("日期"))
+    is_closed = models.BooleanField(_("休息"), default=True)
+    opens = models.TimeField(_("开门"), null=True, blank=True)
+    closes = models.TimeField(_("关门"), null=True, blank=True)
+    note = models.CharField(_("说明"), max_length=60, blank=True)
+
+    class Meta:
+        ordering = ["date"]
+        constraints = [
+            models.UniqueConstraint(fields=["shop", "date"], name="one_exception_per_day"),
+            models.CheckConstraint(
+                condition=models.Q(is_closed=True)
+                | models.Q(opens__isnull=False, closes__isnull=False),
+                name="exception_open_needs_hours",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.shop_id} {self.date}"
+
+
+class PhotoKind(models.TextChoices):
+    STOREFRONT = "storefront", _("门头")
+    ENVIRONMENT = "environment", _("环境")
+    EQUIPMENT = "equipment", _("设施")
+
+
+class ShopPhoto(models.Model):
+    shop = models.ForeignKey(Shop, related_name="photos", on_delete=models.CASCADE)
+    kind = models.CharField(_("类型"), max_length=12, choices=PhotoKind.choices)
+    image = models.ImageField(upload_to="shops/%Y/%m/")
+    thumbnail = models.ImageField(upload_to="shops/thumbs/%Y/%m/")
+    width = models.PositiveIntegerField()
+    height = models.PositiveIntegerField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["kind", "pk"]
+
+    def __str__(self):
+        return f"{self.shop_id} {self.kind}"
 
 
 class Service(models.Model):
@@ -122,6 +222,7 @@ class Service(models.Model):
     is_active = models.BooleanField(_("上架"), default=True)
 
     class Meta:
+        ordering = ["pk"]
         verbose_name = _("服务")
         verbose_name_plural = _("服务")
         constraints = [
@@ -130,3 +231,18 @@ class Service(models.Model):
 
     def __str__(self):
         return self.name
+
+
+class ServicePhoto(models.Model):
+    service = models.ForeignKey(Service, related_name="photos", on_delete=models.CASCADE)
+    image = models.ImageField(upload_to="services/%Y/%m/")
+    thumbnail = models.ImageField(upload_to="services/thumbs/%Y/%m/")
+    width = models.PositiveIntegerField()
+    height = models.PositiveIntegerField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["pk"]
+
+    def __str__(self):
+        return f"{self.service_id} photo"

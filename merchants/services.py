@@ -1,10 +1,31 @@
+import itertools
+from datetime import date, time
+
+from django.contrib.gis.geos import Point
+from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from phonenumber_field.phonenumber import PhoneNumber
+from pypinyin import Style, lazy_pinyin
 
 from accounts.models import Role
 from accounts.services import user_register
 
-from .models import Merchant, Shop, StaffMember
+from .errors import InvalidHours, PublicServiceNotBookable
+from .images import image_process
+from .models import (
+    Category,
+    HoursException,
+    Merchant,
+    OpeningHours,
+    Service,
+    ServicePhoto,
+    Shop,
+    ShopCategory,
+    ShopPhoto,
+    StaffMember,
+)
+
+# --- merchants and staff ---------------------------------------------------------------------
 
 
 @transaction.atomic
@@ -49,3 +70,199 @@ def staff_update(
         member.user.is_active = is_active
         member.user.save(update_fields=["is_active"])
     return member
+
+
+# --- shops -----------------------------------------------------------------------------------
+
+
+def pinyin_of(name: str) -> tuple[str, str]:
+    """("鑫悦火锅（静安店）") -> ("xinyuehuoguojingandian", "xyhgjad"), for pinyin search."""
+    full = "".join(lazy_pinyin(name)).lower()
+    initials = "".join(lazy_pinyin(name, style=Style.FIRST_LETTER)).lower()
+    return "".join(c for c in full if c.isalnum()), "".join(c for c in initials if c.isalnum())
+
+
+def with_parents(categories: list[Category]) -> set[Category]:
+    """A shop in 火锅 is also found under 餐饮美食."""
+    return {c for category in categories for c in (category, category.parent) if c is not None}
+
+
+def shop_categories_set(*, shop: Shop, categories: list[Category]) -> None:
+    ShopCategory.objects.filter(shop=shop).delete()
+    ShopCategory.objects.bulk_create(
+        ShopCategory(shop=shop, category=category, location=shop.location)
+        for category in with_parents(categories)
+    )
+
+
+@transaction.atomic
+def shop_create(
+    *,
+    merchant: Merchant,
+    name: str,
+    categories: list[Category],
+    address: str,
+    lat: float,
+    lng: float,
+    description: str = "",
+    phone: str = "",
+    price_level: int = 2,
+) -> Shop:
+    name_pinyin, name_initials = pinyin_of(name)
+    shop = Shop.objects.create(
+        merchant=merchant,
+        name=name,
+        name_pinyin=name_pinyin,
+        name_initials=name_initials,
+        description=description,
+        address=address,
+        location=Point(lng, lat, srid=4326),
+        phone=phone,
+        price_level=price_level,
+    )
+    shop_categories_set(shop=shop, categories=categories)
+    return shop
+
+
+SHOP_EDITABLE = {"name", "description", "address", "phone", "price_level"}
+
+
+@transaction.atomic
+def shop_update(
+    *,
+    shop: Shop,
+    categories: list[Category] | None = None,
+    lat: float | None = None,
+    lng: float | None = None,
+    **fields,
+) -> Shop:
+    """Edit a shop; its category links keep a copy of the location, moved in the same
+    transaction under a row lock so discovery never sees the two disagree."""
+    shop = Shop.objects.select_for_update().get(pk=shop.pk)
+    changed = set(fields) & SHOP_EDITABLE
+    for field in changed:
+        setattr(shop, field, fields[field])
+    if "name" in changed:
+        shop.name_pinyin, shop.name_initials = pinyin_of(shop.name)
+        changed |= {"name_pinyin", "name_initials"}
+    if lat is not None and lng is not None:
+        shop.location = Point(lng, lat, srid=4326)
+        changed.add("location")
+        ShopCategory.objects.filter(shop=shop).update(location=shop.location)
+    shop.save(update_fields=[*changed, "updated_at"])
+    if categories is not None:
+        shop_categories_set(shop=shop, categories=categories)
+    return shop
+
+
+@transaction.atomic
+def shop_hours_set(*, shop: Shop, spans: list[dict]) -> list[OpeningHours]:
+    """Replace the weekly hours. Spans of one weekday may not overlap."""
+    by_day: dict[int, list[tuple[time, time]]] = {}
+    for span in spans:
+        if span["opens"] == span["closes"] and span["opens"] != time(0):
+            raise InvalidHours(
+                fields={"hours": ["开门与关门时间不能相同（全天营业请填 00:00-00:00）。"]}
+            )
+        by_day.setdefault(span["weekday"], []).append((span["opens"], span["closes"]))
+    for day_spans in by_day.values():
+        day_spans.sort()
+        for (first_opens, first_closes), (second_opens, _) in itertools.pairwise(day_spans):
+            # An overnight span (closes <= opens) must be the day's last.
+            if first_closes <= first_opens or second_opens < first_closes:
+                raise InvalidHours(fields={"hours": ["同一天的营业时段不能重叠。"]})
+    OpeningHours.objects.filter(shop=shop).delete()
+    return OpeningHours.objects.bulk_create(OpeningHours(shop=shop, **span) for span in spans)
+
+
+@transaction.atomic
+def hours_exception_set(
+    *,
+    shop: Shop,
+    day: date,
+    is_closed: bool,
+    opens: time | None = None,
+    closes: time | None = None,
+    note: str = "",
+) -> HoursException:
+    if not is_closed and (opens is None or closes is None):
+        raise InvalidHours(fields={"opens": ["特殊营业日需要填写开门和关门时间。"]})
+    exception, _ = HoursException.objects.update_or_create(
+        shop=shop,
+        date=day,
+        defaults={
+            "is_closed": is_closed,
+            "opens": None if is_closed else opens,
+            "closes": None if is_closed else closes,
+            "note": note,
+        },
+    )
+    return exception
+
+
+@transaction.atomic
+def shop_photo_add(*, shop: Shop, kind: str, upload: UploadedFile) -> ShopPhoto:
+    processed = image_process(upload)
+    return ShopPhoto.objects.create(
+        shop=shop,
+        kind=kind,
+        image=processed.original,
+        thumbnail=processed.thumbnail,
+        width=processed.width,
+        height=processed.height,
+    )
+
+
+# --- services --------------------------------------------------------------------------------
+
+
+def service_bookable_check(*, shop: Shop, bookable: bool) -> None:
+    if bookable and shop.is_public_service:
+        raise PublicServiceNotBookable(fields={"bookable": [str(PublicServiceNotBookable.message)]})
+
+
+@transaction.atomic
+def service_create(
+    *,
+    shop: Shop,
+    name: str,
+    price_fen: int,
+    description: str = "",
+    duration_minutes: int | None = None,
+    bookable: bool = False,
+) -> Service:
+    service_bookable_check(shop=shop, bookable=bookable)
+    return Service.objects.create(
+        shop=shop,
+        name=name,
+        price_fen=price_fen,
+        description=description,
+        duration_minutes=duration_minutes,
+        bookable=bookable,
+    )
+
+
+SERVICE_EDITABLE = {"name", "description", "price_fen", "duration_minutes", "bookable", "is_active"}
+
+
+@transaction.atomic
+def service_update(*, service: Service, **fields) -> Service:
+    if fields.get("bookable"):
+        service_bookable_check(shop=service.shop, bookable=True)
+    changed = set(fields) & SERVICE_EDITABLE
+    for field in changed:
+        setattr(service, field, fields[field])
+    service.save(update_fields=list(changed))
+    return service
+
+
+@transaction.atomic
+def service_photo_add(*, service: Service, upload: UploadedFile) -> ServicePhoto:
+    processed = image_process(upload)
+    return ServicePhoto.objects.create(
+        service=service,
+        image=processed.original,
+        thumbnail=processed.thumbnail,
+        width=processed.width,
+        height=processed.height,
+    )

@@ -1,8 +1,8 @@
 import factory
-from django.contrib.gis.geos import Point
 
 from accounts.models import Role, User
 from merchants.models import Category, Merchant, Service, Shop, StaffMember
+from merchants.services import shop_create
 
 PASSWORD = "Str0ng-pass-2026"
 
@@ -32,20 +32,21 @@ class MerchantFactory(factory.django.DjangoModelFactory):
 
 
 class ShopFactory(factory.django.DjangoModelFactory):
+    """Shops are made through shop_create, as the API makes them (category links included)."""
+
     class Meta:
         model = Shop
-        skip_postgeneration_save = True
 
     merchant = factory.SubFactory(MerchantFactory)
     name = factory.Sequence(lambda n: f"测试门店{n}")
     address = "上海市静安区南京西路 1 号"
-    location = Point(121.4481, 31.2286, srid=4326)
+    lat, lng = 31.2286, 121.4481
     price_level = 2
 
-    @factory.post_generation
-    def categories(obj, create, extracted, **kwargs):
-        if create:
-            obj.categories.set(extracted or [Category.objects.get(slug="hair")])
+    @classmethod
+    def _create(cls, model_class, *args, categories=None, **kwargs):
+        categories = categories or [Category.objects.get(slug="hair")]
+        return shop_create(categories=categories, **kwargs)
 
 
 class ServiceFactory(factory.django.DjangoModelFactory):

@@ -4,13 +4,14 @@ Idempotent: a second run finds the demo merchant and does nothing.
 """
 
 import random
+from datetime import time
 
-from django.contrib.gis.geos import Point
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from accounts.models import Role, User
-from merchants.models import Category, Merchant, Service, Shop
+from merchants.models import Category, Merchant, Shop
+from merchants.services import service_create, shop_create, shop_hours_set
 
 DEMO_PASSWORD = "O2O-demo-2026"  # noqa: S105  printed by make run; demo data only
 DEMO_MERCHANT_PHONE = "+8613800000000"
@@ -137,8 +138,8 @@ SHOP_KINDS = {
     "music-lessons": (["琴行", "艺术中心"], [("钢琴体验课", 99, 199, 45, True)]),
     "cleaning": (["家政", "保洁"], [("日常保洁 3 小时", 120, 180, 180, True)]),
     "appliance-repair": (["家电维修"], [("空调清洗", 80, 150, 60, True)]),
-    "bank": (["银行"], []),
-    "post-office": (["邮政局"], []),
+    "bank": ([""], []),
+    "post-office": ([""], []),
     "government-service": (["社区事务受理中心"], []),
 }
 PUBLIC_BRANDS = {
@@ -146,6 +147,19 @@ PUBLIC_BRANDS = {
     "post-office": ["中国邮政"],
     "government-service": [""],
 }
+
+
+def weekly_hours(slug: str) -> list[dict]:
+    """Typical hours: hotpot and barbecue past midnight, banks on weekdays, hotels all day."""
+    if slug in ("hotel", "homestay"):
+        spans = [(day, time(0), time(0)) for day in range(7)]
+    elif slug in ("hotpot", "bbq", "massage"):
+        spans = [(day, time(11), time(2)) for day in range(7)]
+    elif slug in ("bank", "post-office", "government-service"):
+        spans = [(day, time(9), time(17)) for day in range(5)]
+    else:
+        spans = [(day, time(10), time(21, 30)) for day in range(7)]
+    return [{"weekday": day, "opens": opens, "closes": closes} for day, opens, closes in spans]
 
 
 class Command(BaseCommand):
@@ -189,35 +203,37 @@ class Command(BaseCommand):
             if merchant
             else rng.choice(list(SHOP_KINDS))
         )
-        nouns, services = SHOP_KINDS[slug]
+        nouns, offers = SHOP_KINDS[slug]
         district, lat, lng = DISTRICTS[1] if merchant else rng.choice(DISTRICTS)
         brand = rng.choice(PUBLIC_BRANDS.get(slug, BRANDS))
-        name = f"{brand}{rng.choice(nouns)}（{district}店）"
         if merchant is None:
             owner = User.objects.create_user(
                 f"+86136{index:08d}", None, name=f"{brand}老板", role=Role.MERCHANT_OWNER
             )
             merchant = Merchant.objects.create(owner=owner, name=f"{brand}{nouns[0]}")
-        shop = Shop.objects.create(
+        shop = shop_create(
             merchant=merchant,
-            name=name,
+            name=f"{brand}{rng.choice(nouns)}（{district}店）",
+            categories=[categories[slug]],
             description=f"{district}的{categories[slug].name_zh}，{brand}出品，欢迎光临。",
             address=f"上海市{district}{rng.choice(STREETS)}{rng.randint(1, 999)}号",
-            location=Point(lng + rng.gauss(0, 0.015), lat + rng.gauss(0, 0.012), srid=4326),
+            lat=lat + rng.gauss(0, 0.012),
+            lng=lng + rng.gauss(0, 0.015),
             phone=f"+86216{index:07d}",
             price_level=rng.randint(1, 4),
         )
-        shop.categories.add(categories[slug], categories[slug].parent)
-        Service.objects.bulk_create(
-            Service(
+        shop_hours_set(shop=shop, spans=weekly_hours(slug))
+        shop.rating = round(rng.uniform(3.2, 4.9), 1)
+        shop.rating_count = rng.randint(0, 800)
+        shop.save(update_fields=["rating", "rating_count"])
+        for service, low, high, minutes, bookable in offers:
+            service_create(
                 shop=shop,
                 name=service,
                 price_fen=rng.randint(low, high) * 100,
                 duration_minutes=minutes,
                 bookable=bookable,
             )
-            for service, low, high, minutes, bookable in services
-        )
         return shop
 
     def print_logins(self):

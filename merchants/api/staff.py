@@ -5,10 +5,9 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 
 from accounts.permissions import IsMerchantOwner
-
-from .models import Category, Shop, StaffMember, StaffPermission
-from .selectors import merchant_of
-from .services import staff_create, staff_update
+from merchants.models import Category, Shop, StaffMember, StaffPermission
+from merchants.selectors import merchant_of
+from merchants.services import staff_create, staff_update
 
 
 class CategorySerializer(serializers.ModelSerializer):

@@ -1,0 +1,198 @@
+from django.contrib.gis.geos import Point
+from django.core import signing
+from django.utils import timezone
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework import serializers
+from rest_framework.permissions import AllowAny
+from rest_framework.response import Response
+from rest_framework.views import APIView
+from rest_framework_gis.serializers import GeoFeatureModelSerializer
+
+from core.errors import DomainError
+from core.renderers import GeoJSONRenderer, JSONRenderer
+from merchants.api.serializers import CategoryBriefSerializer, LatLngField
+from merchants.models import Category, Shop
+
+from .selectors import DiscoverQuery, shops_discover
+
+CURSOR_SALT = "geo.discover.cursor"
+
+
+class InvalidCursor(DomainError):
+    code = "invalid_cursor"
+    message = "翻页游标无效，请从第一页重新加载。"
+
+
+class RatingSerializer(serializers.Serializer):
+    score = serializers.FloatField(source="rating")
+    count = serializers.IntegerField(source="rating_count")
+
+
+SHOP_SUMMARY_FIELDS = [
+    "id",
+    "name",
+    "address",
+    "distance_m",
+    "location",
+    "categories",
+    "rating",
+    "price_level",
+    "is_open_now",
+    "is_public_service",
+    "cover_url",
+]
+
+
+class ShopSummaryMixin(serializers.Serializer):
+    distance_m = serializers.FloatField(help_text="Metres from the query point (WGS84 geodesic).")
+    categories = CategoryBriefSerializer(many=True)
+    rating = RatingSerializer(source="*")
+    is_open_now = serializers.BooleanField()
+    is_public_service = serializers.BooleanField()
+    cover_url = serializers.SerializerMethodField()
+
+    def get_cover_url(self, shop) -> str | None:
+        cover = shop.cover[0] if shop.cover else None
+        return self.context["request"].build_absolute_uri(cover.thumbnail.url) if cover else None
+
+
+class ShopSummarySerializer(ShopSummaryMixin, serializers.ModelSerializer):
+    location = LatLngField()
+
+    class Meta:
+        model = Shop
+        fields = SHOP_SUMMARY_FIELDS
+
+
+class ShopFeatureSerializer(ShopSummaryMixin, GeoFeatureModelSerializer):
+    class Meta:
+        model = Shop
+        geo_field = "location"
+        fields = SHOP_SUMMARY_FIELDS
+
+
+class DiscoverPageSerializer(serializers.Serializer):
+    next = serializers.URLField(allow_null=True, help_text="The next page, or null at the end.")
+    results = ShopSummarySerializer(many=True)
+
+
+class DiscoverView(APIView):
+    """Shops near a point (nearest first), or inside a map's bounding box."""
+
+    permission_classes = [AllowAny]
+    renderer_classes = [JSONRenderer, GeoJSONRenderer]
+
+    class FilterSerializer(serializers.Serializer):
+        lat = serializers.FloatField(required=False, min_value=-90, max_value=90)
+        lng = serializers.FloatField(required=False, min_value=-180, max_value=180)
+        radius = serializers.FloatField(
+            required=False, min_value=1, max_value=50000, help_text="metres, default 2000"
+        )
+        in_bbox = serializers.CharField(
+            required=False, help_text="lng1,lat1,lng2,lat2 (south-west and north-east corners)"
+        )
+        category = serializers.SlugRelatedField(
+            slug_field="slug", queryset=Category.objects.all(), required=False
+        )
+        q = serializers.CharField(required=False, max_length=50, trim_whitespace=True)
+        open_now = serializers.BooleanField(required=False, default=False)
+        min_rating = serializers.FloatField(required=False, min_value=0, max_value=5)
+        price_level = serializers.CharField(required=False, help_text="e.g. 1,2")
+        sort = serializers.ChoiceField(
+            choices=["distance", "rating", "relevance"], default="distance"
+        )
+        limit = serializers.IntegerField(required=False, min_value=1, max_value=100, default=20)
+        cursor = serializers.CharField(required=False)
+
+        def validate_in_bbox(self, value):
+            try:
+                x1, y1, x2, y2 = (float(part) for part in value.split(","))
+            except ValueError as error:
+                raise serializers.ValidationError("格式应为 lng1,lat1,lng2,lat2。") from error
+            if not (-180 <= x1 < x2 <= 180 and -90 <= y1 < y2 <= 90):
+                raise serializers.ValidationError("经纬度超出范围，或西南角不在东北角的西南方。")
+            return (x1, y1, x2, y2)
+
+        def validate_price_level(self, value):
+            try:
+                levels = sorted({int(part) for part in value.split(",")})
+            except ValueError as error:
+                raise serializers.ValidationError("价位应为 1-4，多个用逗号分隔。") from error
+            if not all(1 <= level <= 4 for level in levels):
+                raise serializers.ValidationError("价位应为 1-4，多个用逗号分隔。")
+            return levels
+
+        def validate(self, attrs):
+            has_point = "lat" in attrs and "lng" in attrs
+            if not has_point and "in_bbox" not in attrs:
+                raise serializers.ValidationError({"lat": ["请提供 lat 和 lng，或 in_bbox。"]})
+            if ("lat" in attrs) != ("lng" in attrs):
+                raise serializers.ValidationError({"lng": ["lat 和 lng 需同时提供。"]})
+            return attrs
+
+    def query_from(self, params: dict) -> DiscoverQuery:
+        bbox = params.get("in_bbox")
+        if "lat" in params:
+            point = Point(params["lng"], params["lat"], srid=4326)
+        else:
+            point = Point((bbox[0] + bbox[2]) / 2, (bbox[1] + bbox[3]) / 2, srid=4326)
+        radius = params.get("radius", None if bbox else 2000)
+        return DiscoverQuery(
+            point=point,
+            radius_m=radius,
+            bbox=bbox,
+            category=params.get("category"),
+            text=params.get("q", ""),
+            open_now=params["open_now"],
+            min_rating=params.get("min_rating"),
+            price_levels=params.get("price_level", []),
+            sort=params["sort"],
+            limit=params["limit"],
+            after=self.cursor_decode(params.get("cursor"), params["sort"]),
+        )
+
+    @staticmethod
+    def cursor_decode(cursor: str | None, sort: str) -> tuple[float, int] | None:
+        if not cursor:
+            return None
+        try:
+            cursor_sort, value, last_id = signing.loads(cursor, salt=CURSOR_SALT)
+        except (signing.BadSignature, ValueError, TypeError) as error:
+            raise InvalidCursor(fields={"cursor": [str(InvalidCursor.message)]}) from error
+        if cursor_sort != sort:
+            raise InvalidCursor(fields={"cursor": ["游标与排序方式不一致。"]})
+        return float(value), int(last_id)
+
+    @extend_schema(
+        tags=["discovery"],
+        parameters=[FilterSerializer],
+        responses={
+            (200, "application/json"): DiscoverPageSerializer,
+            (200, "application/geo+json"): OpenApiResponse(
+                ShopFeatureSerializer(many=True), description="GeoJSON FeatureCollection"
+            ),
+        },
+    )
+    def get(self, request):
+        params = self.FilterSerializer(data=request.query_params)
+        params.is_valid(raise_exception=True)
+        query = self.query_from(params.validated_data)
+        page = shops_discover(query, timezone.now())
+        next_url = None
+        if page.next_after is not None:
+            cursor = signing.dumps([query.sort, *page.next_after], salt=CURSOR_SALT)
+            next_url = request.build_absolute_uri(
+                request.path + "?" + self.next_query(request, cursor)
+            )
+        context = {"request": request}
+        if request.accepted_renderer.format == "geojson":
+            collection = ShopFeatureSerializer(page.shops, many=True, context=context).data
+            return Response({**collection, "next": next_url})
+        results = ShopSummarySerializer(page.shops, many=True, context=context).data
+        return Response({"next": next_url, "results": results})
+
+    @staticmethod
+    def next_query(request, cursor: str) -> str:
+        query = request.query_params.copy()
+        query["cursor"] = cursor
+        return query.urlencode()

@@ -1,0 +1,105 @@
+"""Output shapes shared by the merchant's and the consumer's views of a shop."""
+
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from merchants.models import Category, HoursException, OpeningHours, Service, Shop, ShopPhoto
+
+
+@extend_schema_field(
+    {
+        "type": "object",
+        "properties": {"lat": {"type": "number"}, "lng": {"type": "number"}},
+        "required": ["lat", "lng"],
+    }
+)
+class LatLngField(serializers.Field):
+    """A point as {"lat", "lng"}: the order people read coordinates in."""
+
+    def to_representation(self, point):
+        return {"lat": point.y, "lng": point.x}
+
+
+class CategoryBriefSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Category
+        fields = ["id", "slug", "name_zh", "name_en", "is_public_service"]
+
+
+class HoursSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = OpeningHours
+        fields = ["weekday", "opens", "closes"]
+
+
+class HoursExceptionSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = HoursException
+        fields = ["date", "is_closed", "opens", "closes", "note"]
+
+
+class PhotoSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = ShopPhoto
+        fields = ["id", "kind", "image", "thumbnail", "width", "height"]
+
+
+class ServicePhotoSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    image = serializers.ImageField()
+    thumbnail = serializers.ImageField()
+
+
+class ServiceSerializer(serializers.ModelSerializer):
+    photos = ServicePhotoSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Service
+        fields = [
+            "id",
+            "shop",
+            "name",
+            "description",
+            "price_fen",
+            "duration_minutes",
+            "bookable",
+            "is_active",
+            "photos",
+        ]
+
+
+class ShopDetailSerializer(serializers.ModelSerializer):
+    location = LatLngField()
+    phone = serializers.CharField()
+    categories = CategoryBriefSerializer(many=True)
+    hours = HoursSerializer(many=True)
+    hours_exceptions = HoursExceptionSerializer(many=True)
+    photos = PhotoSerializer(many=True)
+    services = ServiceSerializer(many=True, source="active_services")
+    rating = serializers.SerializerMethodField()
+    is_open_now = serializers.BooleanField()
+    is_public_service = serializers.BooleanField()
+
+    class Meta:
+        model = Shop
+        fields = [
+            "id",
+            "name",
+            "description",
+            "categories",
+            "address",
+            "location",
+            "phone",
+            "price_level",
+            "status",
+            "rating",
+            "is_open_now",
+            "is_public_service",
+            "hours",
+            "hours_exceptions",
+            "photos",
+            "services",
+        ]
+
+    def get_rating(self, shop) -> dict:
+        return {"score": shop.rating, "count": shop.rating_count}
