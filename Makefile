@@ -20,7 +20,8 @@ test: setup
 	$(WITH_ENV) DJANGO_SETTINGS_MODULE=config.settings.test python manage.py spectacular --validate --fail-on-warn --file .local/openapi.yml
 	$(WITH_ENV) python -m pytest $(PYTEST_ARGS)
 
-bench: setup
+bench:
+	python3 platform/bootstrap.py wrk
 	$(WITH_ENV) DJANGO_SETTINGS_MODULE=config.settings.test python bench/run.py $(BENCH_ARGS)
 
 lint:

@@ -108,12 +108,33 @@ def candidates(query: DiscoverQuery, now: datetime) -> QuerySet:
         value, last_id = query.after
         beyond = Q(**{f"{key}__gt" if ascending else f"{key}__lt": value})
         rows = rows.filter(beyond | Q(**{key: value, "shop_key__gt": last_id}))
-    order = F(key).asc() if ascending else F(key).desc()
-    return rows.order_by(order, "shop_key").values_list("shop_key", key, "distance")
+    if query.sort == "distance":
+        # `<->` alone, so the GiST index yields rows in order; ties: see complete_ties().
+        rows = rows.order_by(F("distance").asc())
+    else:
+        rows = rows.order_by(F(key).asc() if ascending else F(key).desc(), "shop_key")
+    return rows.values_list("shop_key", key, "distance")
 
 
-def shops_discover(query: DiscoverQuery, now: datetime) -> DiscoverPage:
+def complete_ties(query: DiscoverQuery, now: datetime, rows: list, candidates) -> list:
+    """Order a distance page by (distance, id) exactly.
+
+    The KNN scan cannot break ties by id. Ties wholly inside the fetched rows are just sorted;
+    when equal distances straddle the page's end (shops at one address), all rows at that
+    distance are fetched in id order, so keyset paging never skips or repeats one.
+    """
+    limit = query.limit
+    if len(rows) > limit and rows[limit - 1][1] == rows[limit][1]:
+        boundary = rows[limit][1]
+        tied = candidates(query, now).filter(distance=boundary).order_by("shop_key")
+        rows = [row for row in rows if row[1] < boundary] + list(tied)
+    return sorted(rows, key=lambda row: (row[1], row[0]))
+
+
+def shops_discover(query: DiscoverQuery, now: datetime, *, candidates=candidates) -> DiscoverPage:
     rows = list(candidates(query, now)[: query.limit + 1])
+    if query.sort == "distance":
+        rows = complete_ties(query, now, rows, candidates)
     more = len(rows) > query.limit
     rows = rows[: query.limit]
     shops = {

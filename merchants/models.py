@@ -10,6 +10,9 @@ from phonenumber_field.modelfields import PhoneNumberField
 class Category(models.Model):
     """Two-level taxonomy: 餐饮 > 火锅. Public services (banks, post) are never bookable."""
 
+    # int4, like the literals the ORM sends: `category_id = 12` must match btree_gist's int4
+    # operator class for the composite (category, location) GiST index to be used.
+    id = models.AutoField(primary_key=True)
     parent = models.ForeignKey(
         "self", null=True, blank=True, related_name="children", on_delete=models.PROTECT
     )
