@@ -83,7 +83,7 @@ def start_gunicorn(port: int) -> subprocess.Popen:
         "WEB_CONCURRENCY": "3",
         "WEB_THREADS": "1",
         "ACCESS_LOG": "0",
-        "THROTTLE_ANON": "100000000/min",
+        "THROTTLE_ANON": "100000000/min",  # one client, many requests: measure, not throttle
         "PATH": f"{ROOT / '.venv' / 'bin'}:{os.environ['PATH']}",
     }
     process = subprocess.Popen(
