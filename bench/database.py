@@ -11,7 +11,7 @@ def bench_database():
     setup_test_environment()
     creation = connection.creation
     connection.settings_dict["TEST"]["NAME"] = "bench_" + connection.settings_dict["NAME"]
-    creation.create_test_db(verbosity=0, autoclobber=True, keepdb=True)
+    creation.create_test_db(verbosity=0, autoclobber=True, keepdb=True, serialize=False)
     # Production's password hasher, not the test settings' fast one: login is measured honestly.
     with override_settings(PASSWORD_HASHERS=global_settings.PASSWORD_HASHERS):
         yield

@@ -1,11 +1,10 @@
 """Discovery: shops near a point, index-driven.
 
-The candidate page is one KNN query: `ST_DWithin` on geography restricts, `location <-> point`
-(great-circle distance on the sphere) orders through the GiST index (the composite
-(category, location) one when a category is given), and keyset pagination continues after the
-last (sort key, id). Only then are the page's shops loaded with their categories, cover photo,
-open-now flag and exact WGS84 distance (`distance_m`; the sphere is up to 0.56% off near the
-equator): a constant number of queries.
+A page is one KNN query: `location <-> point` (great-circle distance on the sphere) orders
+through the GiST index (the composite (category, location) one when a category is given), and
+keyset pagination continues after the last (sort key, id). The same query brings each row's
+open-now flag, category ids, cover thumbnail and exact WGS84 distance (`distance_m`; the sphere
+is up to 0.56% off near the equator); one more small query names the categories.
 """
 
 from dataclasses import dataclass, field
@@ -14,16 +13,16 @@ from datetime import datetime
 from django.contrib.gis.db.models.functions import Distance, GeometryDistance
 from django.contrib.gis.geos import Point, Polygon
 from django.contrib.gis.measure import D
-from django.db.models import Case, F, FloatField, Prefetch, Q, QuerySet, Value, When
-from django.db.models.functions import Cast
+from django.contrib.postgres.expressions import ArraySubquery
+from django.db.models import Case, F, FloatField, OuterRef, Q, QuerySet, Subquery, Value, When
 
 from config.db_router import read_replica
 from merchants.models import Category, Shop, ShopCategory, ShopPhoto, ShopStatus
-from merchants.selectors import open_at_condition, shop_is_open_annotation
+from merchants.selectors import shop_is_open
 
 SORT_KEYS = {  # sort -> (annotation holding the key, ascending?)
     "distance": ("distance", True),
-    "rating": ("rating_key", False),
+    "rating": ("rating", False),
     "relevance": ("relevance", False),
 }
 
@@ -55,19 +54,17 @@ def pinyin_query(text: str) -> str:
     return letters if letters and text.isascii() else ""
 
 
-def text_score(text: str, prefix: str) -> Case:
+def text_score(text: str) -> Case:
     """1.0 name match, 0.8 pinyin or initials match, 0.4 description match, else 0."""
-    whens = [When(**{f"{prefix}name__contains": text}, then=Value(1.0))]
-    letters = pinyin_query(text)
-    if letters:
+    whens = [When(name__contains=text, then=Value(1.0))]
+    if letters := pinyin_query(text):
         whens.append(
             When(
-                Q(**{f"{prefix}name_pinyin__contains": letters})
-                | Q(**{f"{prefix}name_initials__contains": letters}),
+                Q(name_pinyin__contains=letters) | Q(name_initials__contains=letters),
                 then=Value(0.8),
             )
         )
-    whens.append(When(**{f"{prefix}description__contains": text}, then=Value(0.4)))
+    whens.append(When(description__contains=text, then=Value(0.4)))
     return Case(*whens, default=Value(0.0), output_field=FloatField())
 
 
@@ -84,52 +81,57 @@ def radius_in_sql(query: DiscoverQuery) -> bool:
     return query.sort != "distance" or bool(query.text) or query.open_now
 
 
-def candidates(query: DiscoverQuery, now: datetime) -> QuerySet:
-    """(shop id, sort key) rows in page order: the query the bench calls raw_sql."""
+def candidates(query: DiscoverQuery, now: datetime) -> QuerySet[Shop]:
+    """The page's shops in order, with everything the page shows: the query the bench runs."""
+    rows = Shop.objects.using(read_replica()).filter(status=ShopStatus.ACTIVE)
+    location = "location"
     if query.category is not None:
-        rows, prefix, shop_id = (
-            ShopCategory.objects.filter(category=query.category),
-            "shop__",
-            "shop_id",
-        )
-    else:
-        rows, prefix, shop_id = Shop.objects.all(), "", "id"
-    rows = rows.using(read_replica()).filter(**{f"{prefix}status": ShopStatus.ACTIVE})
+        rows = rows.filter(category_links__category=query.category)
+        location = "category_links__location"  # the composite (category, location) index
     if query.radius_m is not None and radius_in_sql(query):
-        rows = rows.filter(location__dwithin=(query.point, D(m=query.radius_m)))
+        rows = rows.filter(**{f"{location}__dwithin": (query.point, D(m=query.radius_m))})
     if query.bbox is not None:
-        rows = rows.filter(location__intersects=Polygon.from_bbox(query.bbox))
+        rows = rows.filter(**{f"{location}__intersects": Polygon.from_bbox(query.bbox)})
     if query.price_levels:
-        rows = rows.filter(**{f"{prefix}price_level__in": query.price_levels})
+        rows = rows.filter(price_level__in=query.price_levels)
     if query.min_rating is not None:
-        rows = rows.filter(**{f"{prefix}rating__gte": query.min_rating})
+        rows = rows.filter(rating__gte=query.min_rating)
     if query.open_now:
-        rows = rows.filter(open_at_condition(now, shop_ref=shop_id))
-    rows = rows.annotate(distance=GeometryDistance("location", query.point), shop_key=F(shop_id))
+        rows = rows.filter(shop_is_open(now))
+    rows = rows.annotate(distance=GeometryDistance(location, query.point))
     if query.text:
-        rows = rows.annotate(text_score=text_score(query.text, prefix)).filter(text_score__gt=0)
-    if query.sort == "rating":
-        rows = rows.annotate(rating_key=Cast(F(f"{prefix}rating"), FloatField()))
-    elif query.sort == "relevance":
+        rows = rows.annotate(text_score=text_score(query.text)).filter(text_score__gt=0)
+    if query.sort == "relevance":
         # Text match counts most, then rating (0-5 -> 0-1), then nearness (1 at 0 m, 0.5 at 1 km).
         score = F("text_score") * 2.0 if query.text else Value(0.0)
         rows = rows.annotate(
-            relevance=score + F(f"{prefix}rating") / 5.0 + 1000.0 / (F("distance") + 1000.0)
+            relevance=score + F("rating") / 5.0 + 1000.0 / (F("distance") + 1000.0)
         )
     key, ascending = SORT_KEYS[query.sort]
     if query.after is not None:
         value, last_id = query.after
         beyond = Q(**{f"{key}__gt" if ascending else f"{key}__lt": value})
-        rows = rows.filter(beyond | Q(**{key: value, "shop_key__gt": last_id}))
+        rows = rows.filter(beyond | Q(**{key: value, "pk__gt": last_id}))
     if query.sort == "distance":
         # `<->` alone, so the GiST index yields rows in order; ties: see complete_ties().
         rows = rows.order_by(F("distance").asc())
     else:
-        rows = rows.order_by(F(key).asc() if ascending else F(key).desc(), "shop_key")
-    return rows.values_list("shop_key", key, "distance")
+        rows = rows.order_by(F(key).asc() if ascending else F(key).desc(), "pk")
+    return rows.annotate(
+        geodesic=Distance("location", query.point),
+        is_open_now=shop_is_open(now),
+        category_ids=ArraySubquery(
+            ShopCategory.objects.filter(shop=OuterRef("pk")).values("category_id")
+        ),
+        cover=Subquery(
+            ShopPhoto.objects.filter(shop=OuterRef("pk"))
+            .order_by("kind", "pk")
+            .values("thumbnail")[:1]
+        ),
+    )
 
 
-def complete_ties(query: DiscoverQuery, now: datetime, rows: list, candidates) -> list:
+def complete_ties(query: DiscoverQuery, now: datetime, rows: list[Shop], candidates) -> list:
     """Order a distance page by (distance, id) exactly.
 
     The KNN scan cannot break ties by id. Ties wholly inside the fetched rows are just sorted;
@@ -137,39 +139,29 @@ def complete_ties(query: DiscoverQuery, now: datetime, rows: list, candidates) -
     distance are fetched in id order, so keyset paging never skips or repeats one.
     """
     limit = query.limit
-    if len(rows) > limit and rows[limit - 1][1] == rows[limit][1]:
-        boundary = rows[limit][1]
-        tied = candidates(query, now).filter(distance=boundary).order_by("shop_key")
-        rows = [row for row in rows if row[1] < boundary] + list(tied)
-    return sorted(rows, key=lambda row: (row[1], row[0]))
+    if len(rows) > limit and rows[limit - 1].distance == rows[limit].distance:
+        boundary = rows[limit].distance
+        tied = candidates(query, now).filter(distance=boundary).order_by("pk")
+        rows = [row for row in rows if row.distance < boundary] + list(tied)
+    return sorted(rows, key=lambda row: (row.distance, row.pk))
 
 
 def shops_discover(query: DiscoverQuery, now: datetime, *, candidates=candidates) -> DiscoverPage:
     rows = list(candidates(query, now)[: query.limit + 1])
     if query.sort == "distance":
         rows = complete_ties(query, now, rows, candidates)
-    shops = {
-        shop.pk: shop
-        for shop in Shop.objects.using(read_replica())
-        .filter(pk__in=[shop_id for shop_id, _, _ in rows])
-        .annotate(
-            is_open_now=shop_is_open_annotation(now),
-            # Exact WGS84 geodesic for the page's rows only; the order above is the index's.
-            geodesic=Distance("location", query.point),
-        )
-        .prefetch_related(
-            "categories",
-            Prefetch("photos", queryset=ShopPhoto.objects.order_by("kind", "pk"), to_attr="cover"),
-        )
-    }
-    page = []
-    for shop_id, key, _ in rows:
-        shop = shops[shop_id]
-        shop.distance_m = shop.geodesic.m
-        shop.sort_key = key
-        if query.radius_m is None or shop.distance_m <= query.radius_m:
-            page.append(shop)
+    key = SORT_KEYS[query.sort][0]
+    page = [shop for shop in rows if query.radius_m is None or shop.geodesic.m <= query.radius_m]
     more = len(page) > query.limit
     page = page[: query.limit]
-    next_after = (page[-1].sort_key, page[-1].pk) if more and page else None
+    names = Category.objects.using(read_replica()).in_bulk(
+        {pk for shop in page for pk in shop.category_ids}
+    )
+    for shop in page:
+        shop.distance_m = shop.geodesic.m
+        # The shop's own category first, then its parent.
+        shop.category_list = sorted(
+            (names[pk] for pk in shop.category_ids), key=lambda c: c.parent_id is None
+        )
+    next_after = (getattr(page[-1], key), page[-1].pk) if more and page else None
     return DiscoverPage(shops=page, next_after=next_after)

@@ -1,22 +1,13 @@
-from datetime import datetime, timedelta
+from datetime import datetime
 
-from django.db.models import (
-    BooleanField,
-    Exists,
-    ExpressionWrapper,
-    F,
-    OuterRef,
-    Prefetch,
-    Q,
-    QuerySet,
-)
+from django.db.models import BooleanField, F, Func, Prefetch, QuerySet, Value
 from django.utils import timezone
 
 from accounts.models import Role, User
 from core.errors import NotFound
 
 from .errors import NotAMerchant, StaffPermissionMissing
-from .models import HoursException, Merchant, OpeningHours, Service, Shop, StaffMember
+from .models import HoursException, Merchant, Service, Shop, StaffMember
 
 
 def merchant_of(user: User) -> Merchant:
@@ -58,36 +49,22 @@ def merchant_permission_check(*, user: User, permission: str, shop: Shop | None 
     return merchant
 
 
-def open_at_condition(moment: datetime, shop_ref: str = "pk") -> Q:
-    """SQL condition "the shop is open at `moment`" (Asia/Shanghai wall time).
+class ShopIsOpen(Func):
+    """shop_is_open(shop id, local date, local time), the SQL function of migration 0003."""
 
-    A dated exception replaces that day's weekly hours; a span with closes <= opens runs past
-    midnight, so yesterday's overnight span can still be open early today.
-    """
+    function = "shop_is_open"
+    output_field = BooleanField()
+
+
+def shop_is_open(moment: datetime, shop_ref: str = "pk") -> ShopIsOpen:
+    """Whether the shop is open at `moment`, as a SQL expression for filters and annotations."""
     local = timezone.localtime(moment)
-    today, now, yesterday = local.date(), local.time(), local.date() - timedelta(days=1)
-    overnight = Q(closes__lte=F("opens"))
-    covers_now = Q(opens__lte=now) & (Q(closes__gt=now) | overnight)
-    spills_into_now = overnight & Q(closes__gt=now)
-    shop = OuterRef(shop_ref)
-
-    def day_is_open(day, condition) -> Q:
-        exception = HoursException.objects.filter(shop=shop, date=day)
-        weekly = OpeningHours.objects.filter(shop=shop, weekday=day.weekday())
-        return Q(Exists(exception.filter(condition, is_closed=False))) | (
-            ~Q(Exists(exception)) & Q(Exists(weekly.filter(condition)))
-        )
-
-    return day_is_open(today, covers_now) | day_is_open(yesterday, spills_into_now)
-
-
-def shop_is_open_annotation(moment: datetime, shop_ref: str = "pk") -> ExpressionWrapper:
-    return ExpressionWrapper(open_at_condition(moment, shop_ref), output_field=BooleanField())
+    return ShopIsOpen(F(shop_ref), Value(local.date()), Value(local.time()))
 
 
 def shop_detail_queryset(moment: datetime) -> QuerySet[Shop]:
     """A shop with everything its page shows, in a fixed number of queries."""
-    return Shop.objects.annotate(is_open_now=shop_is_open_annotation(moment)).prefetch_related(
+    return Shop.objects.annotate(is_open_now=shop_is_open(moment)).prefetch_related(
         "categories",
         "hours",
         "photos",

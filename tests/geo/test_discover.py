@@ -207,9 +207,9 @@ def at(day: str, hhmm: str) -> datetime:
 
 def open_ids(moment):
     from merchants.models import Shop
-    from merchants.selectors import open_at_condition
+    from merchants.selectors import shop_is_open
 
-    return set(Shop.objects.filter(open_at_condition(moment)).values_list("pk", flat=True))
+    return set(Shop.objects.filter(shop_is_open(moment)).values_list("pk", flat=True))
 
 
 def test_open_now_handles_overnight_spans_and_dated_exceptions():
@@ -254,3 +254,13 @@ def test_open_now_filter_and_flag_in_the_api(api, settings):
     ShopFactory()  # no hours: never open
     found = all_pages(api, lat=31.2286, lng=121.4481, open_now="true")
     assert [(s["id"], s["is_open_now"]) for s in found] == [(always.pk, True)]
+
+
+def test_fast_summary_keys_match_the_documented_schema(api):
+    from geo.api import CategoryBriefSerializer, ShopSummarySerializer
+
+    ShopFactory()
+    shop = api.get(DISCOVER, {"lat": 31.2286, "lng": 121.4481}).json()["results"][0]
+    assert list(shop) == list(ShopSummarySerializer().fields)
+    assert list(shop["categories"][0]) == list(CategoryBriefSerializer().fields)
+    assert list(shop["rating"]) == ["score", "count"]
