@@ -4,7 +4,7 @@ SHELL := /bin/bash
 .SHELLFLAGS := -eo pipefail -c
 WITH_ENV := set -a && . .local/services.env && set +a && export PATH="$(CURDIR)/.venv/bin:$$PATH" &&
 
-.PHONY: setup run test bench lint format
+.PHONY: setup run test bench lint format messages
 
 setup:
 	python3 platform/bootstrap.py
@@ -21,11 +21,15 @@ test: setup
 	$(WITH_ENV) python -m pytest $(PYTEST_ARGS)
 
 bench:
-	python3 platform/bootstrap.py wrk
-	$(WITH_ENV) DJANGO_SETTINGS_MODULE=config.settings.test python bench/run.py $(BENCH_ARGS)
+	python3 platform/bootstrap.py --bench wrk
+	$(WITH_ENV) set -a && . .local/bench.env && set +a && DJANGO_SETTINGS_MODULE=config.settings.test python bench/run.py $(BENCH_ARGS)
 
 lint:
 	$(WITH_ENV) ruff check . && ruff format --check .
 
 format:
 	$(WITH_ENV) ruff check --fix . && ruff format .
+
+# Refresh the English catalog from the Chinese msgids in the code (the set-up compiles it).
+messages:
+	$(WITH_ENV) python manage.py makemessages -l en --no-obsolete --ignore=.venv --ignore=node_modules --ignore=staticfiles --ignore=bench --ignore=tests --ignore=media --ignore=.local

@@ -5,9 +5,11 @@ from rest_framework import serializers, status
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
+from rest_framework_simplejwt.serializers import TokenRefreshSerializer
 from rest_framework_simplejwt.views import TokenRefreshView
 
 from core.errors import error_body
+from core.schema import error_response
 from merchants.services import merchant_register
 
 from .errors import LoginLocked
@@ -81,7 +83,14 @@ class LoginView(APIView):
         phone = PhoneNumberField()
         password = serializers.CharField(write_only=True, style={"input_type": "password"})
 
-    @extend_schema(request=InputSerializer, responses={200: SessionSerializer}, tags=["auth"])
+    @extend_schema(
+        request=InputSerializer,
+        responses={
+            200: SessionSerializer,
+            401: error_response("手机号或密码错误 (`invalid_credentials`)"),
+        },
+        tags=["auth"],
+    )
     def post(self, request):
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -95,7 +104,13 @@ class RefreshView(TokenRefreshView):
 
     throttle_scope = "auth"
 
-    @extend_schema(tags=["auth"])
+    @extend_schema(
+        responses={
+            200: TokenRefreshSerializer,
+            401: error_response("刷新令牌无效、过期或已注销 (`token_not_valid`)"),
+        },
+        tags=["auth"],
+    )
     def post(self, request, *args, **kwargs):
         return super().post(request, *args, **kwargs)
 

@@ -41,13 +41,14 @@ def main() -> int:
             for key, value in figures.items():
                 print(f"    {key:<32} {value}")
     out = ROOT / "bench" / "results" / "latest.json"
+    # Running some benchmarks keeps the others' last figures, each stamped with its own time.
+    previous = json.loads(out.read_text()).get("results", {}) if out.exists() else {}
+    stamp = time.strftime("%Y-%m-%dT%H:%M:%S%z")
+    for figures in results.values():
+        figures["when"] = stamp
     out.write_text(
         json.dumps(
-            {
-                "when": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
-                "debug": settings.DEBUG,
-                "results": results,
-            },
+            {"when": stamp, "debug": settings.DEBUG, "results": {**previous, **results}},
             ensure_ascii=False,
             indent=2,
         )

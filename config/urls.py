@@ -1,5 +1,8 @@
+from django.conf import settings
+from django.conf.urls.static import static
 from django.contrib import admin
 from django.urls import include, path, re_path
+from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from core.api import healthz, not_found
@@ -8,16 +11,26 @@ api_v1 = [
     path("auth/", include("accounts.urls")),
     path("", include("merchants.urls")),
     path("", include("geo.urls")),
+    path("", include("loyalty.urls")),
+    path("", include("coupons.urls")),
+    path("", include("consumers.urls")),
+    path("", include("settlement.urls")),
 ]
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
+    path("", RedirectView.as_view(pattern_name="dashboard:home"), name="root"),
     path("admin/", admin.site.urls),
+    path("dashboard/", include("dashboard.urls")),
     path("api/v1/", include(api_v1)),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
-    re_path(r"^api/", not_found),  # unknown API paths answer in the error shape, DEBUG or not
+    # Unknown API paths answer in the error shape, DEBUG or not.
+    re_path(r"^api/", not_found, name="api-not-found"),
 ]
+
+# Uploaded photos while DEBUG (make run); in production a web server or object store serves them.
+urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
 
 handler404 = "core.api.not_found"
 handler500 = "core.api.server_error"

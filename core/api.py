@@ -1,13 +1,17 @@
+import sys
+
 from django.db import connections
 from django.http import JsonResponse
-from django.views import defaults
+from django.views import csrf, defaults
 from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET
 from kombu import Connection
 
 from config.celery_app import app as celery_app
 
-from .errors import error_body
+from .errors import ServiceUnavailable, error_body
+from .faults import RETRY_AFTER_SECONDS, is_unavailable, unavailable_noted
 
 
 def database_answers() -> bool:
@@ -41,13 +45,31 @@ def healthz(request):
     )
 
 
+@csrf_exempt  # answers every method alike; a CSRF refusal would hide the 404 behind a 403
 def not_found(request, exception=None):
     if request.path.startswith("/api/"):
         return JsonResponse(error_body("not_found", "未找到。"), status=404)
     return defaults.page_not_found(request, exception)
 
 
+def csrf_failure(request, reason=""):
+    """CSRF_FAILURE_VIEW: API clients get the error shape; pages get Django's page."""
+    if request.path.startswith("/api/"):
+        detail = "CSRF 校验失败：会话登录的写请求需带 X-CSRFToken 请求头。"
+        return JsonResponse(error_body("csrf_failed", detail), status=403)
+    return csrf.csrf_failure(request, reason)
+
+
 def server_error(request):
+    """handler500. Outside DRF's views (middleware, Django pages) an outage arrives here too:
+    it still answers 503, as DRF's handler does."""
+    error = sys.exc_info()[1]
+    if is_unavailable(error):
+        unavailable_noted(error)
+        body = error_body(ServiceUnavailable.code, ServiceUnavailable.message)
+        response = JsonResponse(body, status=503)
+        response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+        return response
     if request.path.startswith("/api/"):
         return JsonResponse(error_body("server_error", "服务器内部错误，请稍后重试。"), status=500)
     return defaults.server_error(request)

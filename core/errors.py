@@ -8,6 +8,8 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 
+from .faults import RETRY_AFTER_SECONDS, is_unavailable, unavailable_noted
+
 
 class DomainError(Exception):
     """A business rule said no. Subclasses set a stable `code`, an HTTP status and a message."""
@@ -61,6 +63,11 @@ def flatten_fields(detail: Any, prefix: str = "") -> dict[str, list[str]]:
 
 
 def exception_handler(exc: Exception, context: dict) -> Response | None:
+    if is_unavailable(exc):
+        unavailable_noted(exc)
+        body = error_body(ServiceUnavailable.code, ServiceUnavailable.message)
+        headers = {"Retry-After": str(RETRY_AFTER_SECONDS)}
+        return Response(body, status=ServiceUnavailable.status_code, headers=headers)
     if isinstance(exc, DomainError):
         return Response(error_body(exc.code, exc.detail, exc.fields), status=exc.status_code)
     if isinstance(exc, Http404):

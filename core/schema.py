@@ -1,6 +1,7 @@
 """OpenAPI: every operation documents the error responses it can give, in the one error shape."""
 
 from drf_spectacular.openapi import AutoSchema as BaseAutoSchema
+from drf_spectacular.utils import OpenApiResponse
 from rest_framework.permissions import AllowAny
 
 from .serializers import ErrorSerializer
@@ -10,8 +11,14 @@ ERROR_DESCRIPTIONS = {
     "401": "未登录或令牌无效 (`not_authenticated`, `token_not_valid`)",
     "403": "无权限 (`permission_denied`)",
     "404": "未找到 (`not_found`)",
+    "415": "请求体格式不支持 (`unsupported_media_type`)",
     "429": "请求过于频繁 (`throttled`)",
 }
+
+
+def error_response(description: str) -> OpenApiResponse:
+    """An error an operation gives beyond the ones AutoSchema adds, e.g. 401 on a login."""
+    return OpenApiResponse(ErrorSerializer, description=description)
 
 
 class AutoSchema(BaseAutoSchema):
@@ -23,6 +30,14 @@ class AutoSchema(BaseAutoSchema):
         if outer and inner in ("InputSerializer", "OutputSerializer", "FilterSerializer"):
             return outer.removesuffix("View").removesuffix("ViewSet") + name
         return name
+
+    def map_parsers(self):
+        """Request bodies are documented as JSON, the API's encoding; an upload view, whose
+        parsers exclude JSON, documents multipart. Form encodings stay accepted as a
+        convenience for htmx pages, undocumented: a form body cannot be "not an object", so a
+        schema promising them would promise to refuse what no form can express."""
+        media_types = super().map_parsers()
+        return [m for m in media_types if m == "application/json"] or media_types
 
     def _get_response_bodies(self, direction="response"):
         responses = super()._get_response_bodies(direction)
@@ -37,8 +52,12 @@ class AutoSchema(BaseAutoSchema):
         codes = ["429"]
         if self.method in ("POST", "PUT", "PATCH") or self.method == "GET":
             codes.append("400")
+        if self.method in ("POST", "PUT", "PATCH"):
+            codes.append("415")
         if not all(isinstance(p, AllowAny) for p in self.view.get_permissions()):
             codes += ["401", "403"]
+        elif self.view.get_authenticators():  # a public view still refuses a bad token
+            codes.append("401")
         if "{" in self.path:
             codes.append("404")
         return sorted(codes)

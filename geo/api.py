@@ -7,11 +7,12 @@ from rest_framework import serializers
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
+from rest_framework_gis.fields import GeometryField
 from rest_framework_gis.serializers import GeoFeatureModelSerializer
 
 from core.errors import DomainError
 from core.renderers import GeoJSONRenderer, JSONRenderer
-from merchants.api.serializers import CategoryBriefSerializer, LatLngField
+from merchants.api.serializers import CategoryBriefSerializer, LatLngField, RatingSerializer
 from merchants.models import Category, Shop
 
 from .selectors import DiscoverQuery, shops_discover
@@ -22,11 +23,6 @@ CURSOR_SALT = "geo.discover.cursor"
 class InvalidCursor(DomainError):
     code = "invalid_cursor"
     message = "翻页游标无效，请从第一页重新加载。"
-
-
-class RatingSerializer(serializers.Serializer):
-    score = serializers.FloatField(source="rating")
-    count = serializers.IntegerField(source="rating_count")
 
 
 SHOP_SUMMARY_FIELDS = [
@@ -55,7 +51,7 @@ class ShopSummaryMixin(serializers.Serializer):
     cover_url = serializers.SerializerMethodField()
 
     def get_is_public_service(self, shop) -> bool:
-        return any(category.is_public_service for category in shop.category_list)
+        return any(category["is_public_service"] for category in shop.category_list)
 
     def get_cover_url(self, shop) -> str | None:
         if not shop.cover:
@@ -79,18 +75,14 @@ class ShopSummarySerializer(ShopSummaryMixin, serializers.ModelSerializer):
             "name": shop.name,
             "address": shop.address,
             "distance_m": shop.distance_m,
-            "location": {"lat": shop.location.y, "lng": shop.location.x},
-            "categories": [
-                {
-                    "id": c.pk,
-                    "slug": c.slug,
-                    "name_zh": c.name_zh,
-                    "name_en": c.name_en,
-                    "is_public_service": c.is_public_service,
-                }
-                for c in shop.category_list
-            ],
-            "rating": {"score": shop.rating, "count": shop.rating_count},
+            "location": {"lat": shop.lat, "lng": shop.lng},
+            "categories": shop.category_list,
+            "rating": {
+                "score": shop.rating,
+                "count": shop.rating_count,
+                "verified_count": shop.rating_verified_count,
+                "general_count": shop.rating_general_count,
+            },
             "price_level": shop.price_level,
             "is_open_now": shop.is_open_now,
             "is_public_service": self.get_is_public_service(shop),
@@ -98,7 +90,16 @@ class ShopSummarySerializer(ShopSummaryMixin, serializers.ModelSerializer):
         }
 
 
+class AnnotatedPointField(GeometryField):
+    """The shop's point, made from the lat/lng that geo.selectors.candidates annotates."""
+
+    def get_attribute(self, shop) -> Point:
+        return Point(shop.lng, shop.lat, srid=4326)
+
+
 class ShopFeatureSerializer(ShopSummaryMixin, GeoFeatureModelSerializer):
+    location = AnnotatedPointField()
+
     class Meta:
         model = Shop
         geo_field = "location"

@@ -28,6 +28,15 @@ class ProcessedImage:
     width: int
     height: int
 
+    def model_fields(self) -> dict:
+        """The columns ShopPhoto and ServicePhoto share."""
+        return {
+            "image": self.original,
+            "thumbnail": self.thumbnail,
+            "width": self.width,
+            "height": self.height,
+        }
+
 
 def image_process(upload: UploadedFile) -> ProcessedImage:
     if upload.size > MAX_BYTES:

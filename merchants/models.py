@@ -100,9 +100,12 @@ class Shop(models.Model):
     status = models.CharField(
         _("状态"), max_length=12, choices=ShopStatus.choices, default=ShopStatus.ACTIVE
     )
-    # Rating summary shown in discovery; reviews keep it current.
+    # Rating summary shown in discovery, kept by consumers.rating: a Bayesian average over
+    # the reviews with the category's mean as prior; 0 until the first review.
     rating = models.FloatField(_("评分"), default=0)
     rating_count = models.PositiveIntegerField(_("评价数"), default=0)
+    rating_verified_count = models.PositiveIntegerField(_("验证评价数"), default=0, db_default=0)
+    rating_general_count = models.PositiveIntegerField(_("普通评价数"), default=0, db_default=0)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -9,6 +9,7 @@ from pypinyin import Style, lazy_pinyin
 
 from accounts.models import Role
 from accounts.services import user_register
+from core.errors import NotFound
 
 from .errors import InvalidHours, PublicServiceNotBookable
 from .images import image_process
@@ -201,16 +202,26 @@ def hours_exception_set(
 
 
 @transaction.atomic
+def hours_exception_delete(*, shop: Shop, day: date) -> None:
+    """Back to the weekday's hours on `day`; NotFound when the shop has no exception then."""
+    deleted, _ = HoursException.objects.filter(shop=shop, date=day).delete()
+    if not deleted:
+        raise NotFound()
+
+
+@transaction.atomic
 def shop_photo_add(*, shop: Shop, kind: str, upload: UploadedFile) -> ShopPhoto:
-    processed = image_process(upload)
-    return ShopPhoto.objects.create(
-        shop=shop,
-        kind=kind,
-        image=processed.original,
-        thumbnail=processed.thumbnail,
-        width=processed.width,
-        height=processed.height,
-    )
+    return ShopPhoto.objects.create(shop=shop, kind=kind, **image_process(upload).model_fields())
+
+
+@transaction.atomic
+def shop_photo_delete(*, shop: Shop, photo_id: int) -> None:
+    """Remove a shop's photo (NotFound for another shop's); its files go once committed."""
+    photo = ShopPhoto.objects.filter(shop=shop, pk=photo_id).first()
+    if photo is None:
+        raise NotFound()
+    photo.delete()
+    transaction.on_commit(lambda: (photo.image.delete(False), photo.thumbnail.delete(False)))
 
 
 # --- services --------------------------------------------------------------------------------
@@ -258,11 +269,4 @@ def service_update(*, service: Service, **fields) -> Service:
 
 @transaction.atomic
 def service_photo_add(*, service: Service, upload: UploadedFile) -> ServicePhoto:
-    processed = image_process(upload)
-    return ServicePhoto.objects.create(
-        service=service,
-        image=processed.original,
-        thumbnail=processed.thumbnail,
-        width=processed.width,
-        height=processed.height,
-    )
+    return ServicePhoto.objects.create(service=service, **image_process(upload).model_fields())

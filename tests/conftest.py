@@ -10,6 +10,8 @@ from rest_framework.test import APIClient
 
 from accounts.models import Role
 from accounts.services import tokens_for
+from merchants.models import Category
+from merchants.taxonomy import taxonomy_load
 
 from .factories import MerchantFactory, StaffFactory, UserFactory
 
@@ -21,6 +23,22 @@ def _clear_cache():
     """Throttle counters live in the real Redis (test db 15); start every test from zero."""
     cache.clear()
     yield
+
+
+DB_FIXTURES = {"db", "transactional_db", "live_server"}
+
+
+@pytest.fixture(autouse=True)
+def _taxonomy(request):
+    """The category taxonomy is data from a migration, and transactional tests (concurrency,
+    live servers) flush every table after they run: reload it for the tests that follow."""
+    if not (
+        request.node.get_closest_marker("django_db") or DB_FIXTURES & set(request.fixturenames)
+    ):
+        return
+    request.getfixturevalue("_django_db_helper")  # database access, as the test has it
+    if not Category.objects.exists():
+        taxonomy_load(Category)
 
 
 @pytest.fixture
@@ -72,7 +90,8 @@ def process_env(**extra: str) -> dict[str, str]:
     from django.db import connection
 
     env = {
-        **os.environ,
+        # The browser tests allow sync ORM calls in their own process only.
+        **{k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"},
         "DJANGO_SETTINGS_MODULE": "config.settings.test",
         "DATABASE_URL": database_url(connection.settings_dict),
         "REDIS_URL": settings.TEST_REDIS_URL,

@@ -1,7 +1,13 @@
 from .discovery import discovery
 from .foundation import auth_and_health
+from .ledger import ledger
+from .orders import orders
+from .redemption import redemption
 
 BENCHMARKS = {
     "auth_and_health": auth_and_health,
     "discovery": discovery,
+    "ledger": ledger,
+    "redemption": redemption,
+    "orders": orders,
 }

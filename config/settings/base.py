@@ -4,6 +4,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 env = environ.Env()
@@ -38,7 +39,13 @@ INSTALLED_APPS = [
     "consumers",
     "coupons",
     "loyalty",
+    "payments",
     "geo",
+    "dashboard",
+    "pgtrigger",
+    "pghistory",
+    "audit",
+    "settlement",
 ]
 
 MIDDLEWARE = [
@@ -51,6 +58,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Audit context (acting user, path) for writes; see audit/models.py.
+    "pghistory.middleware.HistoryMiddleware",
     "axes.middleware.AxesMiddleware",  # last, as django-axes requires
 ]
 
@@ -116,7 +125,7 @@ AXES_COOLOFF_TIME = timedelta(minutes=env.int("LOGIN_LOCKOUT_MINUTES", default=1
 AXES_LOCKOUT_PARAMETERS = ["username"]
 AXES_RESET_ON_SUCCESS = True
 AXES_USERNAME_FORM_FIELD = "username"  # what authenticate() and the admin form pass
-AXES_LOCKOUT_CALLABLE = "accounts.api.lockout_response"
+AXES_LOCKOUT_CALLABLE = "dashboard.access.lockout_response"  # the API's, or the sign-in page
 AXES_VERBOSE = False
 SILENCED_SYSTEM_CHECKS = [
     # Lock per phone, not per IP: Chinese mobile carriers put many customers behind one
@@ -136,7 +145,7 @@ USE_TZ = True
 
 # --- static and media --------------------------------------------------------------------------
 STATIC_URL = "static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = env.path("STATIC_ROOT", default=BASE_DIR / "staticfiles")
 MEDIA_URL = "media/"
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "media")
 STORAGES = {
@@ -158,18 +167,20 @@ REST_FRAMEWORK = {
         "rest_framework.parsers.MultiPartParser",
     ],
     "DEFAULT_PAGINATION_CLASS": "core.pagination.CursorPagination",
+    "DEFAULT_CONTENT_NEGOTIATION_CLASS": "core.negotiation.ContentNegotiation",
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_SCHEMA_CLASS": "core.schema.AutoSchema",
     "EXCEPTION_HANDLER": "core.errors.exception_handler",
     "DEFAULT_THROTTLE_CLASSES": [
-        "rest_framework.throttling.AnonRateThrottle",
+        "core.throttling.AnonRateThrottle",
         "core.throttling.SignedInRateThrottle",
-        "rest_framework.throttling.ScopedRateThrottle",
+        "core.throttling.ScopedRateThrottle",
     ],
     "DEFAULT_THROTTLE_RATES": {
         "anon": env("THROTTLE_ANON", default="120/min"),
         "user": env("THROTTLE_USER", default="600/min"),
         "auth": env("THROTTLE_AUTH", default="10/min"),
+        "coupon_code_failures": env("THROTTLE_COUPON_CODE_FAILURES", default="10/min"),
     },
     "NUM_PROXIES": env.int("NUM_PROXIES", default=0),
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
@@ -192,6 +203,14 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
     "SCHEMA_PATH_PREFIX": r"/api/v1",
+    "ENUM_NAME_OVERRIDES": {
+        "CardStatusEnum": "loyalty.models.CardStatus",
+        "LedgerEntryKindEnum": "loyalty.models.EntryKind",
+        "OrderKindEnum": "consumers.models.OrderKind",
+        "OrderStateEnum": "consumers.models.OrderState",
+        "SettlementEntryKindEnum": "settlement.models.EntryKind",
+        "PhotoKindEnum": "merchants.models.PhotoKind",
+    },
 }
 
 # --- Celery ----------------------------------------------------------------------------------
@@ -206,12 +225,98 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
 CELERY_RESULT_EXPIRES = timedelta(days=1)
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
+# Periodic work, synced into django-celery-beat's tables when beat starts (edit times there).
+CELERY_BEAT_SCHEDULE = {
+    "purge-idempotency-records": {
+        "task": "core.tasks.idempotency_records_purge",
+        "schedule": timedelta(hours=1),
+    },
+    "expire-card-points": {
+        "task": "loyalty.tasks.points_expire_due",
+        "schedule": timedelta(hours=1),
+    },
+    "review-card-levels": {"task": "loyalty.tasks.levels_review", "schedule": timedelta(days=1)},
+    "end-coupon-campaigns-past-window": {
+        "task": "coupons.tasks.campaigns_end_expired",
+        "schedule": timedelta(minutes=5),
+    },
+    "orders-auto-consume": {
+        "task": "consumers.tasks.orders_auto_consume",
+        "schedule": timedelta(minutes=10),
+    },
+    "orders-expire": {
+        "task": "consumers.tasks.orders_expire",
+        "schedule": timedelta(minutes=5),
+    },
+    "rating-priors-refresh": {
+        "task": "consumers.tasks.rating_priors_refresh",
+        "schedule": crontab(hour=4, minute=10),
+    },
+    "payout-batches-create": {
+        "task": "settlement.tasks.payout_batches_create",
+        "schedule": crontab(day_of_week="mon", hour=3, minute=0),
+    },
+}
+
+# --- payments and membership cards -------------------------------------------------------------
+# Payment backends by name, like EMAIL_BACKEND: cash at the counter everywhere; local and test
+# settings add the sandbox gateway; production adds real gateways here.
+PAYMENT_BACKENDS = {"cash": "payments.backends.cash.CashAtCounterBackend"}
+CARD_PASSWORD_FAILURE_LIMIT = env.int("CARD_PASSWORD_FAILURE_LIMIT", default=5)
+CARD_PASSWORD_LOCK_MINUTES = env.int("CARD_PASSWORD_LOCK_MINUTES", default=15)
+CARD_FONT_PATH = env("CARD_FONT_PATH", default="")  # empty: a known CJK font, else fontconfig
+
+# --- coupons ---------------------------------------------------------------------------------
+COUPON_REVERSAL_WINDOW_MINUTES = env.int("COUPON_REVERSAL_WINDOW_MINUTES", default=30)
+
+# --- dashboard ------------------------------------------------------------------------------
+LOGIN_URL = "dashboard:login"
+# Map tiles of the shop page's pin ({z}/{x}/{y}); empty: no base map, the pin still works.
+# Tiles must be WGS84 like the stored locations: Chinese providers serve GCJ-02 (offset).
+DASHBOARD_MAP_TILES_URL = env(
+    "MAP_TILES_URL", default="https://tile.openstreetmap.org/{z}/{x}/{y}.png"
+)
+DASHBOARD_MAP_ATTRIBUTION = env("MAP_ATTRIBUTION", default="© OpenStreetMap contributors")
+
+# --- orders and settlement --------------------------------------------------------------------
+# A confirmed booking nobody disputes counts as consumed this many hours after its slot ends.
+ORDER_AUTO_CONFIRM_HOURS = env.int("ORDER_AUTO_CONFIRM_HOURS", default=24)
+# The platform's commission for merchants without their own rate, in basis points (6.00%).
+SETTLEMENT_DEFAULT_COMMISSION_BP = env.int("SETTLEMENT_DEFAULT_COMMISSION_BP", default=600)
 
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "filters": {"redact": {"()": "core.redaction.RedactSecrets"}},  # no secrets in logs
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["redact"]}
+    },
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
-    "loggers": {"axes": {"level": "WARNING"}},
+    "loggers": {"axes": {"level": "WARNING"}, "pgtrigger": {"level": "WARNING"}},
 }
+
+# --- reliability and security (tests/reliability) --------------------------------------------
+CSRF_FAILURE_VIEW = "core.api.csrf_failure"
+# A database that does not answer fails the request in seconds (503), not at the worker timeout;
+# TCP keepalives notice a server that vanished mid-query.
+for _database in DATABASES.values():
+    _database.setdefault("OPTIONS", {}).update(
+        connect_timeout=env.int("DATABASE_CONNECT_TIMEOUT", default=3),
+        keepalives=1,
+        keepalives_idle=10,
+        keepalives_interval=5,
+        keepalives_count=3,
+    )
+CELERY_BROKER_CONNECTION_TIMEOUT = 2
+CELERY_TASK_PUBLISH_RETRY_POLICY = {
+    "max_retries": 2,
+    "interval_start": 0,
+    "interval_step": 0.5,
+    "interval_max": 1,
+}
+# Audit history (audit/models.py): triggers are installed by `migrate` itself, so tracking a
+# model of another app adds no migration to that app; reads carry no audit context.
+PGTRIGGER_MIGRATIONS = False
+PGTRIGGER_INSTALL_ON_MIGRATE = True
+PGHISTORY_MIDDLEWARE_METHODS = ("POST", "PUT", "PATCH", "DELETE")

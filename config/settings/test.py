@@ -1,10 +1,11 @@
 """pytest: the real PostGIS and Redis, isolated in their own database and Redis db number."""
 
 from .base import *  # noqa: F403
-from .base import CACHES, REDIS_URL
+from .base import CACHES, PAYMENT_BACKENDS, REDIS_URL, env
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # fast; not for production
-TEST_REDIS_URL = REDIS_URL.rsplit("/", 1)[0] + "/15"
+# TEST_REDIS_DB lets several checkouts run their suites side by side on one Redis.
+TEST_REDIS_URL = REDIS_URL.rsplit("/", 1)[0] + "/" + env("TEST_REDIS_DB", default="15")
 CACHES["default"]["LOCATION"] = TEST_REDIS_URL
 CACHES["default"]["KEY_PREFIX"] = "o2o-test"
 CELERY_BROKER_URL = TEST_REDIS_URL
@@ -13,3 +14,6 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+
+# The sandbox gateway (payments.backends.sandbox): declines on request, takes no money.
+PAYMENT_BACKENDS = {**PAYMENT_BACKENDS, "sandbox": "payments.backends.sandbox.SandboxBackend"}

@@ -3,6 +3,7 @@
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from core.serializers import LocalTimeField
 from merchants.models import Category, HoursException, OpeningHours, Service, Shop, ShopPhoto
 
 
@@ -27,12 +28,18 @@ class CategoryBriefSerializer(serializers.ModelSerializer):
 
 
 class HoursSerializer(serializers.ModelSerializer):
+    opens = LocalTimeField()
+    closes = LocalTimeField()
+
     class Meta:
         model = OpeningHours
         fields = ["weekday", "opens", "closes"]
 
 
 class HoursExceptionSerializer(serializers.ModelSerializer):
+    opens = LocalTimeField(required=False, allow_null=True)
+    closes = LocalTimeField(required=False, allow_null=True)
+
     class Meta:
         model = HoursException
         fields = ["date", "is_closed", "opens", "closes", "note"]
@@ -68,6 +75,19 @@ class ServiceSerializer(serializers.ModelSerializer):
         ]
 
 
+class RatingSerializer(serializers.Serializer):
+    """The shop's Bayesian rating (README: "Ratings") and the reviews behind it."""
+
+    score = serializers.FloatField(source="rating", help_text="0-5; 0 while there is no review")
+    count = serializers.IntegerField(source="rating_count", help_text="all counted reviews")
+    verified_count = serializers.IntegerField(
+        source="rating_verified_count", help_text="reviews of consumed orders"
+    )
+    general_count = serializers.IntegerField(
+        source="rating_general_count", help_text="unverified reviews (weigh half)"
+    )
+
+
 class ShopDetailSerializer(serializers.ModelSerializer):
     location = LatLngField()
     phone = serializers.CharField()
@@ -76,7 +96,7 @@ class ShopDetailSerializer(serializers.ModelSerializer):
     hours_exceptions = HoursExceptionSerializer(many=True)
     photos = PhotoSerializer(many=True)
     services = ServiceSerializer(many=True, source="active_services")
-    rating = serializers.SerializerMethodField()
+    rating = RatingSerializer(source="*")
     is_open_now = serializers.BooleanField()
     is_public_service = serializers.BooleanField()
 
@@ -100,6 +120,3 @@ class ShopDetailSerializer(serializers.ModelSerializer):
             "photos",
             "services",
         ]
-
-    def get_rating(self, shop) -> dict:
-        return {"score": shop.rating, "count": shop.rating_count}

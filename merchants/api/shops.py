@@ -1,7 +1,8 @@
 """The merchant's own shops and services: owners everything, staff with manage_shops only
 their assigned shops. Another merchant's shop or service is 404."""
 
-from django.shortcuts import get_object_or_404
+from datetime import date
+
 from django.utils import timezone
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from phonenumber_field.serializerfields import PhoneNumberField
@@ -11,6 +12,7 @@ from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 
 from accounts.permissions import IsMerchantMember, IsMerchantOwner
+from core.errors import NotFound
 from merchants import services
 from merchants.models import Category, PhotoKind, Service, Shop, StaffPermission
 from merchants.selectors import merchant_of, shop_detail_queryset, shop_for_edit, shops_of
@@ -82,6 +84,7 @@ def shop_output(shop_id: int, request) -> dict:
 class ShopViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     permission_classes = [IsMerchantMember]
     serializer_class = ShopDetailSerializer
+    lookup_value_regex = r"\d+"  # anything else is not found, never a 500 from int("abc")
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
@@ -117,7 +120,9 @@ class ShopViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
         return Response(shop_output(shop.pk, request))
 
     @extend_schema(
-        tags=["merchant"], request=HoursExceptionSerializer, responses=HoursExceptionSerializer
+        tags=["merchant"],
+        request=HoursExceptionSerializer,
+        responses={201: HoursExceptionSerializer},
     )
     @action(detail=True, methods=["post"], url_path="hours-exceptions")
     def hours_exceptions(self, request, pk=None):
@@ -147,7 +152,11 @@ class ShopViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
     )
     def hours_exception_delete(self, request, pk=None, day=None):
         shop = shop_for_edit(user=request.user, shop_id=pk, permission=MANAGE)
-        get_object_or_404(shop.hours_exceptions, date=day).delete()
+        try:
+            day_date = date.fromisoformat(day)
+        except ValueError as error:  # 2026-02-30
+            raise NotFound() from error
+        services.hours_exception_delete(shop=shop, day=day_date)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
     @extend_schema(
@@ -172,7 +181,7 @@ class ShopViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
     @action(detail=True, methods=["delete"], url_path=r"photos/(?P<photo_id>\d+)")
     def photo_delete(self, request, pk=None, photo_id=None):
         shop = shop_for_edit(user=request.user, shop_id=pk, permission=MANAGE)
-        get_object_or_404(shop.photos, pk=photo_id).delete()
+        services.shop_photo_delete(shop=shop, photo_id=int(photo_id))
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
@@ -181,15 +190,7 @@ class ServiceInputSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Service
-        fields = [
-            "shop",
-            "name",
-            "description",
-            "price_fen",
-            "duration_minutes",
-            "bookable",
-            "is_active",
-        ]
+        fields = [f for f in ServiceSerializer.Meta.fields if f not in ("id", "photos")]
         extra_kwargs = {"price_fen": {"min_value": 0}}
 
     def __init__(self, *args, shops=None, **kwargs):
@@ -220,13 +221,16 @@ class ServiceViewSet(
 ):
     permission_classes = [IsMerchantMember]
     serializer_class = ServiceSerializer
+    lookup_value_regex = r"\d+"
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
             return Service.objects.none()
         services_ = Service.objects.filter(shop__in=shops_of(self.request.user))
         if shop := self.request.query_params.get("shop"):
-            services_ = services_.filter(shop_id=shop) if shop.isdigit() else services_.none()
+            if not shop.isdigit():
+                raise serializers.ValidationError({"shop": ["须为门店编号。"]})
+            services_ = services_.filter(shop_id=shop)
         return services_.prefetch_related("photos").order_by("-pk")
 
     def editable(self, pk) -> Service:
@@ -241,7 +245,8 @@ class ServiceViewSet(
         shop = shop_for_edit(user=request.user, shop_id=fields.pop("shop").pk, permission=MANAGE)
         fields.pop("is_active", None)
         service = services.service_create(shop=shop, **fields)
-        return Response(ServiceSerializer(service).data, status=status.HTTP_201_CREATED)
+        body = ServiceSerializer(service, context={"request": request}).data
+        return Response(body, status=status.HTTP_201_CREATED)
 
     def partial_update(self, request, pk=None):
         service = self.editable(pk)
@@ -249,7 +254,7 @@ class ServiceViewSet(
         data.is_valid(raise_exception=True)
         fields = {k: v for k, v in data.validated_data.items() if k != "shop"}
         service = services.service_update(service=service, **fields)
-        return Response(ServiceSerializer(service).data)
+        return Response(ServiceSerializer(service, context={"request": request}).data)
 
     def destroy(self, request, pk=None):
         # Orders will point at services: take it off sale rather than delete it.

@@ -11,7 +11,7 @@ from merchants.services import staff_create, staff_update
 
 
 class CategorySerializer(serializers.ModelSerializer):
-    parent = serializers.PrimaryKeyRelatedField(read_only=True)
+    parent = serializers.PrimaryKeyRelatedField(read_only=True, allow_null=True)
 
     class Meta:
         model = Category
@@ -84,6 +84,7 @@ class StaffViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
 
     permission_classes = [IsMerchantOwner]
     serializer_class = StaffSerializer
+    lookup_value_regex = r"\d+"  # anything else is not found, never a 500 from int("abc")
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):

@@ -1,6 +1,7 @@
 """The pieces `make run` and docker-compose share: bootstrap, web, worker, seed."""
 
 import importlib.util
+import os
 import subprocess
 import sys
 import urllib.error
@@ -139,3 +140,25 @@ def test_seed_demo_loads_shops_and_logins_once(api):
     )
     login = api.post("/api/v1/auth/login/", {"phone": "13800000000", "password": "O2O-demo-2026"})
     assert login.status_code == 200
+
+
+def test_a_task_sent_to_one_queue_lands_in_that_queue_only():
+    """Queues share the broker: a message for `fanout` must not be copied into the others."""
+    from kombu import Connection
+
+    from config.celery_app import QUEUES, app
+    from core.tasks import ping
+
+    # A key prefix of its own, so no running worker sees these messages.
+    prefix = f"queue-test-{os.getpid()}:"
+    with Connection(app.conf.broker_url, transport_options={"global_keyprefix": prefix}) as conn:
+        client = conn.default_channel.client  # adds the prefix to every key
+        try:
+            for queue in app.amqp.queues.values():  # as a worker does when it starts
+                queue(conn.default_channel).declare()
+            ping.apply_async(queue="fanout", connection=conn)
+            lengths = {queue: client.llen(queue) for queue in QUEUES}
+        finally:
+            for key in client.keys("*"):
+                client.delete(key.decode().removeprefix(prefix))
+    assert lengths == {"default": 0, "fanout": 1, "notifications": 0}

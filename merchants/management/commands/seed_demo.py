@@ -10,6 +10,9 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from accounts.models import Role, User
+from consumers.demo import demo_orders_seed
+from coupons.demo import demo_coupons_load
+from loyalty.demo import DEMO_CARD_PASSWORD, demo_cards_load
 from merchants.models import Category, Merchant, Shop
 from merchants.services import service_create, shop_create, shop_hours_set
 
@@ -170,21 +173,35 @@ class Command(BaseCommand):
         parser.add_argument("--seed", type=int, default=20261122)
 
     def handle(self, *args, shops: int, seed: int, **options):
-        if Merchant.objects.filter(owner__phone=DEMO_MERCHANT_PHONE).exists():
-            self.stdout.write("demo data already loaded")
-            self.print_logins()
-            return
         rng = random.Random(seed)
-        with transaction.atomic():
-            demo_merchant = self.create_accounts()
-            categories = {c.slug: c for c in Category.objects.filter(parent__isnull=False)}
-            for index in range(shops):
-                merchant = demo_merchant if index < 5 else None
-                self.create_shop(rng, index, merchant, categories)
-                if (index + 1) % 50 == 0 or index + 1 == shops:
-                    self.stdout.write(f"  shops {index + 1}/{shops}")
-        self.stdout.write(self.style.SUCCESS(f"loaded {shops} demo shops"))
+        if Merchant.objects.filter(owner__phone=DEMO_MERCHANT_PHONE).exists():
+            self.stdout.write("demo shops already loaded")
+        else:
+            with transaction.atomic():
+                demo_merchant = self.create_accounts()
+                categories = {c.slug: c for c in Category.objects.filter(parent__isnull=False)}
+                for index in range(shops):
+                    merchant = demo_merchant if index < 5 else None
+                    self.create_shop(rng, index, merchant, categories)
+                    if (index + 1) % 50 == 0 or index + 1 == shops:
+                        self.stdout.write(f"  shops {index + 1}/{shops}")
+            self.stdout.write(self.style.SUCCESS(f"loaded {shops} demo shops"))
+        # Orders and reviews (consumers.demo): their own check, so older demo databases get them.
+        demo_orders_seed(
+            rng=rng,
+            consumer=User.objects.get(phone=DEMO_CONSUMER_PHONE),
+            merchant=Merchant.objects.get(owner__phone=DEMO_MERCHANT_PHONE),
+            log=self.stdout.write,
+        )
+        self.load_cards()
+        self.load_coupons()
         self.print_logins()
+
+    def load_coupons(self):
+        merchant = Merchant.objects.get(owner__phone=DEMO_MERCHANT_PHONE)
+        consumer = User.objects.get(phone=DEMO_CONSUMER_PHONE)
+        if made := demo_coupons_load(merchant=merchant, consumer=consumer):
+            self.stdout.write(self.style.SUCCESS(f"loaded {made} demo coupon campaigns"))
 
     def create_accounts(self) -> Merchant:
         User.objects.create_superuser(DEMO_ADMIN_PHONE, DEMO_PASSWORD, name="平台管理员")
@@ -223,9 +240,6 @@ class Command(BaseCommand):
             price_level=rng.randint(1, 4),
         )
         shop_hours_set(shop=shop, spans=weekly_hours(slug))
-        shop.rating = round(rng.uniform(3.2, 4.9), 1)
-        shop.rating_count = rng.randint(0, 800)
-        shop.save(update_fields=["rating", "rating_count"])
         for service, low, high, minutes, bookable in offers:
             service_create(
                 shop=shop,
@@ -236,10 +250,18 @@ class Command(BaseCommand):
             )
         return shop
 
+    def load_cards(self):
+        """The demo merchant's card program and the demo consumer's card (loyalty.demo)."""
+        merchant = Merchant.objects.get(owner__phone=DEMO_MERCHANT_PHONE)
+        consumer = User.objects.get(phone=DEMO_CONSUMER_PHONE)
+        with transaction.atomic():
+            if demo_cards_load(merchant, consumer):
+                self.stdout.write(self.style.SUCCESS("loaded the demo card program and card"))
+
     def print_logins(self):
         self.stdout.write(
             "demo logins (password " + DEMO_PASSWORD + "):\n"
             f"  merchant owner {DEMO_MERCHANT_PHONE}\n"
-            f"  consumer       {DEMO_CONSUMER_PHONE}\n"
+            f"  consumer       {DEMO_CONSUMER_PHONE} (card password {DEMO_CARD_PASSWORD})\n"
             f"  platform admin {DEMO_ADMIN_PHONE} (http://127.0.0.1:8000/admin/)"
         )

@@ -1,0 +1,220 @@
+"""The consumer's orders: /api/v1/me/orders/. Another consumer's order is 404."""
+
+from django.db.models import Q
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from phonenumber_field.serializerfields import PhoneNumberField
+from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.parsers import MultiPartParser
+from rest_framework.response import Response
+
+from accounts.permissions import IsConsumer
+from core.idempotency import IDEMPOTENCY_PARAMETER, idempotent
+from merchants.models import Service
+
+from .. import services
+from ..models import ActorRole, ConsumedVia, Fulfilment, OrderState, Review, TimeSlot
+from ..selectors import orders_of_consumer
+from .serializers import OrderSerializer, ReviewPhotoSerializer, ReviewSerializer
+
+TAGS = ["orders"]
+
+
+class OrderCreateSerializer(serializers.Serializer):
+    service = serializers.PrimaryKeyRelatedField(queryset=Service.objects.select_related("shop"))
+    slot = serializers.PrimaryKeyRelatedField(
+        queryset=TimeSlot.objects.all(),
+        required=False,
+        allow_null=True,
+        help_text="A time slot to book; without one the service is bought as a voucher.",
+    )
+    quantity = serializers.IntegerField(min_value=1, max_value=20, default=1)
+    fulfilment = serializers.ChoiceField(choices=Fulfilment.choices, default=Fulfilment.IN_SHOP)
+    address = serializers.CharField(max_length=200, required=False, default="")
+    lat = serializers.FloatField(min_value=-90, max_value=90, required=False, allow_null=True)
+    lng = serializers.FloatField(min_value=-180, max_value=180, required=False, allow_null=True)
+    contact_phone = PhoneNumberField(required=False, default="")
+    note = serializers.CharField(max_length=200, required=False, default="", allow_blank=True)
+    points = serializers.IntegerField(
+        min_value=0, default=0, help_text="Points to spend, if the shop's card takes points."
+    )
+
+    def validate(self, attrs):
+        if (attrs.get("lat") is None) != (attrs.get("lng") is None):
+            raise serializers.ValidationError({"lng": ["lat 和 lng 需同时提供。"]})
+        return attrs
+
+
+class DisputeSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=2000)
+
+
+class DisputeOutputSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    order = serializers.IntegerField(source="order_id")
+    side = serializers.CharField()
+    reason = serializers.CharField()
+    status = serializers.CharField()
+    created_at = serializers.DateTimeField()
+
+
+class ReviewCreateSerializer(serializers.Serializer):
+    rating = serializers.IntegerField(min_value=1, max_value=5)
+    text = serializers.CharField(max_length=2000, required=False, default="", allow_blank=True)
+
+
+class ReviewPhotoUploadSerializer(serializers.Serializer):
+    image = serializers.ImageField()
+
+
+def order_body(order_id: int, request) -> dict:
+    order = orders_of_consumer(request.user).get(pk=order_id)
+    return OrderSerializer(order, context={"request": request}).data
+
+
+@extend_schema_view(
+    list=extend_schema(
+        tags=TAGS,
+        summary="My orders, newest first",
+        parameters=[
+            OpenApiParameter("state", str, enum=OrderState.values, description="only this state"),
+            OpenApiParameter(
+                "active", bool, description="true: pending or confirmed (upcoming) orders only"
+            ),
+        ],
+    ),
+    retrieve=extend_schema(tags=TAGS, summary="One of my orders, with its QR payload"),
+)
+class MyOrderViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    permission_classes = [IsConsumer]
+    serializer_class = OrderSerializer
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return orders_of_consumer(None).none()
+        orders = orders_of_consumer(self.request.user)
+        if state := self.request.query_params.get("state"):
+            orders = orders.filter(state=state)
+        if self.request.query_params.get("active") == "true":
+            orders = orders.filter(Q(state=OrderState.PENDING) | Q(state=OrderState.CONFIRMED))
+        return orders
+
+    @extend_schema(
+        tags=TAGS,
+        summary="Buy a service, or book a time slot; pays at once",
+        parameters=[IDEMPOTENCY_PARAMETER],
+        request=OrderCreateSerializer,
+        responses={201: OrderSerializer},
+    )
+    def create(self, request):
+        data = OrderCreateSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+
+        def perform():
+            order = services.order_create(consumer=request.user, **data.validated_data)
+            return 201, order_body(order.pk, request)
+
+        return idempotent(request, scope="orders.create", perform=perform)
+
+    def act(self, request, pk, scope: str, step) -> Response:
+        order = self.get_object()
+
+        def perform():
+            step(order)
+            return 200, order_body(order.pk, request)
+
+        return idempotent(request, scope=scope, perform=perform)
+
+    @extend_schema(
+        tags=TAGS,
+        summary="Cancel: free before the shop's cut-off, its fee after; refunds the rest",
+        parameters=[IDEMPOTENCY_PARAMETER],
+        request=None,
+        responses=OrderSerializer,
+    )
+    @action(detail=True, methods=["post"])
+    def cancel(self, request, pk=None):
+        def step(order):
+            services.order_cancel_by_consumer(order=order, actor=request.user)
+
+        return self.act(request, pk, "orders.cancel", step)
+
+    @extend_schema(
+        tags=TAGS,
+        summary='"Done": I received the service (confirms consumption)',
+        parameters=[IDEMPOTENCY_PARAMETER],
+        request=None,
+        responses=OrderSerializer,
+    )
+    @action(detail=True, methods=["post"])
+    def done(self, request, pk=None):
+        def step(order):
+            services.order_consume(order=order, via=ConsumedVia.CONSUMER, actor=request.user)
+
+        return self.act(request, pk, "orders.done", step)
+
+    @extend_schema(
+        tags=TAGS,
+        summary="Dispute the order; platform staff decide",
+        request=DisputeSerializer,
+        responses={201: DisputeOutputSerializer},
+    )
+    @action(detail=True, methods=["post"])
+    def dispute(self, request, pk=None):
+        order = self.get_object()
+        data = DisputeSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        dispute = services.dispute_open(
+            order=order,
+            opened_by=request.user,
+            side=ActorRole.CONSUMER,
+            reason=data.validated_data["reason"],
+        )
+        return Response(DisputeOutputSerializer(dispute).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        tags=TAGS,
+        summary="Review a consumed order (verified review, one per order)",
+        request=ReviewCreateSerializer,
+        responses={201: ReviewSerializer},
+    )
+    @action(detail=True, methods=["post"])
+    def review(self, request, pk=None):
+        order = self.get_object()
+        data = ReviewCreateSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        review = services.review_create_verified(order=order, **data.validated_data)
+        body = ReviewSerializer(review, context={"request": request}).data
+        return Response(body, status=status.HTTP_201_CREATED)
+
+
+@extend_schema_view(
+    list=extend_schema(tags=["reviews"], summary="My reviews"),
+)
+class MyReviewViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
+    permission_classes = [IsConsumer]
+    serializer_class = ReviewSerializer
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return Review.objects.none()
+        return (
+            Review.objects.filter(consumer=self.request.user)
+            .select_related("consumer")
+            .prefetch_related("photos")
+        )
+
+    @extend_schema(
+        tags=["reviews"],
+        summary="Add a photo to my review (JPEG, PNG or WebP; at most 9)",
+        request=ReviewPhotoUploadSerializer,
+        responses={201: ReviewPhotoSerializer},
+    )
+    @action(detail=True, methods=["post"], parser_classes=[MultiPartParser])
+    def photos(self, request, pk=None):
+        review = self.get_object()
+        data = ReviewPhotoUploadSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        photo = services.review_photo_add(review=review, upload=data.validated_data["image"])
+        body = ReviewPhotoSerializer(photo, context={"request": request}).data
+        return Response(body, status=status.HTTP_201_CREATED)

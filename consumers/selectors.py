@@ -1,0 +1,82 @@
+from datetime import date, datetime, time, timedelta
+
+from django.db.models import F, Prefetch, Q, QuerySet
+from django.utils import timezone
+
+from accounts.models import User
+from core.codes import InvalidCode, qr_payload_read, short_code_normalize
+from core.errors import NotFound
+from merchants.models import Shop, ShopStatus, StaffPermission
+from merchants.selectors import merchant_permission_check, shops_of
+
+from .models import Order, Review, ReviewStatus, TimeSlot
+
+ORDER_RELATED = ("shop", "shop__order_policy", "service", "slot", "consumer", "review")
+
+
+def orders_of_consumer(user: User) -> QuerySet[Order]:
+    return Order.objects.filter(consumer=user).select_related(*ORDER_RELATED)
+
+
+def orders_of_merchant_user(user: User) -> QuerySet[Order]:
+    """The orders of the shops a dashboard user can see (staff: their assigned shops)."""
+    return Order.objects.filter(shop__in=shops_of(user)).select_related(*ORDER_RELATED)
+
+
+def order_for_merchant(*, user: User, order_id: int, permission: str) -> Order:
+    """One of the user's shops' orders, if the user may act on it; anyone else's is 404."""
+    order = orders_of_merchant_user(user).filter(pk=order_id).first()
+    if order is None:
+        raise NotFound()
+    merchant_permission_check(user=user, permission=permission, shop=order.shop)
+    return order
+
+
+def order_code_read(scanned_or_typed: str) -> str:
+    """An order code from a scanned QR payload (`O2O:O:<code>:<sig>`) or a typed code."""
+    text = scanned_or_typed.strip()
+    if text.upper().startswith("O2O:"):
+        kind, code = qr_payload_read(text)
+        if kind != "O":
+            raise InvalidCode()
+        return code
+    return short_code_normalize(text)
+
+
+def order_for_counter(*, user: User, code: str) -> Order:
+    """The order a cashier scanned or typed, in one of the user's shops, if the user may redeem
+    there. A forged QR is refused before any lookup; another merchant's order is 404."""
+    order = orders_of_merchant_user(user).filter(code=order_code_read(code)).first()
+    if order is None:
+        raise NotFound()
+    merchant_permission_check(user=user, permission=StaffPermission.REDEEM, shop=order.shop)
+    return order
+
+
+def shop_public(shop_id: int) -> Shop:
+    shop = Shop.objects.filter(pk=shop_id, status=ShopStatus.ACTIVE).first()
+    if shop is None:
+        raise NotFound()
+    return shop
+
+
+def slots_available(
+    *, shop: Shop, service_id: int | None, day: date | None, now: datetime
+) -> QuerySet[TimeSlot]:
+    """Future slots with room left, of one service (with the shop's shared slots) or all."""
+    slots = TimeSlot.objects.filter(shop=shop, starts_at__gt=now)
+    if service_id is not None:
+        slots = slots.filter(Q(service_id=service_id) | Q(service__isnull=True))
+    if day is not None:
+        start = timezone.make_aware(datetime.combine(day, time()))
+        slots = slots.filter(starts_at__gte=start, starts_at__lt=start + timedelta(days=1))
+    return slots.filter(booked__lt=F("capacity")).order_by("starts_at", "pk")
+
+
+def reviews_public(shop: Shop) -> QuerySet[Review]:
+    """What everyone sees on a shop's page: visible reviews, with photos and replies."""
+    return (
+        Review.objects.filter(shop=shop, status=ReviewStatus.VISIBLE)
+        .select_related("consumer")
+        .prefetch_related(Prefetch("photos"))
+    )

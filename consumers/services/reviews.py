@@ -1,0 +1,126 @@
+"""Reviews: verified (per consumed order) and general; replies, reports and moderation.
+
+Every write that changes what the rating counts locks the shop row first, so concurrent
+reviews of one shop recompute its rating one after the other and none is left out.
+"""
+
+from datetime import timedelta
+
+from django.core.files.uploadedfile import UploadedFile
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from accounts.models import User
+from consumers.errors import (
+    AlreadyReported,
+    AlreadyReviewed,
+    OrderNotConsumed,
+    ReviewTooSoon,
+    TooManyPhotos,
+)
+from consumers.models import (
+    Order,
+    OrderState,
+    Review,
+    ReviewPhoto,
+    ReviewReport,
+    ReviewStatus,
+)
+from consumers.rating import shop_ratings_refresh
+from merchants.images import image_process
+from merchants.models import Shop
+
+from .transitions import order_lock
+
+GENERAL_REVIEW_INTERVAL = timedelta(days=30)
+MAX_PHOTOS = 9
+
+
+def shop_lock(shop_id: int) -> Shop:
+    return Shop.objects.select_for_update(of=("self",)).get(pk=shop_id)
+
+
+@transaction.atomic
+def review_create_verified(*, order: Order, rating: int, text: str = "") -> Review:
+    """The consumer's review of an order they consumed; one per order."""
+    shop_lock(order.shop_id)
+    order = order_lock(order)  # its state as committed, not as the caller last saw it
+    if order.state != OrderState.CONSUMED:
+        raise OrderNotConsumed()
+    try:
+        with transaction.atomic():
+            review = Review.objects.create(
+                shop_id=order.shop_id,
+                consumer_id=order.consumer_id,
+                order=order,
+                is_verified=True,
+                rating=rating,
+                text=text,
+            )
+    except IntegrityError as error:  # the one-to-one on order
+        raise AlreadyReviewed() from error
+    shop_ratings_refresh(shop_ids=[order.shop_id])
+    return review
+
+
+@transaction.atomic
+def review_create_general(*, consumer: User, shop: Shop, rating: int, text: str = "") -> Review:
+    """A review without an order: shown as unverified, weighs less, one per shop per 30 days."""
+    shop_lock(shop.pk)  # also serializes one consumer's double-tapped submissions
+    since = timezone.now() - GENERAL_REVIEW_INTERVAL
+    recent = Review.objects.filter(
+        consumer=consumer, shop=shop, is_verified=False, created_at__gte=since
+    )
+    if recent.exists():
+        raise ReviewTooSoon()
+    review = Review.objects.create(
+        shop=shop, consumer=consumer, is_verified=False, rating=rating, text=text
+    )
+    shop_ratings_refresh(shop_ids=[shop.pk])
+    return review
+
+
+@transaction.atomic
+def review_photo_add(*, review: Review, upload: UploadedFile) -> ReviewPhoto:
+    review = Review.objects.select_for_update().get(pk=review.pk)
+    if review.photos.count() >= MAX_PHOTOS:
+        raise TooManyPhotos()
+    return ReviewPhoto.objects.create(review=review, **image_process(upload).model_fields())
+
+
+@transaction.atomic
+def review_reply(*, review: Review, text: str) -> Review:
+    """The merchant's public reply; writing again replaces the merchant's own reply only."""
+    review.reply_text, review.replied_at = text, timezone.now()
+    review.save(update_fields=["reply_text", "replied_at"])
+    return review
+
+
+@transaction.atomic
+def review_report(*, review: Review, reporter: User, reason: str, text: str = "") -> ReviewReport:
+    """Anyone signed in may report; the review is hidden until platform staff look at it."""
+    try:
+        with transaction.atomic():
+            report = ReviewReport.objects.create(
+                review=review, reporter=reporter, reason=reason, text=text
+            )
+    except IntegrityError as error:
+        raise AlreadyReported() from error
+    Review.objects.filter(pk=review.pk, status=ReviewStatus.VISIBLE).update(
+        status=ReviewStatus.HIDDEN
+    )
+    return report
+
+
+@transaction.atomic
+def review_moderate(*, review: Review, keep: bool) -> Review:
+    """Platform staff decide: shown again (reports dismissed), or removed from the shop's page
+    and from its rating."""
+    shop_lock(review.shop_id)
+    review = Review.objects.select_for_update().get(pk=review.pk)
+    review.status = ReviewStatus.VISIBLE if keep else ReviewStatus.REMOVED
+    review.save(update_fields=["status"])
+    if keep:
+        review.reports.all().delete()
+    shop_ratings_refresh(shop_ids=[review.shop_id])
+    return review

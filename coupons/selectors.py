@@ -1,0 +1,213 @@
+"""Reads: what a consumer may claim and holds, and what the counter sees before it redeems."""
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet
+from django.utils import timezone
+
+from accounts.models import Role, User
+from core.codes import InvalidCode, qr_payload_read, short_code_normalize
+from core.errors import DomainError
+from loyalty.models import CardStatus, MembershipCard
+from merchants.models import Shop
+from merchants.selectors import shops_of
+
+from .benefits import Applied, benefit_apply, when_text
+from .errors import AlreadyRedeemed, CouponNotFound, Expired, NotYetValid, WrongShop
+from .models import (
+    Audience,
+    Campaign,
+    CampaignCustomer,
+    CampaignStatus,
+    Coupon,
+    CouponStatus,
+    Redemption,
+)
+
+CODE_LENGTH = 10
+
+
+# --- audience and claiming ---------------------------------------------------------------------
+
+
+def _member_levels(user: User) -> QuerySet:
+    return MembershipCard.objects.filter(consumer=user, status=CardStatus.ACTIVE).values("level")
+
+
+def audience_includes(campaign: Campaign, user: User) -> bool:
+    if campaign.audience == Audience.ANYONE:
+        return True
+    if campaign.audience == Audience.LEVELS:
+        return campaign.levels.filter(pk__in=_member_levels(user)).exists()
+    return campaign.customers.filter(phone=user.phone).exists()
+
+
+def _audience_filter(user: User | None) -> Q:
+    """Campaigns whose audience includes the user; anonymous visitors see only "anyone"."""
+    if user is None or not user.is_authenticated or user.role != Role.CONSUMER:
+        return Q(audience=Audience.ANYONE)
+    through = Campaign.levels.through.objects.filter(
+        campaign=OuterRef("pk"), level__in=_member_levels(user)
+    )
+    listed = CampaignCustomer.objects.filter(campaign=OuterRef("pk"), phone=user.phone)
+    return (
+        Q(audience=Audience.ANYONE)
+        | Q(Exists(through), audience=Audience.LEVELS)
+        | Q(Exists(listed), audience=Audience.CUSTOMER_LIST)
+    )
+
+
+def accepted_at_shop_filter(shop: Shop) -> Q:
+    """Campaigns that accept the shop: those naming it, and those naming no shop (all)."""
+    shops = Campaign.shops.through.objects.filter(campaign=OuterRef("pk"))
+    return Q(merchant_id=shop.merchant_id) & (~Exists(shops) | Exists(shops.filter(shop=shop)))
+
+
+def campaigns_claimable(*, shop: Shop, user: User | None, now: datetime) -> QuerySet[Campaign]:
+    """Published, not sold out, window not over, accepted at the shop, audience includes the
+    user; for a signed-in consumer each carries `claimed_by_me`."""
+    campaigns = (
+        Campaign.objects.filter(
+            accepted_at_shop_filter(shop),
+            _audience_filter(user),
+            Q(valid_until__isnull=True) | Q(valid_until__gt=now),
+            status=CampaignStatus.PUBLISHED,
+            issued_count__lt=F("total_quantity"),
+        )
+        .select_related("service", "merchant")
+        .prefetch_related("shops")
+        .order_by("-pk")
+    )
+    if user is not None and user.is_authenticated:
+        campaigns = campaigns.annotate(
+            claimed_by_me=Count("coupons", filter=Q(coupons__holder_phone=user.phone))
+        )
+    return campaigns
+
+
+# --- a consumer's coupons ----------------------------------------------------------------------
+
+STANDING = Prefetch(
+    "redemptions",
+    queryset=Redemption.objects.filter(reversed_at__isnull=True).select_related("shop"),
+    to_attr="standing",
+)
+
+
+def coupons_of(*, user: User, state: str | None, now: datetime) -> QuerySet[Coupon]:
+    """The user's coupons, including those sent to their phone before they signed up.
+
+    state: `usable` (unused, window not over; may not have started yet), `used`, `expired`.
+    """
+    coupons = Coupon.objects.filter(
+        Q(holder=user) | Q(holder__isnull=True, holder_phone=user.phone)
+    )
+    if state == "usable":
+        coupons = coupons.filter(status=CouponStatus.AVAILABLE, valid_until__gt=now)
+    elif state == "used":
+        coupons = coupons.filter(status=CouponStatus.REDEEMED)
+    elif state == "expired":
+        coupons = coupons.filter(status=CouponStatus.AVAILABLE, valid_until__lte=now)
+    return coupons.select_related("campaign__merchant", "campaign__service").prefetch_related(
+        "campaign__shops", STANDING
+    )
+
+
+def coupon_state(coupon: Coupon, now: datetime) -> str:
+    if coupon.status == CouponStatus.REDEEMED:
+        return "used"
+    if now >= coupon.valid_until:
+        return "expired"
+    if now < coupon.valid_from:
+        return "not_yet_valid"
+    return "usable"
+
+
+# --- the counter -------------------------------------------------------------------------------
+
+
+def coupon_code_read(text: str) -> str:
+    """The coupon code in what the counter sent: a scanned QR payload (signature checked) or a
+    typed code. Malformed, forged or foreign input is InvalidCode, before any lookup."""
+    text = text.strip()
+    if text.upper().startswith("O2O:"):
+        kind, code = qr_payload_read(text)
+        if kind != "C":
+            raise InvalidCode()
+    else:
+        code = short_code_normalize(text)
+    if len(code) != CODE_LENGTH:
+        raise InvalidCode()
+    return code
+
+
+def coupon_for_counter(*, merchant_id: int, code: str, lock: bool = False) -> Coupon:
+    """The merchant's coupon with this code; another merchant's is not found, like a wrong one."""
+    coupons = Coupon.objects.select_related("campaign__service")
+    if lock:
+        coupons = coupons.select_for_update(of=("self",))
+    coupon = coupons.filter(code=code, campaign__merchant_id=merchant_id).first()
+    if coupon is None:
+        raise CouponNotFound()
+    return coupon
+
+
+def standing_redemption(coupon: Coupon) -> Redemption | None:
+    return (
+        Redemption.objects.filter(coupon=coupon, reversed_at__isnull=True)
+        .select_related("shop")
+        .first()
+    )
+
+
+def already_redeemed(coupon: Coupon) -> AlreadyRedeemed:
+    """409 naming when and where the coupon was used."""
+    redemption = standing_redemption(coupon)
+    if redemption is None:  # redeemed a moment ago, in a transaction we cannot see yet
+        return AlreadyRedeemed()
+    when = timezone.localtime(redemption.redeemed_at)
+    return AlreadyRedeemed(
+        f"该券已于 {when_text(when)} 在「{redemption.shop.name}」使用过。",
+        fields={"redeemed_at": [when.isoformat()], "redeemed_shop": [redemption.shop.name]},
+    )
+
+
+@dataclass
+class CounterCheck:
+    """Whether the coupon can be used here and now, and what it takes off the order."""
+
+    coupon: Coupon
+    problem: DomainError | None
+    applied: Applied | None
+
+
+def coupon_check(
+    *, coupon: Coupon, shop: Shop, now: datetime, order_amount_fen: int | None
+) -> CounterCheck:
+    """The counter's checks, in the order a cashier needs the answer: wrong shop, already
+    used, not yet valid or expired, then the order (minimum spend, amount needed)."""
+    campaign = coupon.campaign
+    shop_ids = set(campaign.shops.values_list("pk", flat=True))
+    problem: DomainError | None = None
+    if shop_ids and shop.pk not in shop_ids:
+        problem = WrongShop("该券不能在本门店使用，请到活动指定的门店使用。")
+    elif coupon.status == CouponStatus.REDEEMED:
+        problem = already_redeemed(coupon)
+    elif now < coupon.valid_from:
+        problem = NotYetValid(f"该券 {when_text(coupon.valid_from)} 起才能使用。")
+    elif now >= coupon.valid_until:
+        problem = Expired(f"该券已于 {when_text(coupon.valid_until)} 过期。")
+    if problem is not None:
+        return CounterCheck(coupon, problem, None)
+    try:
+        return CounterCheck(coupon, None, benefit_apply(campaign, order_amount_fen))
+    except DomainError as error:
+        return CounterCheck(coupon, error, None)
+
+
+def redemptions_visible(user: User) -> QuerySet[Redemption]:
+    """Redemptions in the shops the user works in (all of them for the owner)."""
+    return Redemption.objects.filter(shop__in=shops_of(user)).select_related(
+        "coupon", "campaign", "shop", "staff", "reversed_by"
+    )

@@ -1,0 +1,81 @@
+"""The counter: redeem a coupon exactly once, and reverse a mistaken redemption.
+
+Redeem-once has three lines of defence: the coupon row is locked (SELECT ... FOR UPDATE) while
+it is checked, the state changes by a conditional UPDATE (`WHERE status = 'available'`), and a
+partial unique index allows one standing redemption per coupon. Locks are taken coupon first,
+then redemption, in both operations.
+"""
+
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from accounts.models import User
+from merchants.models import Shop
+
+from ..errors import AlreadyReversed, ReversalWindowClosed
+from ..models import Coupon, CouponStatus, Redemption
+from ..selectors import already_redeemed, coupon_check, coupon_for_counter
+
+
+@transaction.atomic
+def coupon_redeem(
+    *,
+    shop: Shop,
+    staff: User,
+    code: str,
+    order_amount_fen: int | None,
+    idempotency_key: str,
+    now: datetime | None = None,
+) -> Redemption:
+    """Use the coupon with `code` at `shop`; raises the counter's errors (see coupon_check)."""
+    now = now or timezone.now()
+    coupon = coupon_for_counter(merchant_id=shop.merchant_id, code=code, lock=True)
+    check = coupon_check(coupon=coupon, shop=shop, now=now, order_amount_fen=order_amount_fen)
+    if check.problem is not None:
+        raise check.problem
+    used = Coupon.objects.filter(pk=coupon.pk, status=CouponStatus.AVAILABLE).update(
+        status=CouponStatus.REDEEMED, redeemed_at=now
+    )
+    if not used:  # cannot happen under the row lock; the unique index would stop it anyway
+        raise already_redeemed(coupon)
+    applied = check.applied
+    return Redemption.objects.create(
+        coupon=coupon,
+        campaign=coupon.campaign,
+        shop=shop,
+        staff=staff,
+        idempotency_key=idempotency_key,
+        order_amount_fen=applied.order_amount_fen,
+        discount_fen=applied.discount_fen,
+        payable_fen=applied.payable_fen,
+        redeemed_at=now,
+    )
+
+
+def reversal_window() -> timedelta:
+    return timedelta(minutes=settings.COUPON_REVERSAL_WINDOW_MINUTES)
+
+
+@transaction.atomic
+def redemption_reverse(
+    *, redemption: Redemption, by: User, reason: str = "", now: datetime | None = None
+) -> Redemption:
+    """Undo a redemption made by mistake, within the reversal window: the coupon can be used
+    again, and the redemption stays on record marked reversed (by whom, when, why)."""
+    now = now or timezone.now()
+    Coupon.objects.select_for_update().filter(pk=redemption.coupon_id).get()
+    redemption = Redemption.objects.select_for_update().get(pk=redemption.pk)
+    if redemption.reversed_at is not None:
+        raise AlreadyReversed()
+    if now - redemption.redeemed_at > reversal_window():
+        minutes = settings.COUPON_REVERSAL_WINDOW_MINUTES
+        raise ReversalWindowClosed(f"核销 {minutes} 分钟后不能再撤销。")
+    redemption.reversed_at, redemption.reversed_by, redemption.reversal_reason = now, by, reason
+    redemption.save(update_fields=["reversed_at", "reversed_by", "reversal_reason"])
+    Coupon.objects.filter(pk=redemption.coupon_id, status=CouponStatus.REDEEMED).update(
+        status=CouponStatus.AVAILABLE, redeemed_at=None
+    )
+    return redemption

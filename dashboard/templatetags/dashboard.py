@@ -1,0 +1,32 @@
+from decimal import Decimal
+
+from django import template
+
+from dashboard.nav import merchant_links, shop_links
+from merchants.models import StaffPermission
+
+register = template.Library()
+
+
+@register.filter
+def yuan(fen: int | None) -> str:
+    """8800 -> "88.00": prices are stored in fen and shown in yuan."""
+    if fen is None:
+        return ""
+    return f"{Decimal(fen) / 100:,.2f}"
+
+
+@register.filter
+def permission_label(value: str) -> str:
+    return StaffPermission(value).label if value in StaffPermission.values else value
+
+
+@register.simple_tag(takes_context=True)
+def shop_nav(context, shop) -> list[dict]:
+    """The pages of `shop` this user may open (dashboard.nav.SHOP_LINKS)."""
+    return shop_links(context["request"].user, shop)
+
+
+@register.simple_tag(takes_context=True)
+def merchant_nav(context) -> list[dict]:
+    return merchant_links(context["request"].user)

@@ -1,0 +1,168 @@
+"""A consumer's own cards: list, apply at a shop, history, card image, consumption password,
+top-up through an online payment backend. Another consumer's card is not found (404)."""
+
+from django.http import HttpResponse
+from drf_spectacular.utils import extend_schema
+from rest_framework import generics, serializers, status
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from accounts.errors import InvalidCredentials
+from accounts.permissions import IsConsumer
+from accounts.services import user_login
+from core.errors import NotFound
+from core.idempotency import HEADER, IDEMPOTENCY_PARAMETER, idempotent
+from merchants.models import Shop, ShopStatus
+from payments.backends import payment_backends
+
+from .. import services
+from ..errors import LoginPasswordWrong
+from ..models import MembershipCard
+from ..selectors import card_entries, consumer_cards
+from .common import PNG_RESPONSE, PNGView
+from .counter import TopUpOutputSerializer, top_up_answer
+from .serializers import LedgerEntrySerializer, MyCardSerializer
+
+TAGS = ["me: cards"]
+
+
+def my_card(request, pk) -> MembershipCard:
+    card = consumer_cards(request.user).filter(pk=pk).first()
+    if card is None:
+        raise NotFound()
+    return card
+
+
+class MyCardListView(generics.ListAPIView):
+    """My cards; POST applies for the card of the shop's merchant (active at once, or pending
+    until the merchant approves, as the program says)."""
+
+    permission_classes = [IsConsumer]
+    serializer_class = MyCardSerializer
+
+    class InputSerializer(serializers.Serializer):
+        shop = serializers.PrimaryKeyRelatedField(
+            queryset=Shop.objects.filter(status=ShopStatus.ACTIVE)
+        )
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return MembershipCard.objects.none()
+        return consumer_cards(self.request.user)
+
+    @extend_schema(tags=TAGS)
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)
+
+    @extend_schema(tags=TAGS, request=InputSerializer, responses={201: MyCardSerializer})
+    def post(self, request):
+        data = self.InputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        card = services.card_apply(consumer=request.user, shop=data.validated_data["shop"])
+        body = MyCardSerializer(my_card(request, card.pk), context={"request": request}).data
+        return Response(body, status=status.HTTP_201_CREATED)
+
+
+class MyCardDetailView(APIView):
+    permission_classes = [IsConsumer]
+
+    @extend_schema(tags=TAGS, responses=MyCardSerializer)
+    def get(self, request, pk):
+        return Response(MyCardSerializer(my_card(request, pk), context={"request": request}).data)
+
+
+class MyCardEntriesView(generics.ListAPIView):
+    """Every movement of my card, newest first: purchases, points, top-ups, expiry."""
+
+    permission_classes = [IsConsumer]
+    serializer_class = LedgerEntrySerializer
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return MembershipCard.objects.none()
+        return card_entries(my_card(self.request, self.kwargs["pk"]))
+
+    @extend_schema(tags=TAGS)
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)
+
+
+class MyCardImageView(PNGView):
+    """The card face with its number and signed QR code, to show at the counter."""
+
+    permission_classes = [IsConsumer]
+
+    @extend_schema(tags=TAGS, responses=PNG_RESPONSE)
+    def get(self, request, pk):
+        png = services.card_image_png(card=my_card(request, pk))
+        return HttpResponse(png, content_type="image/png")
+
+
+class MyCardPasswordView(APIView):
+    """Set or reset the consumption password: the account's login password proves it is the
+    holder (wrong ones count towards the login lockout). Clears a spending lock."""
+
+    permission_classes = [IsConsumer]
+
+    class InputSerializer(serializers.Serializer):
+        password = serializers.CharField(help_text="The new consumption password: 6 digits")
+        login_password = serializers.CharField(style={"input_type": "password"})
+
+    @extend_schema(tags=TAGS, request=InputSerializer, responses={204: None})
+    def put(self, request, pk):
+        card = my_card(request, pk)
+        data = self.InputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        try:
+            user_login(
+                request=request._request,
+                phone=request.user.phone,
+                password=data.validated_data["login_password"],
+            )
+        except InvalidCredentials as error:
+            raise LoginPasswordWrong(
+                fields={"login_password": [str(LoginPasswordWrong.message)]}
+            ) from error
+        services.card_password_set(card=card, password=data.validated_data["password"])
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class MyCardTopUpView(APIView):
+    """Top up my card through an online payment method; the program's bonus tier is added.
+    A declined payment answers 402 `payment_declined` and credits nothing."""
+
+    permission_classes = [IsConsumer]
+
+    class InputSerializer(serializers.Serializer):
+        amount_fen = serializers.IntegerField(min_value=1)
+        method = serializers.CharField(help_text="An online payment backend, e.g. sandbox")
+        payment_token = serializers.CharField(
+            required=False, allow_blank=True, default="", help_text="From the payment SDK"
+        )
+
+    @extend_schema(
+        tags=TAGS,
+        request=InputSerializer,
+        responses={201: TopUpOutputSerializer},
+        parameters=[IDEMPOTENCY_PARAMETER],
+    )
+    def post(self, request, pk):
+        card = my_card(request, pk)
+        data = self.InputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        fields = data.validated_data
+        if fields["method"] not in payment_backends(online=True):
+            raise serializers.ValidationError({"method": ["不支持该支付方式。"]})
+
+        def perform():
+            result = services.card_top_up(
+                card=card,
+                amount_fen=fields["amount_fen"],
+                backend=fields["method"],
+                token=fields["payment_token"],
+                by=request.user,
+                idempotency_key=request.headers[HEADER],
+            )
+            return top_up_answer(result)
+
+        return idempotent(request, scope="loyalty.top_up", perform=perform)

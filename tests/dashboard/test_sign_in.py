@@ -1,0 +1,106 @@
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from accounts.models import Role
+from tests.factories import PASSWORD, UserFactory
+
+from .conftest import browser_for
+
+pytestmark = pytest.mark.django_db
+LOGIN = "/dashboard/login/"
+
+
+def sign_in(client, user, password=PASSWORD, **extra):
+    return client.post(LOGIN, {"phone": str(user.phone), "password": password, **extra})
+
+
+def test_owner_and_staff_sign_in_with_phone_and_password(merchant, staff):
+    for user in (merchant.owner, staff.user):
+        client = browser_for()
+        response = sign_in(client, user, next="/dashboard/staff/")
+        assert response.status_code == 302
+        assert response["Location"] == "/dashboard/staff/"
+        assert client.get("/dashboard/").status_code == 200
+
+
+def test_wrong_password_is_refused_in_chinese(merchant):
+    response = sign_in(browser_for(), merchant.owner, password="wrong")
+    assert response.status_code == 422
+    assert "手机号或密码错误。" in response.content.decode()
+
+
+def test_missing_fields_are_named_in_chinese():
+    response = browser_for().post(LOGIN, {"phone": "12", "password": ""})
+    page = response.content.decode()
+    assert "该字段是必填项。" in page
+    assert "输入的电话号码无效。" in page or "电话号码" in page
+
+
+@pytest.mark.parametrize("role", [Role.CONSUMER, Role.ADMIN])
+def test_accounts_of_no_merchant_cannot_sign_in(role):
+    user = UserFactory(role=role)
+    client = browser_for()
+    response = sign_in(client, user)
+    assert response.status_code == 422
+    assert "当前账户不属于任何商户。" in response.content.decode()
+    assert "_auth_user_id" not in client.session
+
+
+def test_five_wrong_passwords_lock_the_phone_with_a_page_not_json(merchant, settings):
+    client = browser_for()
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        sign_in(client, merchant.owner, password="wrong")
+    response = sign_in(client, merchant.owner)  # the right password, too late
+    assert response.status_code == 429
+    assert response["Content-Type"].startswith("text/html")
+    assert "账户已暂时锁定" in response.content.decode()
+    api = Client().post(
+        "/api/v1/auth/login/",
+        {"phone": str(merchant.owner.phone), "password": PASSWORD},
+        content_type="application/json",
+    )
+    assert api.status_code == 429
+    assert api.json()["code"] == "login_locked"  # the API keeps its error shape
+
+
+def test_forms_need_the_csrf_token(merchant):
+    client = Client(enforce_csrf_checks=True)
+    assert sign_in(client, merchant.owner).status_code == 403
+    page = client.get(LOGIN).content.decode()
+    token = page.split('name="csrfmiddlewaretoken" value="')[1].split('"')[0]
+    response = sign_in(client, merchant.owner, csrfmiddlewaretoken=token)
+    assert response.status_code == 302
+
+
+def test_sign_out_is_a_post_and_ends_the_session(merchant):
+    client = browser_for(merchant.owner)
+    assert client.get(reverse("dashboard:logout")).status_code == 405
+    assert client.post(reverse("dashboard:logout"))["Location"] == LOGIN
+    assert client.get("/dashboard/").status_code == 302
+
+
+def test_next_never_leaves_the_site(merchant):
+    response = sign_in(browser_for(), merchant.owner, next="https://evil.example/")
+    assert response["Location"] == "/dashboard/"
+
+
+def test_deactivated_staff_are_signed_out(staff):
+    client = browser_for(staff.user)
+    assert client.get("/dashboard/").status_code == 200
+    staff.user.is_active = False
+    staff.user.save()
+    assert client.get("/dashboard/").status_code == 302
+
+
+def test_english_on_request_and_chinese_by_default(merchant):
+    client = browser_for()
+    assert "商户登录" in client.get(LOGIN).content.decode()
+    client.post(reverse("dashboard:language"), {"language": "en", "next": LOGIN})
+    page = client.get(LOGIN).content.decode()
+    assert "Merchant sign-in" in page
+    assert 'lang="en"' in page
+    refused = sign_in(client, merchant.owner, password="wrong").content.decode()
+    assert "Wrong phone number or password." in refused
+    client.post(reverse("dashboard:language"), {"language": "zh-hans", "next": LOGIN})
+    assert "商户登录" in client.get(LOGIN).content.decode()

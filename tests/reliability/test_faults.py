@@ -1,0 +1,105 @@
+"""A backing service down, restarted or hung: requests fail cleanly with 503 in the error shape
+(never a 500 page, never a hang), and succeed again once the service is back. Real processes:
+gunicorn, a PostgreSQL cluster and a Redis of the test's own."""
+
+import pytest
+from django.db import connection
+from rest_framework_simplejwt.tokens import AccessToken
+
+from tests.conftest import database_url
+from tests.factories import PASSWORD
+
+from .processes import Postgres, Redis, Silent, Web
+
+DISCOVER = "/api/v1/discover/?lat=31.2286&lng=121.4481"
+ME = "/api/v1/auth/me/"
+
+
+def assert_unavailable(answer):
+    status, body = answer
+    assert status == 503, body
+    assert body == {"code": "service_unavailable", "detail": body["detail"], "fields": {}}
+    assert body["detail"]
+
+
+@pytest.fixture
+def postgres(django_db_setup, django_db_blocker):
+    """Our own cluster holding a copy of the (migrated) test database."""
+    cluster = Postgres()
+    with django_db_blocker.unblock():
+        source = database_url(connection.settings_dict).replace("postgis://", "postgresql://")
+    cluster.database_url = cluster.copy_database(source, "faults")
+    yield cluster
+    cluster.destroy()
+
+
+@pytest.fixture
+def redis_server():
+    server = Redis()
+    yield server
+    server.kill()
+
+
+def test_database_down_gives_503_then_requests_succeed_again(postgres):
+    web = Web(DATABASE_URL=postgres.database_url)
+    try:
+        status, session = web.request(
+            "POST", "/api/v1/auth/register/", {"phone": "13911110000", "password": PASSWORD}
+        )
+        assert status == 201, session
+        token = session["access"]
+        assert web.request("GET", ME, token=token)[0] == 200
+
+        postgres.stop()
+        assert_unavailable(web.request("GET", ME, token=token))
+        assert_unavailable(web.request("GET", DISCOVER))
+        assert_unavailable(web.request("PATCH", ME, {"name": "小王"}, token=token))
+        assert web.request("GET", "/healthz")[0] == 503
+
+        postgres.start()
+        assert web.request("GET", ME, token=token)[0] == 200
+        assert web.request("PATCH", ME, {"name": "小王"}, token=token)[0] == 200
+        assert web.request("GET", DISCOVER)[0] == 200
+
+        # A restart under a kept-alive connection: the health check reconnects, no error.
+        postgres.restart()
+        assert web.request("GET", ME, token=token)[0] == 200
+        assert "Traceback" not in web.output()
+    finally:
+        web.close()
+
+
+def test_redis_down_gives_503_then_requests_succeed_again(redis_server):
+    web = Web(REDIS_URL=redis_server.url)
+    try:
+        assert web.request("GET", DISCOVER)[0] == 200  # throttles count in Redis
+
+        redis_server.kill()
+        assert_unavailable(web.request("GET", DISCOVER))
+        assert web.request("GET", "/healthz")[0] == 503
+
+        redis_server.start()
+        assert web.request("GET", DISCOVER)[0] == 200
+        assert web.request("GET", "/healthz")[0] == 200
+    finally:
+        web.close()
+
+
+@pytest.mark.django_db
+def test_hung_database_and_redis_time_out_into_503():
+    """A server that accepts connections and never answers: connect and socket timeouts turn
+    it into 503 well before gunicorn's worker timeout would kill the request."""
+    database, redis = Silent(), Silent()
+    token = AccessToken()
+    token["user_id"] = 1
+    web = Web(
+        DATABASE_URL=f"postgis://postgres@127.0.0.1:{database.port}/none",
+        REDIS_URL=f"redis://127.0.0.1:{redis.port}/0",
+    )
+    try:
+        assert_unavailable(web.request("GET", DISCOVER))  # the throttle waits on Redis
+        assert_unavailable(web.request("GET", ME, token=str(token)))
+    finally:
+        web.close()
+        database.close()
+        redis.close()

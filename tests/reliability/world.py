@@ -1,0 +1,81 @@
+"""Two tenants and their objects, for the tests that walk every endpoint.
+
+Merchant A owns a shop with hours, a holiday, a photo and a service with a photo; a staff
+member of A works in that shop with no permission at all; merchant B owns a shop of its own.
+Consumers A and B and a platform admin complete the cast.
+
+A later app adds its objects of A by registering a builder:
+
+    @world_builder
+    def coupons(world: World) -> None:
+        world.campaign_a = CampaignFactory(merchant=world.merchant_a)
+"""
+
+import io
+from collections.abc import Callable
+from datetime import date, time
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+from PIL import Image
+
+from accounts.models import Role, User
+from merchants import services
+from merchants.models import StaffPermission
+from tests.factories import MerchantFactory, ServiceFactory, ShopFactory, StaffFactory, UserFactory
+
+HOLIDAY = date(2099, 1, 1)
+BUILDERS: list[Callable[["World"], None]] = []
+
+
+def world_builder(build: Callable[["World"], None]) -> Callable[["World"], None]:
+    BUILDERS.append(build)
+    return build
+
+
+def png_upload(size=(400, 300), name="photo.png") -> SimpleUploadedFile:
+    data = io.BytesIO()
+    Image.new("RGB", size, "orange").save(data, "PNG")
+    return SimpleUploadedFile(name, data.getvalue(), content_type="image/png")
+
+
+class World:
+    """Attributes are added by the builders; every user's password is factories.PASSWORD."""
+
+    users: dict[str, User]
+
+    def __init__(self) -> None:
+        self.users = {}
+        for build in BUILDERS:
+            build(self)
+
+
+@world_builder
+def accounts(world: World) -> None:
+    world.users["consumer_a"] = UserFactory(role=Role.CONSUMER)
+    world.users["consumer_b"] = UserFactory(role=Role.CONSUMER)
+    world.users["admin"] = User.objects.create_superuser("+8613700009999", "Adm1n-pass-2026")
+
+
+@world_builder
+def merchants(world: World) -> None:
+    world.merchant_a, world.merchant_b = MerchantFactory(), MerchantFactory()
+    world.users["owner_a"] = world.merchant_a.owner
+    world.users["owner_b"] = world.merchant_b.owner
+    world.shop_a = ShopFactory(merchant=world.merchant_a)
+    world.shop_b = ShopFactory(merchant=world.merchant_b)
+    services.shop_hours_set(
+        shop=world.shop_a,
+        spans=[{"weekday": d, "opens": time(10), "closes": time(22)} for d in range(7)],
+    )
+    services.hours_exception_set(shop=world.shop_a, day=HOLIDAY, is_closed=True)
+    world.photo_a = services.shop_photo_add(
+        shop=world.shop_a, kind="storefront", upload=png_upload()
+    )
+    world.service_a = ServiceFactory(shop=world.shop_a)
+    services.service_photo_add(service=world.service_a, upload=png_upload())
+    # Staff of A in A's shop, without any permission: sees, may not change.
+    idle = StaffFactory(merchant=world.merchant_a, permissions=[])
+    idle.shops.set([world.shop_a])
+    world.users["staff_a"] = idle.user
+    world.cashier_a = StaffFactory(merchant=world.merchant_a, permissions=[StaffPermission.REDEEM])
+    world.cashier_a.shops.set([world.shop_a])

@@ -1,0 +1,172 @@
+"""Settlement: entries per order, weekly payout batches that reconcile to the fen."""
+
+import random
+import threading
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.db import connection
+from django.db.models import Sum
+
+from accounts.models import User
+from consumers.models import Dispute, Order, OrderState, ShopOrderPolicy
+from consumers.services import (
+    dispute_open,
+    dispute_resolve,
+    order_cancel_by_consumer,
+    order_consume,
+    order_mark_no_show,
+)
+from settlement.models import CommissionRate, PayoutBatch, SettlementEntry
+from settlement.services import batch_totals_check, commission_of, payout_batches_create
+from tests.conftest import client_for
+from tests.consumers.conftest import shift
+from tests.consumers.factories import BookableServiceFactory, SlotFactory, booking
+from tests.factories import MerchantFactory, ShopFactory
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+
+
+def test_commission_rounds_half_up_to_the_fen():
+    assert commission_of(8800, 600) == 528
+    assert commission_of(1, 600) == 0  # 0.06 fen
+    assert commission_of(9, 600) == 1  # 0.54 fen
+    assert commission_of(25, 200) == 1  # 0.5 fen rounds up
+    assert commission_of(0, 600) == 0
+
+
+def month_of_orders(rng: random.Random, merchants: list) -> None:
+    """A month of orders for several merchants: consumed, cancelled late, no-shows, refunds
+    after consumption, cancellations free of charge; entries dated across the month."""
+    staff = User.objects.create_superuser("+8613700008888", "x")
+    start = datetime(2026, 10, 1, tzinfo=SHANGHAI)
+    for day in range(31):
+        for merchant in merchants:
+            shop = merchant.shops.first()
+            for _ in range(rng.randint(1, 4)):
+                service = BookableServiceFactory(shop=shop, price_fen=rng.randint(1, 99999))
+                slot = SlotFactory(service=service, capacity=3)
+                order = booking(slot=slot, quantity=rng.randint(1, 3))
+                fate = rng.choice(["consumed"] * 6 + ["late", "no_show", "refund", "free"])
+                if fate in ("consumed", "refund"):
+                    order_consume(order=order, via="counter", actor=merchant.owner)
+                    if fate == "refund":
+                        dispute = dispute_open(
+                            order=order, opened_by=order.consumer, side="consumer", reason="x"
+                        )
+                        dispute_resolve(dispute=dispute, staff=staff, for_consumer=True)
+                elif fate == "late":
+                    shift(order, hours=-23)  # within the 2-hour cut-off
+                    order_cancel_by_consumer(order=order, actor=order.consumer)
+                elif fate == "no_show":
+                    shift(order, hours=-25)
+                    order_mark_no_show(order=order, actor=merchant.owner)
+                else:
+                    order_cancel_by_consumer(order=order, actor=order.consumer)
+                moment = start + timedelta(days=day, hours=rng.randint(8, 22))
+                SettlementEntry.objects.filter(order=order).update(created_at=moment)
+
+
+@pytest.mark.django_db
+def test_a_month_of_payout_batches_reconciles_to_the_orders_to_the_fen():
+    rng = random.Random(2026)  # noqa: S311
+    merchants = []
+    for rate in (600, 350, 1234):
+        merchant = MerchantFactory()
+        ShopFactory(merchant=merchant)
+        CommissionRate.objects.create(merchant=merchant, rate_bp=rate)
+        merchants.append(merchant)
+    for merchant in merchants:
+        ShopOrderPolicy.objects.create(
+            shop=merchant.shops.first(), late_cancel_fee_percent=30, no_show_fee_percent=100
+        )
+    month_of_orders(rng, merchants)
+
+    # Weekly batches on Mondays, then one at the month's end.
+    mondays = [datetime(2026, 10, d, tzinfo=SHANGHAI) for d in (5, 12, 19, 26)]
+    for until in [*mondays, datetime(2026, 11, 1, tzinfo=SHANGHAI)]:
+        payout_batches_create(until=until)
+    assert payout_batches_create(until=datetime(2026, 11, 1, tzinfo=SHANGHAI)) == []  # rerun
+
+    for merchant in merchants:
+        orders = Order.objects.filter(merchant=merchant)
+        # What the merchant earned, from the orders alone: consumed amounts plus fees kept.
+        earned = sum(o.amount_fen for o in orders if o.state == OrderState.CONSUMED) + sum(
+            o.fee_fen for o in orders
+        )
+        batches = PayoutBatch.objects.filter(merchant=merchant)
+        assert batches.count() >= 4
+        paid = batches.aggregate(a=Sum("amount_fen"), c=Sum("commission_fen"), p=Sum("payable_fen"))
+        assert paid["a"] == earned
+        assert paid["p"] == paid["a"] - paid["c"]
+        # Commission: each entry at the merchant's rate, reversals cancelling exactly.
+        rate = merchant.commission.rate_bp
+        expected_commission = sum(
+            commission_of(o.amount_fen, rate) for o in orders if o.state == OrderState.CONSUMED
+        ) + sum(commission_of(o.fee_fen, rate) for o in orders if o.fee_fen)
+        assert paid["c"] == expected_commission
+        for batch in batches:
+            assert batch_totals_check(batch)
+        assert not SettlementEntry.objects.filter(merchant=merchant, batch__isnull=True).exists()
+        refunded = orders.filter(state=OrderState.REFUNDED)
+        assert refunded.exists()
+        for order in refunded:
+            assert order.settlement_entries.aggregate(s=Sum("amount_fen"))["s"] == 0
+
+
+@pytest.mark.django_db
+def test_disputed_orders_wait_for_the_decision_before_payout():
+    order = booking()
+    order_consume(order=order, via="counter", actor=order.merchant.owner)
+    dispute_open(order=order, opened_by=order.consumer, side="consumer", reason="没做完")
+    later = datetime(2100, 1, 1, tzinfo=SHANGHAI)
+    assert payout_batches_create(until=later) == []
+    staff = User.objects.create_superuser("+8613700008887", "x")
+    dispute_resolve(dispute=Dispute.objects.get(), staff=staff, for_consumer=False)
+    [batch] = payout_batches_create(until=later)
+    assert batch.amount_fen == order.amount_fen
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_batch_runs_never_pay_an_entry_twice():
+    for _ in range(5):
+        order = booking(slot=SlotFactory(service=BookableServiceFactory()))
+        order_consume(order=order, via="counter", actor=order.merchant.owner)
+    until = datetime(2100, 1, 1, tzinfo=SHANGHAI)
+    barrier = threading.Barrier(4)
+
+    def run():
+        barrier.wait()
+        try:
+            payout_batches_create(until=until)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert PayoutBatch.objects.count() == 5  # one per merchant, never two
+    assert (
+        PayoutBatch.objects.aggregate(a=Sum("amount_fen"))["a"]
+        == SettlementEntry.objects.aggregate(a=Sum("amount_fen"))["a"]
+    )
+
+
+@pytest.mark.django_db
+def test_merchants_see_only_their_own_settlement():
+    order = booking()
+    order_consume(order=order, via="counter", actor=order.merchant.owner)
+    payout_batches_create(until=datetime(2100, 1, 1, tzinfo=SHANGHAI))
+    mine = client_for(order.merchant.owner)
+    entries = mine.get("/api/v1/merchant/settlement/entries/").json()["results"]
+    assert [(e["order"], e["amount_fen"], e["kind"]) for e in entries] == [
+        (order.pk, order.amount_fen, "sale")
+    ]
+    [batch] = mine.get("/api/v1/merchant/payouts/").json()["results"]
+    assert batch["payable_fen"] == order.amount_fen - commission_of(order.amount_fen, 600)
+    other = client_for(MerchantFactory().owner)
+    assert other.get("/api/v1/merchant/settlement/entries/").json()["results"] == []
+    assert other.get(f"/api/v1/merchant/payouts/{batch['id']}/").status_code == 404
