@@ -28,9 +28,10 @@ def call(client: APIClient, row: Row, world: World, kwargs: dict | None = None):
     url = reverse(row.name, kwargs=row.kwargs(world) if kwargs is None else kwargs)
     body = row.body(world) if row.body else None
     if row.method == "GET":
-        return client.get(url, row.query)
+        query = row.query(world) if callable(row.query) else row.query
+        return client.get(url, query, headers=row.headers)
     send = getattr(client, row.method.lower())
-    return send(url, body, format="multipart" if row.multipart else "json")
+    return send(url, body, format="multipart" if row.multipart else "json", headers=row.headers)
 
 
 def answer(response) -> tuple[int, str | None]:
@@ -86,4 +87,6 @@ def test_b_cannot_tell_a_missing_object_from_an_object_of_a(row):
         with transaction.atomic():
             missing = answer(call(client, row, world, kwargs))
             transaction.set_rollback(True)
-        assert of_a == missing == (404, "not_found"), actor
+        # The API answers in the error shape; the dashboard's pages with its 404 page.
+        code = None if row.name.startswith("dashboard:") else "not_found"
+        assert of_a == missing == (404, code), actor
