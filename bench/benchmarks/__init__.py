@@ -1,6 +1,7 @@
 from .discovery import discovery
 from .foundation import auth_and_health
 from .ledger import ledger
+from .load import load
 from .orders import orders
 from .redemption import redemption
 
@@ -10,4 +11,5 @@ BENCHMARKS = {
     "ledger": ledger,
     "redemption": redemption,
     "orders": orders,
+    "load": load,
 }
