@@ -57,8 +57,7 @@ def test_every_endpoint_has_a_row_for_each_of_its_methods():
 
 
 @pytest.mark.parametrize("row", ROWS, ids=str)
-def test_each_actor_gets_what_the_permission_model_says(row):
-    world = World()
+def test_each_actor_gets_what_the_permission_model_says(row, world):
     got = {}
     for actor in ACTORS:
         with transaction.atomic():  # every actor meets the same untouched world
@@ -71,8 +70,7 @@ OF_A_HIDDEN = [row for row in ROWS if 404 in (row.expect["consumer_b"], row.expe
 
 
 @pytest.mark.parametrize("row", OF_A_HIDDEN, ids=str)
-def test_b_cannot_tell_a_missing_object_from_an_object_of_a(row):
-    world = World()
+def test_b_cannot_tell_a_missing_object_from_an_object_of_a(row, world):
     for actor in ("consumer_b", "owner_b"):
         if row.expect[actor] != 404:
             continue

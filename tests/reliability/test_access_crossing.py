@@ -7,14 +7,8 @@ from django.urls import reverse
 
 from tests.reliability.access import IDEMPOTENT
 from tests.reliability.test_access import client_as
-from tests.reliability.world import World
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def world():
-    return World()
 
 
 @pytest.fixture
