@@ -230,9 +230,13 @@ def test_the_api_charges_applies_the_card_and_answers_402_on_a_decline(slot, car
     unknown = client.post(ORDERS, {**body, "card_password": PIN, "payment_method": "cash"}, **key())
     assert (unknown.status_code, list(unknown.json()["fields"])) == (400, ["payment_method"])
 
-    response = client.post(ORDERS, {**body, "card_password": PIN}, **key())
+    attempt = key()
+    response = client.post(ORDERS, {**body, "card_password": PIN}, **attempt)
     assert response.status_code == 201, response.json()
     order = response.json()
+    retried = client.post(ORDERS, {**body, "card_password": PIN}, **attempt)
+    assert retried.json()["id"] == order["id"]  # the retry replays, never charges again
+    assert Payment.objects.count() == 1 and points_of(card) == 1_000
     assert {
         name: order[name]
         for name in (
