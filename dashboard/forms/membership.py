@@ -67,17 +67,16 @@ class ProgramForm(DashboardForm):
 class LevelForm(forms.Form):
     name = forms.CharField(label=_("等级名称"), max_length=30)
     points_per_yuan = forms.DecimalField(
-        label=_("每元积分"), min_value=0, max_digits=6, decimal_places=2, initial=1
+        label=_("每元积分"), min_value=0, max_digits=6, decimal_places=2
     )
     price_percent = forms.IntegerField(
-        label=_("会员价（%）"), min_value=1, max_value=100, initial=100, widget=NUMERIC
+        label=_("会员价（%）"), min_value=1, max_value=100, widget=NUMERIC
     )
     threshold = forms.DecimalField(
         label=_("升级门槛"),
         min_value=0,
         max_digits=12,
         decimal_places=2,
-        initial=0,
         help_text=_("按消费：元；按积分：分"),
     )
 

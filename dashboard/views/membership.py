@@ -77,7 +77,8 @@ def program(request):
     initial, level_rows = program_initial(current)
     data = request.POST if request.method == "POST" else None
     form = ProgramForm(data, initial=initial, merchant=request.merchant)
-    levels = LevelFormSet(data, initial=level_rows, prefix="levels")
+    # Bound, the rows are what was posted: blank extra rows are skipped, filled ones kept.
+    levels = LevelFormSet(data, initial=None if data else level_rows, prefix="levels")
     if request.method == "POST" and form.is_valid() and levels.is_valid():
         fields = dict(form.cleaned_data)
         shops = list(fields.pop("shops"))
