@@ -92,8 +92,10 @@ def test_a_card_off_its_ledger_is_reported():
     world = World()
     card = world.card_a
     MembershipCard.objects.filter(pk=card.pk).update(balance_fen=F("balance_fen") + 1)
+    card.refresh_from_db()
     report = broken("loyalty.")
-    assert f"card {card.number}: points 0, balance 10001 fen" in report
+    assert f"card {card.number}: points {card.points}, balance {card.balance_fen} fen; " in report
+    assert f"the ledger sums to {card.points} points, {card.balance_fen - 1} fen" in report
     assert f"card {card.number}: its last entry" in report
     entry = LedgerEntry.objects.filter(card=card).first()
     with connection.cursor() as cursor:  # an operator's UPDATE past the append-only trigger
