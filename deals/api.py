@@ -1,6 +1,9 @@
 """The merchant's flash deals: create, list, publish, stats (owner, or staff with
 manage_coupons; stats also with view_analytics). Another merchant's deal is 404."""
 
+from datetime import timedelta
+
+from django.utils import timezone
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from phonenumber_field.serializerfields import PhoneNumberField
 from rest_framework import mixins, serializers, status, viewsets
@@ -87,6 +90,12 @@ class FlashDealInputSerializer(serializers.Serializer):
         required=False, default=False, help_text="SMS as well (customer_list only)."
     )
 
+    def validate_starts_at(self, value):
+        now = timezone.now()
+        if not now - timedelta(days=1) <= value <= now + timedelta(days=90):
+            raise serializers.ValidationError("开始时间须在 90 天之内。")
+        return value
+
     def __init__(self, *args, merchant=None, **kwargs):
         super().__init__(*args, **kwargs)
         if merchant is not None:
@@ -134,6 +143,7 @@ class FlashDealViewSet(
 ):
     permission_classes = [IsMerchantMember]
     serializer_class = FlashDealSerializer
+    lookup_value_regex = r"[0-9]{1,18}"
 
     def initial(self, request, *args, **kwargs):
         super().initial(request, *args, **kwargs)

@@ -40,6 +40,7 @@ class PlaceUpdateSerializer(serializers.Serializer):
 
 class ConsumerOwnedMixin:
     permission_classes = [IsConsumer]
+    lookup_value_regex = r"[0-9]{1,18}"  # a non-number is 404, not a 500
     model: type
 
     def get_queryset(self):

@@ -46,6 +46,7 @@ class InboxFilterSerializer(serializers.Serializer):
 )
 class InboxViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     serializer_class = InboxMessageSerializer
+    lookup_value_regex = r"[0-9]{1,18}"  # a non-number is 404, not a 500
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):

@@ -79,3 +79,26 @@ def merchants(world: World) -> None:
     world.users["staff_a"] = idle.user
     world.cashier_a = StaffFactory(merchant=world.merchant_a, permissions=[StaffPermission.REDEEM])
     world.cashier_a.shops.set([world.shop_a])
+
+
+@world_builder
+def flash_deals(world: World) -> None:
+    """Consumer A's place, subscription, check-in and inbox message; merchant A's deal."""
+    from geo.services import check_in_create, place_create, subscription_create
+    from merchants.models import Category
+    from notifications.models import InboxMessage
+    from tests.deals.factories import deal_for
+
+    consumer = world.users["consumer_a"]
+    world.place_a = place_create(consumer=consumer, kind="home", lat=31.23, lng=121.45)
+    world.subscription_a = subscription_create(
+        consumer=consumer,
+        category=Category.objects.get(slug="hair"),
+        place=world.place_a,
+        radius_m=2000,
+    )
+    world.check_in_a = check_in_create(consumer=consumer, lat=31.23, lng=121.45)
+    world.inbox_a = InboxMessage.objects.create(
+        recipient=consumer, kind="system", title="欢迎", dedupe_key="welcome"
+    )
+    world.deal_a = deal_for(world.shop_a)
