@@ -11,6 +11,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from accounts.permissions import IsMerchantMember
+from core.schema import error_response
 from coupons.api.campaigns import MAX_FEN
 from coupons.api.serializers import CampaignSerializer
 from coupons.models import BenefitKind
@@ -179,7 +180,10 @@ class FlashDealViewSet(
         tags=TAGS,
         summary="Publish: push it to its target",
         request=None,
-        responses=FlashDealSerializer,
+        responses={
+            200: FlashDealSerializer,
+            409: error_response("`deal_already_published` or `deal_over`"),
+        },
         description="The fan-out starts at starts_at (now if past), in the background. 409 "
         "`deal_already_published` or `deal_over`.",
     )

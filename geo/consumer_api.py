@@ -6,6 +6,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.permissions import IsConsumer
+from core.schema import error_response
 from merchants.api.serializers import LatLngField
 from merchants.models import Category, Shop, ShopStatus
 
@@ -55,7 +56,7 @@ class ConsumerOwnedMixin:
     create=extend_schema(
         tags=TAGS,
         request=PlaceInputSerializer,
-        responses={201: PlaceSerializer},
+        responses={201: PlaceSerializer, 409: error_response("`place_taken`")},
         description="409 `place_taken`: one home and one work each; pins are unlimited.",
     ),
     partial_update=extend_schema(

@@ -7,6 +7,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from core.errors import NotFound
+from core.serializers import LocalTimeField
 
 from . import services
 from .models import InboxMessage, MessageKind, Preference
@@ -88,10 +89,10 @@ class InboxViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
 
 
 class PreferenceSerializer(serializers.ModelSerializer):
-    quiet_start = serializers.TimeField(
+    quiet_start = LocalTimeField(
         allow_null=True, required=False, help_text="Local time (Asia/Shanghai), e.g. 22:00"
     )
-    quiet_end = serializers.TimeField(
+    quiet_end = LocalTimeField(
         allow_null=True, required=False, help_text="Before start = spans midnight, e.g. 08:00"
     )
     max_pushes_per_day = serializers.IntegerField(min_value=0, max_value=50, required=False)

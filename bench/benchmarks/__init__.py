@@ -1,4 +1,5 @@
 from .discovery import discovery
+from .fanout import fanout
 from .foundation import auth_and_health
 from .ledger import ledger
 from .orders import orders
@@ -10,4 +11,5 @@ BENCHMARKS = {
     "ledger": ledger,
     "redemption": redemption,
     "orders": orders,
+    "fanout": fanout,
 }
