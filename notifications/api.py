@@ -35,7 +35,10 @@ class MarkedSerializer(serializers.Serializer):
 
 
 class InboxFilterSerializer(serializers.Serializer):
-    unread = serializers.BooleanField(required=False, help_text="true: unread messages only")
+    # default=None: a missing boolean in a query string is not "false" (DRF's form reading).
+    unread = serializers.BooleanField(
+        required=False, allow_null=True, default=None, help_text="true: unread only"
+    )
     kind = serializers.ChoiceField(choices=MessageKind.choices, required=False)
 
 
@@ -59,7 +62,7 @@ class InboxViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
             return queryset
         params = InboxFilterSerializer(data=self.request.query_params)
         params.is_valid(raise_exception=True)
-        if "unread" in params.validated_data:
+        if params.validated_data.get("unread") is not None:
             queryset = queryset.filter(read_at__isnull=params.validated_data["unread"])
         if kind := params.validated_data.get("kind"):
             queryset = queryset.filter(kind=kind)

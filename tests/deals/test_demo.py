@@ -14,4 +14,4 @@ def test_seed_demo_puts_a_flash_deal_in_the_demo_consumers_inbox_once():
     inbox = consumer.inbox_messages.filter(kind="flash_deal")
     assert inbox.count() == 1
     assert consumer.deal_subscriptions.count() == 2
-    assert consumer.activity_clusters.count() == 1
+    assert consumer.activity_clusters.exists()  # inferred from check-ins and orders
