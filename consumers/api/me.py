@@ -86,6 +86,7 @@ def order_body(order_id: int, request) -> dict:
     retrieve=extend_schema(tags=TAGS, summary="One of my orders, with its QR payload"),
 )
 class MyOrderViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    lookup_value_regex = r"\d+"
     permission_classes = [IsConsumer]
     serializer_class = OrderSerializer
 
@@ -192,6 +193,7 @@ class MyOrderViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
     list=extend_schema(tags=["reviews"], summary="My reviews"),
 )
 class MyReviewViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
+    lookup_value_regex = r"\d+"
     permission_classes = [IsConsumer]
     serializer_class = ReviewSerializer
 

@@ -72,6 +72,8 @@ def merchant_order_body(order_id: int, request, serializer=MerchantOrderSerializ
 class MerchantOrderViewSet(
     mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
 ):
+    lookup_value_regex = r"\d+"
+    finds_objects = False  # the counter actions find their order by a code: they may 404
     permission_classes = [IsMerchantMember]
     serializer_class = MerchantOrderSerializer
 
@@ -159,7 +161,7 @@ class MerchantOrderViewSet(
         parameters=[CodeSerializer],
         responses=CounterOrderSerializer,
     )
-    @action(detail=False, methods=["get"])
+    @action(detail=False, methods=["get"], finds_objects=True)
     def lookup(self, request):
         data = CodeSerializer(data=request.query_params)
         data.is_valid(raise_exception=True)
@@ -173,7 +175,7 @@ class MerchantOrderViewSet(
         request=CodeSerializer,
         responses=CounterOrderSerializer,
     )
-    @action(detail=False, methods=["post"])
+    @action(detail=False, methods=["post"], finds_objects=True)
     def consume(self, request):
         data = CodeSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -229,6 +231,8 @@ class MerchantSlotViewSet(
     mixins.DestroyModelMixin,
     viewsets.GenericViewSet,
 ):
+    finds_objects = True
+    lookup_value_regex = r"\d+"
     permission_classes = [IsMerchantMember]
     serializer_class = SlotSerializer
 
@@ -298,6 +302,7 @@ class ReplySerializer(serializers.Serializer):
     ),
 )
 class MerchantReviewViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
+    lookup_value_regex = r"\d+"
     permission_classes = [IsMerchantMember]
     serializer_class = MerchantReviewSerializer
 

@@ -151,6 +151,7 @@ class CampaignViewSet(
     mixins.DestroyModelMixin,
     viewsets.GenericViewSet,
 ):
+    lookup_value_regex = r"\d+"
     permission_classes = [IsMerchantMember]
     serializer_class = CampaignSerializer
 
