@@ -2,12 +2,13 @@
 
 A subscription keeps its own coverage: the circle of `radius_m` around its place, or the union
 of circles around the consumer's activity-area clusters (each cluster's radius plus the
-subscription's). The coverage is a geometry with a GiST index, so "who is subscribed near this
-shop" is one index scan (`coverage && point`, then point-in-polygon) whatever each
-subscription's radius: a per-row `ST_DWithin(place, shop, radius_m)` could use no index (a deal's
-own radius is then checked on those few rows against `anchor`). The
-circles are 64-gons made on the geography (metres); a polygon inscribed in the circle, so a
-shop within 0.12% of the edge (2.4 m at 2 km) may fall just outside.
+subscription's). The coverage is a geometry under a GiST index led by the category (or the
+shop), so "who is subscribed to this category near this shop" is one index scan
+(`category = c AND coverage && point`, then point-in-polygon) whatever each subscription's
+radius: a per-row `ST_DWithin(place, shop, radius_m)` could use no index. A deal's own radius
+is then checked on those few rows against `anchor`. The circles are 64-gons made on the
+geography (metres), inscribed in the circle, so a shop within 0.12% of the edge (2.4 m at
+2 km) may fall just outside.
 """
 
 from django.conf import settings
@@ -78,7 +79,17 @@ class Subscription(models.Model):
         verbose_name = _("闪购订阅")
         verbose_name_plural = _("闪购订阅")
         indexes = [
-            GistIndex(fields=["coverage"], name="subscription_coverage", condition=Q(active=True)),
+            # (category, coverage): a deal's match scans only its categories' coverages.
+            GistIndex(
+                fields=["category", "coverage"],
+                name="subscription_category_coverage",
+                condition=Q(active=True),
+            ),
+            GistIndex(
+                fields=["shop", "coverage"],
+                name="subscription_shop_coverage",
+                condition=Q(active=True, shop__isnull=False),
+            ),
             models.Index(fields=["consumer"], name="subscription_consumer"),
         ]
         constraints = [

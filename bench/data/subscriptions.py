@@ -19,6 +19,10 @@ from .shops import random_point
 BATCH = 100_000
 RADII = (500, 1000, 2000, 3000)
 PHONE_BASE = 15_000_000_000
+INDEXES = [  # as geo.models.Subscription declares them
+    ("subscription_category_coverage", "(category_id, coverage) where active"),
+    ("subscription_shop_coverage", "(shop_id, coverage) where active and shop_id is not null"),
+]
 
 
 def copy(table: str, columns: list[str], text: str) -> None:
@@ -58,7 +62,8 @@ def subscriptions_load(total: int, seed: int = 11) -> dict:
     with connection.cursor() as cursor:
         cursor.execute("select coalesce(max(id), 0) from accounts_user")
         first_user = cursor.fetchone()[0] + 1
-        cursor.execute("drop index if exists subscription_coverage")
+        for name, _ in INDEXES:
+            cursor.execute(f"drop index if exists {name}")
         cursor.execute("set session_replication_role = replica")  # no FK or audit triggers
     started = time.perf_counter()
     count = total - existing
@@ -108,10 +113,8 @@ def subscriptions_load(total: int, seed: int = 11) -> dict:
             "ST_Buffer(anchor, radius_m, 'quad_segs=16')::geometry where coverage is null"
         )
         covered = time.perf_counter() - started - copied
-        cursor.execute(
-            "create index subscription_coverage on geo_subscription using gist (coverage) "
-            "where active"
-        )
+        for name, definition in INDEXES:
+            cursor.execute(f"create index {name} on geo_subscription using gist {definition}")
         cursor.execute("analyze accounts_user")
         cursor.execute("analyze geo_subscription")
     return {
