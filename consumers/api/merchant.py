@@ -29,7 +29,7 @@ from ..models import (
     TimeSlot,
 )
 from ..selectors import order_for_counter, order_for_merchant, orders_of_merchant_user
-from .me import DisputeOutputSerializer, DisputeSerializer
+from .me import REFUND_ERRORS, DisputeOutputSerializer, DisputeSerializer
 from .serializers import (
     CounterOrderSerializer,
     MerchantOrderSerializer,
@@ -111,6 +111,7 @@ class MerchantOrderViewSet(
         summary="Decline a pending order or cancel a confirmed one (full refund)",
         parameters=[IDEMPOTENCY_PARAMETER],
         request=ReasonSerializer,
+        responses={200: MerchantOrderSerializer, **REFUND_ERRORS},
     )
     @action(detail=True, methods=["post"])
     def cancel(self, request, pk=None):
@@ -129,6 +130,7 @@ class MerchantOrderViewSet(
         summary="The consumer did not come: keep the no-show fee, refund the rest",
         parameters=[IDEMPOTENCY_PARAMETER],
         request=None,
+        responses={200: MerchantOrderSerializer, **REFUND_ERRORS},
     )
     @action(detail=True, methods=["post"], url_path="no-show")
     def no_show(self, request, pk=None):
