@@ -186,10 +186,7 @@ def indicator_values(history: History, today: date, satisfaction: int | None) ->
     ]
     recent = sum(a for d, a in year if (today - d).days < 182)
     earlier = sum(a for d, a in year if (today - d).days >= 182)
-    if earlier:
-        growth = (recent - earlier) * 100 / earlier
-    else:
-        growth = 100.0 if recent else 0.0
+    growth = (recent - earlier) * 100 / earlier if earlier else (100.0 if recent else 0.0)
     return {
         "spend": sum(a for _, a in year) / 100,
         "frequency": len(year),

@@ -117,7 +117,7 @@ def complaint_callbacks(complaint: Complaint, now: datetime):
         if complaint.respond_by < now:
             yield (
                 f"complaint:{complaint.pk}:overdue",
-                f"投诉处理已超时（应于 {timezone.localtime(complaint.respond_by):%m-%d %H:%M} 前答复）",
+                f"投诉处理已超时（应于 {local_time(complaint.respond_by)} 前答复）",
                 local_day(complaint.respond_by),
             )
     elif complaint.status == ComplaintStatus.RESOLVED and complaint.callback_at is None:
@@ -126,6 +126,10 @@ def complaint_callbacks(complaint: Complaint, now: datetime):
             "投诉已解决，请回访确认满意度",
             local_day(complaint.resolved_at or complaint.created_at),
         )
+
+
+def local_time(moment: datetime) -> str:
+    return f"{timezone.localtime(moment):%m-%d %H:%M}"
 
 
 def local_day(moment: datetime) -> date:

@@ -211,6 +211,9 @@ SPECTACULAR_SETTINGS = {
         "OrderStateEnum": "consumers.models.OrderState",
         "SettlementEntryKindEnum": "settlement.models.EntryKind",
         "PhotoKindEnum": "merchants.models.PhotoKind",
+        "CrmContactChannelEnum": "crm.models.ContactChannel",
+        "CrmSegmentEnum": "crm.models.Segment",
+        "CrmTierEnum": "crm.models.Tier",
     },
 }
 
