@@ -37,6 +37,7 @@ class CustomerPagination(CursorPagination):
 
 
 class CustomerListView(APIView):
+    pagination_class = CustomerPagination
     """GET the directory (search and filters); POST adds a customer by hand."""
 
     permission_classes = [IsMerchantMember]
@@ -59,7 +60,7 @@ class CustomerListView(APIView):
         params = self.FilterSerializer(data=request.query_params)
         params.is_valid(raise_exception=True)
         found = selectors.customer_search(merchant, **params.validated_data)
-        paginator = CustomerPagination()
+        paginator = self.pagination_class()
         page = paginator.paginate_queryset(found, request, view=self)
         return paginator.get_paginated_response(customers_out(page, many=True))
 
@@ -104,6 +105,7 @@ class TimelinePagination(CursorPagination):
 
 
 class CustomerTimelineView(APIView):
+    pagination_class = TimelinePagination
     """Every interaction, newest first: purchases, cards, coupons, reviews, complaints,
     contacts and task results."""
 
@@ -113,7 +115,7 @@ class CustomerTimelineView(APIView):
     def get(self, request, pk: int):
         merchant = selectors.member_check(request.user, selectors.VIEW)
         customer = selectors.customer_of(merchant, pk)
-        paginator = TimelinePagination()
+        paginator = self.pagination_class()
         page = paginator.paginate_queryset(selectors.timeline(customer), request, view=self)
         return paginator.get_paginated_response(CrmInteractionSerializer(page, many=True).data)
 

@@ -58,6 +58,7 @@ class PlanPagination(CursorPagination):
 
 
 class PlanListView(APIView):
+    pagination_class = PlanPagination
     """Plans for a customer or a tier; staff see the ones they wrote or carry out."""
 
     permission_classes = [IsMerchantMember]
@@ -75,7 +76,7 @@ class PlanListView(APIView):
             found = found.filter(created_by=request.user) | found.filter(staff=request.user)
         if "status" in params.validated_data:
             found = found.filter(status=params.validated_data["status"])
-        paginator = PlanPagination()
+        paginator = self.pagination_class()
         page = paginator.paginate_queryset(found.prefetch_related("tasks"), request, view=self)
         return paginator.get_paginated_response(CrmPlanSerializer(page, many=True).data)
 
@@ -269,13 +270,23 @@ class AnalyticsChurnView(APIView):
         return Response(analytics.churn_over_time(merchant))
 
 
+class CampaignEffectSerializer(serializers.Serializer):
+    campaign = serializers.IntegerField()
+    title = serializers.CharField()
+    redemptions = serializers.IntegerField()
+    customers = serializers.IntegerField()
+    spend_before_fen = serializers.IntegerField()
+    spend_after_fen = serializers.IntegerField()
+    window_days = serializers.IntegerField()
+
+
 class AnalyticsCampaignsView(APIView):
     """Coupon campaigns' redemptions attributed to customers, and those customers' spend in
     the 30 days before and after."""
 
     permission_classes = [IsMerchantMember]
 
-    @extend_schema(tags=TAGS, responses=OpenApiTypes.OBJECT)
+    @extend_schema(tags=TAGS, responses=CampaignEffectSerializer(many=True))
     def get(self, request):
         merchant = selectors.member_check(request.user, selectors.ANALYTICS)
         return Response(analytics.campaign_effect(merchant))

@@ -205,6 +205,12 @@ class ComplianceView(APIView):
 # --- complaints --------------------------------------------------------------------------------
 
 
+def respond_by_check(value):
+    now = timezone.now()
+    if value is not None and not now - timedelta(days=1) <= value <= now + timedelta(days=365):
+        raise serializers.ValidationError("答复期限须在一年之内。")
+
+
 class ComplaintPagination(CursorPagination):
     ordering = "-pk"
 
@@ -217,6 +223,7 @@ def complaint_of(merchant, pk: int) -> Complaint:
 
 
 class ComplaintListView(APIView):
+    pagination_class = ComplaintPagination
     permission_classes = [IsMerchantMember]
 
     class FilterSerializer(serializers.Serializer):
@@ -227,7 +234,9 @@ class ComplaintListView(APIView):
         channel = serializers.ChoiceField(choices=ContactChannel.choices)
         content = serializers.CharField(max_length=4000)
         owner = serializers.IntegerField(required=False, allow_null=True, min_value=1)
-        respond_by = serializers.DateTimeField(required=False, allow_null=True)
+        respond_by = serializers.DateTimeField(
+            required=False, allow_null=True, validators=[respond_by_check]
+        )
 
     @extend_schema(
         tags=TAGS, parameters=[FilterSerializer], responses=CrmComplaintSerializer(many=True)
@@ -239,7 +248,7 @@ class ComplaintListView(APIView):
         found = Complaint.objects.filter(merchant=merchant).select_related("customer")
         if "status" in params.validated_data:
             found = found.filter(status=params.validated_data["status"])
-        paginator = ComplaintPagination()
+        paginator = self.pagination_class()
         page = paginator.paginate_queryset(found, request, view=self)
         return paginator.get_paginated_response(CrmComplaintSerializer(page, many=True).data)
 
@@ -273,7 +282,7 @@ class ComplaintDetailView(APIView):
 
     class InputSerializer(serializers.Serializer):
         owner = serializers.IntegerField(required=False, allow_null=True, min_value=1)
-        respond_by = serializers.DateTimeField(required=False)
+        respond_by = serializers.DateTimeField(required=False, validators=[respond_by_check])
 
     @extend_schema(tags=TAGS, responses=CrmComplaintSerializer)
     def get(self, request, pk: int):
@@ -367,6 +376,7 @@ class TaskPagination(CursorPagination):
 
 
 class TaskListView(APIView):
+    pagination_class = TaskPagination
     """Tasks: staff see theirs; the owner sees all (or one staff member's)."""
 
     permission_classes = [IsMerchantMember]
@@ -386,7 +396,7 @@ class TaskListView(APIView):
             found = found.filter(assigned_to=request.user)
         for name, value in params.validated_data.items():
             found = found.filter(**{name: value})
-        paginator = TaskPagination()
+        paginator = self.pagination_class()
         page = paginator.paginate_queryset(found, request, view=self)
         return paginator.get_paginated_response(CrmTaskSerializer(page, many=True).data)
 
