@@ -9,7 +9,7 @@ from datetime import date
 from statistics import median
 
 # An at-risk call needs a habit to break: at least this many purchases.
-MIN_PURCHASES_FOR_GAP = 3
+MIN_PURCHASES_FOR_GAP = 2
 BASELINE_PURCHASES = 10  # the rolling baseline: up to this many purchases before the recent ones
 RECENT_PURCHASES = 3
 DROP_BELOW = 0.5  # recent average under half the baseline
@@ -49,22 +49,25 @@ def median_gap(history: History) -> float | None:
 
 
 def anomaly_flags(
-    history: History, today: date, *, overdue_ratio: float = 2.0, arrears_fen: int = 0
+    history: History, today: date, *, overdue_ratio: float = 2.5, arrears_fen: int = 0
 ) -> Flags:
     """Flags against the customer's own history. At risk: overdue, i.e. the days since the last
-    purchase exceed `overdue_ratio` times the customer's median gap between purchases (and a
-    fortnight at least)."""
+    purchase exceed both `overdue_ratio` times the customer's median gap between purchases and
+    the longest gap they ever left (and a fortnight at least). The longest gap keeps irregular
+    customers, and those who came back from a long break before, from false alarms."""
     out = Flags()
     if len(history.days) >= MIN_PURCHASES_FOR_GAP:
         gap = max(median_gap(history) or 1.0, 1.0)
+        longest = max(history.gaps)
         since = (today - history.days[-1]).days
         out.overdue_ratio = round(since / gap, 2)
-        if since > overdue_ratio * gap and since >= MIN_OVERDUE_DAYS:
+        if since > overdue_ratio * gap and since > longest and since >= MIN_OVERDUE_DAYS:
             out.at_risk = True
             out.flags.append(
                 Flag(
                     "overdue",
-                    f"已 {since} 天未到店，平时约每 {gap:g} 天一次（{out.overdue_ratio:g} 倍）",
+                    f"已 {since} 天未到店，平时约每 {gap:g} 天一次（{out.overdue_ratio:g} 倍），"
+                    f"以往最长间隔 {longest} 天",
                 )
             )
     amounts = history.amounts

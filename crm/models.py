@@ -79,7 +79,7 @@ class CrmSettings(models.Model):
     end_below_growth_points = models.PositiveSmallIntegerField(default=30)
     # Gift spending standard per customer and plan, by tier (fen): {"A": 20000, ...}.
     gift_budget_fen = models.JSONField(default=dict)
-    overdue_ratio = models.FloatField(_("逾期倍数"), default=2.0)
+    overdue_ratio = models.FloatField(_("逾期倍数"), default=2.5)
     long_no_contact_days = models.PositiveSmallIntegerField(default=90)
     low_satisfaction_max = models.PositiveSmallIntegerField(default=2)
     random_sample_size = models.PositiveSmallIntegerField(default=3)

@@ -1,3 +1,4 @@
+from .churn import churn
 from .discovery import discovery
 from .foundation import auth_and_health
 from .ledger import ledger
@@ -10,4 +11,5 @@ BENCHMARKS = {
     "ledger": ledger,
     "redemption": redemption,
     "orders": orders,
+    "churn": churn,
 }
