@@ -38,7 +38,7 @@ STANDARDS = [
 def demo_crm_load(merchant: Merchant, *, customers: int = 40, seed: int = 8) -> bool:
     if CrmSettings.objects.filter(merchant=merchant).exists():
         return False
-    rng = random.Random(seed)
+    rng = random.Random(seed)  # noqa: S311  demo data, not secrets
     CrmSettings.objects.create(merchant=merchant, **DEFAULTS)
     service_standards_set(merchant=merchant, standards=STANDARDS)
     now = timezone.now()
