@@ -3,7 +3,17 @@
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.db.models import CharField, Count, Exists, F, Func, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import (
+    Count,
+    Exists,
+    F,
+    Func,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+)
 from django.utils import timezone
 
 from accounts.models import Role, User
@@ -55,10 +65,18 @@ def _audience_filter(user: User | None) -> Q:
         campaign=OuterRef("pk"), level__in=_member_levels(user)
     )
     listed = CampaignCustomer.objects.filter(campaign=OuterRef("pk"), phone=user.phone)
-    segmented = Customer.objects.filter(
-        merchant_id=OuterRef("merchant_id"),
-        consumer=user,
-        segment=Func(OuterRef("segments"), function="ANY", output_field=CharField()),
+    # The consumer's CRM segment at the campaign's merchant is one of the campaign's segments.
+    segmented = (
+        Customer.objects.filter(merchant_id=OuterRef("merchant_id"), consumer=user)
+        .annotate(
+            listed_at=Func(
+                OuterRef("segments"),
+                F("segment"),
+                function="array_position",
+                output_field=IntegerField(),
+            )
+        )
+        .filter(listed_at__isnull=False)
     )
     return (
         Q(audience=Audience.ANYONE)

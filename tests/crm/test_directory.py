@@ -7,11 +7,12 @@ from datetime import date, timedelta
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
 
 from consumers.services import review_create_general
 from coupons.models import Audience
-from coupons.selectors import audience_includes
-from coupons.services import campaign_create
+from coupons.selectors import audience_includes, campaigns_claimable
+from coupons.services import campaign_create, campaign_transition
 from crm.models import Customer, Interaction
 from crm.selectors import audience_consumer_ids
 from loyalty.services import card_program_save, card_purchase_record
@@ -165,5 +166,10 @@ def test_rfm_segments_are_a_coupon_audience():
         segments=[segment],
     )
     assert audience_includes(campaign, loyal) and not audience_includes(campaign, lapsed)
+    campaign_transition(campaign=campaign, action="publish")
+    shop = ShopFactory(merchant=merchant)
+    now = timezone.now()
+    assert list(campaigns_claimable(shop=shop, user=loyal, now=now)) == [campaign]
+    assert list(campaigns_claimable(shop=shop, user=lapsed, now=now)) == []
     other = MerchantFactory()
     assert list(audience_consumer_ids(other, segment)) == []
