@@ -1,5 +1,7 @@
 """Demo orders and reviews for `manage.py seed_demo`, placed through the real services so the
-ratings discovery shows come from reviews by the same formula as in production."""
+ratings discovery shows come from reviews by the same formula as in production. Orders are
+paid through ORDER_PAYMENT_BACKEND (the sandbox in local settings); the demo consumer's orders
+at the demo merchant get the card's member price, one of them paid partly with points."""
 
 import random
 from datetime import timedelta
@@ -8,6 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import Role, User
+from loyalty.selectors import card_for_purchase
 from merchants.models import Merchant, Service, Shop
 
 from .models import ConsumedVia, ResourceKind, Review
@@ -104,7 +107,10 @@ def demo_merchant_seed(rng: random.Random, merchant: Merchant, consumer: User) -
     order_create(consumer=consumer, service=first, slot=first.time_slots.first())
     voucher = Service.objects.filter(shop__merchant=merchant, is_active=True).last()
     order_create(consumer=consumer, service=voucher)
-    done = order_create(consumer=consumer, service=voucher)
+    # Paid partly with the demo card's points (its member price applies to every order here).
+    card = card_for_purchase(consumer=consumer, shop=voucher.shop)
+    points = min(card.points // 100 * 100, 500) if card else 0
+    done = order_create(consumer=consumer, service=voucher, points=points)
     order_consume(order=done, via=ConsumedVia.COUNTER, actor=merchant.owner)
     accepting = bookable[-1]
     order_policy_set(shop=accepting.shop, requires_acceptance=True, acceptance_minutes=60 * 24)

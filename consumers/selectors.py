@@ -11,7 +11,15 @@ from merchants.selectors import merchant_permission_check, shops_of
 
 from .models import Order, Review, ReviewStatus, TimeSlot
 
-ORDER_RELATED = ("shop", "shop__order_policy", "service", "slot", "consumer", "review")
+ORDER_RELATED = (
+    "shop",
+    "shop__order_policy",
+    "service",
+    "slot",
+    "consumer",
+    "review",
+    "payment",
+)
 
 
 def orders_of_consumer(user: User) -> QuerySet[Order]:

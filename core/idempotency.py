@@ -61,25 +61,38 @@ def idempotent(
     commit together or not at all.
     """
     key = request.headers.get(HEADER, "")
+    status_code, body, replayed = idempotent_run(
+        user=request.user,
+        scope=scope,
+        key=key,
+        fingerprint=request_fingerprint(request),
+        perform=perform,
+    )
+    headers = {"Idempotent-Replayed": "true"} if replayed else None
+    return Response(body, status=status_code, headers=headers)
+
+
+def idempotent_run(
+    *, user, scope: str, key: str, fingerprint: str, perform: Callable[[], tuple[int, dict]]
+) -> tuple[int, dict, bool]:
+    """The rule behind `idempotent`, for callers other than DRF views (the dashboard's
+    counter forms): (status, body, replayed)."""
     if not KEY_PATTERN.fullmatch(key):
         raise IdempotencyKeyMissing(fields={HEADER: [str(IdempotencyKeyMissing.message)]})
-    fingerprint = request_fingerprint(request)
     with transaction.atomic():
         try:
             with transaction.atomic():
                 record = IdempotencyRecord.objects.create(
-                    user=request.user, scope=scope, key=key, request_hash=fingerprint
+                    user=user, scope=scope, key=key, request_hash=fingerprint
                 )
         except IntegrityError:
-            return replay(request, scope=scope, key=key, fingerprint=fingerprint)
+            record = IdempotencyRecord.objects.get(user=user, scope=scope, key=key)
+            if record.request_hash != fingerprint:
+                raise IdempotencyKeyReused(
+                    fields={HEADER: [str(IdempotencyKeyReused.message)]}
+                ) from None
+            return record.status_code, record.body, True
         status_code, body = perform()
         record.status_code, record.body = status_code, body
         record.save(update_fields=["status_code", "body"])
-    return Response(body, status=status_code)
-
-
-def replay(request: Request, *, scope: str, key: str, fingerprint: str) -> Response:
-    record = IdempotencyRecord.objects.get(user=request.user, scope=scope, key=key)
-    if record.request_hash != fingerprint:
-        raise IdempotencyKeyReused(fields={HEADER: [str(IdempotencyKeyReused.message)]})
-    return Response(record.body, status=record.status_code, headers={"Idempotent-Replayed": "true"})
+    return status_code, body, False

@@ -58,6 +58,8 @@ class AutoSchema(BaseAutoSchema):
             codes += ["401", "403"]
         elif self.view.get_authenticators():  # a public view still refuses a bad token
             codes.append("401")
-        if "{" in self.path:
+        # A view that finds its object from the body or the query (a shop id, a scanned code, the
+        # merchant's program) says so with `finds_objects = True`.
+        if "{" in self.path or getattr(self.view, "finds_objects", False):
             codes.append("404")
         return sorted(codes)

@@ -3,7 +3,7 @@ from datetime import date
 from django.urls import path, register_converter
 from django.views.i18n import set_language
 
-from .views import auth, counter, hours, services, shops, staff
+from .views import auth, counter, coupons, hours, membership, services, shops, staff
 
 
 class IsoDateConverter:
@@ -44,6 +44,28 @@ urlpatterns = [
     ),
     path(f"{shop}counter/", counter.counter, name="counter"),
     path(f"{shop}counter/lookup/", counter.counter_lookup, name="counter-lookup"),
+    path(f"{shop}counter/coupon/", counter.coupon_redeem, name="counter-coupon-redeem"),
+    path(f"{shop}counter/card/purchase/", counter.card_purchase, name="counter-card-purchase"),
+    path(f"{shop}counter/card/top-up/", counter.card_top_up, name="counter-card-top-up"),
+    path(f"{shop}counter/order/", counter.order_consume, name="counter-order-consume"),
+    path("coupons/", coupons.campaign_list, name="campaigns"),
+    path("coupons/new/", coupons.campaign_new, name="campaign-new"),
+    path("coupons/preview/", coupons.campaign_preview, name="campaign-preview"),
+    path("coupons/<int:campaign_id>/", coupons.campaign_detail, name="campaign"),
+    path("coupons/<int:campaign_id>/edit/", coupons.campaign_edit, name="campaign-edit"),
+    path("coupons/<int:campaign_id>/delete/", coupons.campaign_delete, name="campaign-delete"),
+    path("coupons/<int:campaign_id>/issue/", coupons.campaign_issue, name="campaign-issue"),
+    path("coupons/<int:campaign_id>/paper/", coupons.campaign_paper, name="campaign-paper"),
+    path(
+        "coupons/<int:campaign_id>/<str:action>/",
+        coupons.campaign_transition,
+        name="campaign-transition",
+    ),
+    path("membership/", membership.program, name="membership"),
+    path("membership/card/", membership.design, name="card-design"),
+    path("membership/card/preview.png", membership.design_preview, name="card-design-preview"),
+    path("membership/card/publish/", membership.design_publish, name="card-design-publish"),
+    path("membership/members/", membership.members, name="members"),
     path("staff/", staff.staff_list, name="staff"),
     path("staff/new/", staff.staff_new, name="staff-new"),
     path("staff/<int:member_id>/", staff.staff_edit, name="staff-edit"),

@@ -57,6 +57,7 @@ class PayoutBatchSerializer(serializers.ModelSerializer):
     )
 )
 class EntryViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
+    lookup_value_regex = r"\d+"
     permission_classes = [IsMerchantOwner]
     serializer_class = SettlementEntrySerializer
 
@@ -77,6 +78,7 @@ class EntryViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     retrieve=extend_schema(tags=["settlement"]),
 )
 class PayoutBatchViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    lookup_value_regex = r"\d+"
     permission_classes = [IsMerchantOwner]
     serializer_class = PayoutBatchSerializer
 

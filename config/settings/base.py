@@ -293,6 +293,9 @@ DASHBOARD_MAP_ATTRIBUTION = env("MAP_ATTRIBUTION", default="© OpenStreetMap con
 # --- orders and settlement --------------------------------------------------------------------
 # A confirmed booking nobody disputes counts as consumed this many hours after its slot ends.
 ORDER_AUTO_CONFIRM_HOURS = env.int("ORDER_AUTO_CONFIRM_HOURS", default=24)
+# How consumers pay for orders when they name no online method: a PAYMENT_BACKENDS name. The
+# sandbox exists in local and test settings only; production sets a real gateway here.
+ORDER_PAYMENT_BACKEND = env("ORDER_PAYMENT_BACKEND", default="sandbox")
 # The platform's commission for merchants without their own rate, in basis points (6.00%).
 SETTLEMENT_DEFAULT_COMMISSION_BP = env.int("SETTLEMENT_DEFAULT_COMMISSION_BP", default=600)
 

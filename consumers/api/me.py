@@ -9,8 +9,18 @@ from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 
 from accounts.permissions import IsConsumer
-from core.idempotency import IDEMPOTENCY_PARAMETER, idempotent
+from core.idempotency import (
+    HEADER,
+    IDEMPOTENCY_PARAMETER,
+    KEY_PATTERN,
+    IdempotencyKeyMissing,
+    idempotent,
+)
+from core.schema import error_response
+from loyalty.selectors import card_for_purchase
+from loyalty.services import card_password_check
 from merchants.models import Service
+from payments.backends import payment_backends
 
 from .. import services
 from ..models import ActorRole, ConsumedVia, Fulfilment, OrderState, Review, TimeSlot
@@ -18,6 +28,11 @@ from ..selectors import orders_of_consumer
 from .serializers import OrderSerializer, ReviewPhotoSerializer, ReviewSerializer
 
 TAGS = ["orders"]
+# Steps that refund: the payment is refunded through its backend and the points reversed.
+REFUND_ERRORS = {
+    409: error_response("订单当前状态不允许此操作 (`illegal_transition`)"),
+    503: error_response("支付渠道暂时不可用，未退款，请稍后重试 (`payment_gateway_unavailable`)"),
+}
 
 
 class OrderCreateSerializer(serializers.Serializer):
@@ -36,12 +51,34 @@ class OrderCreateSerializer(serializers.Serializer):
     contact_phone = PhoneNumberField(required=False, default="")
     note = serializers.CharField(max_length=200, required=False, default="", allow_blank=True)
     points = serializers.IntegerField(
-        min_value=0, default=0, help_text="Points to spend, if the shop's card takes points."
+        min_value=0,
+        max_value=10**9,
+        default=0,
+        help_text="Points of my card valid at the shop to spend, in the program's redeem units "
+        "(e.g. multiples of 100); they take money off after the member price.",
+    )
+    card_password = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text="The card's consumption password, required when spending points.",
+    )
+    payment_method = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text="An online payment backend (e.g. sandbox); empty: the platform's default.",
+    )
+    payment_token = serializers.CharField(
+        required=False, allow_blank=True, default="", help_text="From the payment SDK"
     )
 
     def validate(self, attrs):
         if (attrs.get("lat") is None) != (attrs.get("lng") is None):
             raise serializers.ValidationError({"lng": ["lat 和 lng 需同时提供。"]})
+        method = attrs.get("payment_method")
+        if method and method not in payment_backends(online=True):
+            raise serializers.ValidationError({"payment_method": ["不支持该支付方式。"]})
         return attrs
 
 
@@ -67,6 +104,16 @@ class ReviewPhotoUploadSerializer(serializers.Serializer):
     image = serializers.ImageField()
 
 
+def card_password_required(request, service: Service, password: str) -> None:
+    """Spending points needs the consumption password, checked before the idempotent
+    transaction: a wrong try is counted even though the order is refused and rolled back."""
+    if not KEY_PATTERN.fullmatch(request.headers.get(HEADER, "")):
+        raise IdempotencyKeyMissing(fields={HEADER: [str(IdempotencyKeyMissing.message)]})
+    card = card_for_purchase(consumer=request.user, shop=service.shop)
+    if card is not None:  # without a card the points are refused when quoting
+        card_password_check(card_id=card.pk, password=password)
+
+
 def order_body(order_id: int, request) -> dict:
     order = orders_of_consumer(request.user).get(pk=order_id)
     return OrderSerializer(order, context={"request": request}).data
@@ -86,6 +133,7 @@ def order_body(order_id: int, request) -> dict:
     retrieve=extend_schema(tags=TAGS, summary="One of my orders, with its QR payload"),
 )
 class MyOrderViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    lookup_value_regex = r"\d+"
     permission_classes = [IsConsumer]
     serializer_class = OrderSerializer
 
@@ -102,16 +150,32 @@ class MyOrderViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
     @extend_schema(
         tags=TAGS,
         summary="Buy a service, or book a time slot; pays at once",
+        description="The member price of my card valid at the shop applies by itself; points "
+        "(with the card's consumption password) take money off the rest, and what is left "
+        "(`amount_fen`) is charged through the payment method. A declined payment creates no "
+        "order, takes no slot place and spends no points.",
         parameters=[IDEMPOTENCY_PARAMETER],
         request=OrderCreateSerializer,
-        responses={201: OrderSerializer},
+        responses={
+            201: OrderSerializer,
+            402: error_response("支付被拒绝，未下单 (`payment_declined`)"),
+            409: error_response(
+                "积分不足、时段已约满等 (`insufficient_points`, `slot_full`, `card_not_active`)"
+            ),
+            423: error_response("消费密码错误次数过多 (`card_spending_locked`)"),
+            503: error_response("支付渠道暂时不可用 (`payment_gateway_unavailable`)"),
+        },
     )
     def create(self, request):
         data = OrderCreateSerializer(data=request.data)
         data.is_valid(raise_exception=True)
+        fields = dict(data.validated_data)
+        password = fields.pop("card_password")
+        if fields["points"]:
+            card_password_required(request, fields["service"], password)
 
         def perform():
-            order = services.order_create(consumer=request.user, **data.validated_data)
+            order = services.order_create(consumer=request.user, **fields)
             return 201, order_body(order.pk, request)
 
         return idempotent(request, scope="orders.create", perform=perform)
@@ -128,9 +192,10 @@ class MyOrderViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
     @extend_schema(
         tags=TAGS,
         summary="Cancel: free before the shop's cut-off, its fee after; refunds the rest",
+        description="The payment is refunded less the fee (`fee_fen`); spent points come back.",
         parameters=[IDEMPOTENCY_PARAMETER],
         request=None,
-        responses=OrderSerializer,
+        responses={200: OrderSerializer, **REFUND_ERRORS},
     )
     @action(detail=True, methods=["post"])
     def cancel(self, request, pk=None):
@@ -192,6 +257,7 @@ class MyOrderViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
     list=extend_schema(tags=["reviews"], summary="My reviews"),
 )
 class MyReviewViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
+    lookup_value_regex = r"\d+"
     permission_classes = [IsConsumer]
     serializer_class = ReviewSerializer
 

@@ -29,7 +29,7 @@ from ..models import (
     TimeSlot,
 )
 from ..selectors import order_for_counter, order_for_merchant, orders_of_merchant_user
-from .me import DisputeOutputSerializer, DisputeSerializer
+from .me import REFUND_ERRORS, DisputeOutputSerializer, DisputeSerializer
 from .serializers import (
     CounterOrderSerializer,
     MerchantOrderSerializer,
@@ -72,6 +72,8 @@ def merchant_order_body(order_id: int, request, serializer=MerchantOrderSerializ
 class MerchantOrderViewSet(
     mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
 ):
+    lookup_value_regex = r"\d+"
+    finds_objects = False  # the counter actions find their order by a code: they may 404
     permission_classes = [IsMerchantMember]
     serializer_class = MerchantOrderSerializer
 
@@ -109,6 +111,7 @@ class MerchantOrderViewSet(
         summary="Decline a pending order or cancel a confirmed one (full refund)",
         parameters=[IDEMPOTENCY_PARAMETER],
         request=ReasonSerializer,
+        responses={200: MerchantOrderSerializer, **REFUND_ERRORS},
     )
     @action(detail=True, methods=["post"])
     def cancel(self, request, pk=None):
@@ -127,6 +130,7 @@ class MerchantOrderViewSet(
         summary="The consumer did not come: keep the no-show fee, refund the rest",
         parameters=[IDEMPOTENCY_PARAMETER],
         request=None,
+        responses={200: MerchantOrderSerializer, **REFUND_ERRORS},
     )
     @action(detail=True, methods=["post"], url_path="no-show")
     def no_show(self, request, pk=None):
@@ -159,7 +163,7 @@ class MerchantOrderViewSet(
         parameters=[CodeSerializer],
         responses=CounterOrderSerializer,
     )
-    @action(detail=False, methods=["get"])
+    @action(detail=False, methods=["get"], finds_objects=True)
     def lookup(self, request):
         data = CodeSerializer(data=request.query_params)
         data.is_valid(raise_exception=True)
@@ -173,7 +177,7 @@ class MerchantOrderViewSet(
         request=CodeSerializer,
         responses=CounterOrderSerializer,
     )
-    @action(detail=False, methods=["post"])
+    @action(detail=False, methods=["post"], finds_objects=True)
     def consume(self, request):
         data = CodeSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -229,6 +233,8 @@ class MerchantSlotViewSet(
     mixins.DestroyModelMixin,
     viewsets.GenericViewSet,
 ):
+    finds_objects = True
+    lookup_value_regex = r"\d+"
     permission_classes = [IsMerchantMember]
     serializer_class = SlotSerializer
 
@@ -298,6 +304,7 @@ class ReplySerializer(serializers.Serializer):
     ),
 )
 class MerchantReviewViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
+    lookup_value_regex = r"\d+"
     permission_classes = [IsMerchantMember]
     serializer_class = MerchantReviewSerializer
 

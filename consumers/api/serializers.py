@@ -5,6 +5,7 @@ from rest_framework import serializers
 
 from core.codes import qr_payload, short_code_format
 from merchants.models import Shop
+from payments.models import PaymentStatus
 
 from ..models import (
     Order,
@@ -55,6 +56,13 @@ class OrderSerializer(serializers.ModelSerializer):
     )
     has_review = serializers.SerializerMethodField()
     location = serializers.SerializerMethodField()
+    paid_fen = serializers.SerializerMethodField(
+        help_text="Money charged through the payment backend: amount_fen once paid, 0 for an "
+        "order with nothing left to pay (all points, or free)."
+    )
+    payment_method = serializers.SerializerMethodField(
+        help_text="The payment backend that charged the order (e.g. sandbox); empty if unpaid."
+    )
 
     class Meta:
         model = Order
@@ -77,6 +85,8 @@ class OrderSerializer(serializers.ModelSerializer):
             "points_used",
             "points_discount_fen",
             "amount_fen",
+            "paid_fen",
+            "payment_method",
             "fee_fen",
             "refunded_fen",
             "cancellation_fee_fen",
@@ -96,6 +106,30 @@ class OrderSerializer(serializers.ModelSerializer):
             "consumed_at",
             "closed_at",
         ]
+        # The price breakdown: list - member discount - points discount = amount (to pay).
+        extra_kwargs = {
+            "unit_price_fen": {"help_text": "The service's list price per unit, in fen."},
+            "list_amount_fen": {"help_text": "List price × quantity, in fen."},
+            "member_discount_fen": {
+                "help_text": "Taken off by the level of the consumer's membership card valid "
+                "at the shop (its member price), in fen."
+            },
+            "points_used": {"help_text": "Card points spent on the order."},
+            "points_discount_fen": {
+                "help_text": "What the points took off, at the card program's redeem rate."
+            },
+            "amount_fen": {
+                "help_text": "To pay: list_amount_fen - member_discount_fen - "
+                "points_discount_fen, in fen; points are earned on it at consumption."
+            },
+            "fee_fen": {
+                "help_text": "Kept by the shop on a late cancellation or a no-show, in fen."
+            },
+            "refunded_fen": {
+                "help_text": "Given back to the payment method, in fen; spent points are "
+                "returned to the card on every refund."
+            },
+        }
 
     def get_code(self, order) -> str:
         return short_code_format(order.code)
@@ -113,6 +147,13 @@ class OrderSerializer(serializers.ModelSerializer):
         if order.kind == OrderKind.BOOKING and order.starts_at <= now:
             return None
         return cancellation_fee(order, now)
+
+    def get_paid_fen(self, order) -> int:
+        payment = order.payment
+        return payment.amount_fen if payment and payment.status == PaymentStatus.SUCCEEDED else 0
+
+    def get_payment_method(self, order) -> str:
+        return order.payment.backend if order.payment else ""
 
     def get_has_review(self, order) -> bool:
         return hasattr(order, "review")

@@ -94,6 +94,14 @@ class Order(FSMModelMixin, models.Model):
         _("商家留存的手续费（分）"), default=0, help_text=_("截止后取消或爽约时按门店规则扣除")
     )
     refunded_fen = models.BigIntegerField(_("已退款（分）"), default=0)
+    payment = models.ForeignKey(
+        "payments.Payment",
+        related_name="+",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        help_text=_("支付金额为 0 的订单（全部以积分抵扣或免费）没有支付记录"),
+    )
     card = models.ForeignKey(
         "loyalty.MembershipCard",
         related_name="orders",

@@ -110,11 +110,17 @@ def order_create(
     contact_phone: str = "",
     note: str = "",
     points: int = 0,
+    payment_method: str | None = None,
+    payment_token: str = "",
 ) -> Order:
     """Buy a service (no slot: a voucher used any time before it expires) or book a slot.
 
     The slot's places are taken first, by one conditional UPDATE that cannot oversell. The
     order is confirmed at once, or waits for the merchant if the shop asks to accept orders.
+    Last, the points are spent and the rest is charged (`consumers.billing.order_charge`); a
+    declined payment raises and rolls everything back. Spending points needs the card's
+    consumption password: the caller checks it first (`loyalty.services.card_password_check`),
+    outside this transaction, as for a purchase at the counter.
     """
     now = timezone.now()
     orderable_check(service)
@@ -162,13 +168,13 @@ def order_create(
         actor=consumer,
         actor_role=ActorRole.CONSUMER,
     )
-    billing.order_charge(order=order)
     if policy.requires_acceptance:
         deadline = now + timedelta(minutes=policy.acceptance_minutes)
         order.accept_by = min(deadline, slot.starts_at) if slot else deadline
         order.save(update_fields=["accept_by"])
     else:
         transit(order, "accept", actor=None, role=ActorRole.SYSTEM, note="无需商家接单")
+    billing.order_charge(order=order, method=payment_method, token=payment_token)
     return order
 
 
@@ -186,7 +192,7 @@ def order_cancel_by_merchant(*, order: Order, actor: User, reason: str = "") -> 
     order = order_lock(order)
     transit(order, "cancel_by_merchant", actor=actor, role=ActorRole.MERCHANT, note=reason)
     places_release(order)
-    money_return(order, fee=0)
+    money_return(order, fee=0, by=actor)
     return order
 
 
@@ -199,7 +205,7 @@ def order_mark_no_show(*, order: Order, actor: User) -> Order:
         raise NotStartedYet()
     transit(order, "mark_no_show", actor=actor, role=ActorRole.MERCHANT)
     fee = percent_of(order.amount_fen, ShopOrderPolicy.for_shop(order.shop).no_show_fee_percent)
-    money_return(order, fee=fee)
+    money_return(order, fee=fee, by=actor)
     return order
 
 
@@ -226,7 +232,7 @@ def order_cancel_by_consumer(*, order: Order, actor: User) -> Order:
     fee = cancellation_fee(order, now)
     transit(order, "cancel_by_consumer", actor=actor, role=ActorRole.CONSUMER)
     places_release(order)
-    money_return(order, fee=fee)
+    money_return(order, fee=fee, by=actor)
     return order
 
 
@@ -290,7 +296,7 @@ def order_expire(*, order: Order | int) -> Order:
         raise illegal(order, event)
     transit(order, event, actor=None, role=ActorRole.SYSTEM)
     places_release(order)
-    money_return(order, fee=0)
+    money_return(order, fee=0, by=None)
     return order
 
 
@@ -303,10 +309,9 @@ def order_refund(*, order: Order, actor: User, note: str = "") -> Order:
     transit(order, "refund", actor=actor, role=ActorRole.PLATFORM, note=note)
     if was_confirmed:
         places_release(order)
-    rest = order.amount_fen - order.refunded_fen
     order.fee_fen, order.refunded_fen = 0, order.amount_fen
     order.save(update_fields=["fee_fen", "refunded_fen"])
-    billing.order_refund(order=order, amount_fen=rest)
+    billing.order_refund(order=order, by=actor, reason=note)
     settlement_reverse(order=order)
     return order
 
@@ -328,10 +333,11 @@ def places_release(order: Order) -> None:
         slot_release(slot_id=order.slot_id, quantity=order.quantity)
 
 
-def money_return(order: Order, *, fee: int) -> None:
-    """Refund all but `fee`, which the merchant keeps and is settled like a sale."""
+def money_return(order: Order, *, fee: int, by: User | None) -> None:
+    """Refund all but `fee`, which the merchant keeps and is settled like a sale; the points
+    spent come back whole."""
     order.fee_fen, order.refunded_fen = fee, order.amount_fen - fee
     order.save(update_fields=["fee_fen", "refunded_fen"])
-    billing.order_refund(order=order, amount_fen=order.refunded_fen)
+    billing.order_refund(order=order, by=by)
     if fee:
         settlement_entry_record(order=order, kind=EntryKind.FEE, amount_fen=fee)

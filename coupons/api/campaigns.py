@@ -158,6 +158,7 @@ class CampaignViewSet(
     mixins.DestroyModelMixin,
     viewsets.GenericViewSet,
 ):
+    lookup_value_regex = r"\d+"
     permission_classes = [IsMerchantMember]
     serializer_class = CampaignSerializer
 

@@ -76,6 +76,7 @@ class ClaimView(APIView):
     retrieve=extend_schema(tags=TAGS, summary="One of my coupons"),
 )
 class MyCouponViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    lookup_value_regex = r"\d+"
     permission_classes = [IsConsumer]
     serializer_class = MyCouponSerializer
 

@@ -92,6 +92,7 @@ class ReverseInputSerializer(serializers.Serializer):
     retrieve=extend_schema(tags=TAGS),
 )
 class RedemptionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    lookup_value_regex = r"\d+"
     permission_classes = [IsMerchantMember]
     serializer_class = RedemptionSerializer
 

@@ -1,7 +1,9 @@
+from decimal import Decimal
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .base import DashboardForm
+from .base import DashboardForm, YuanField
 
 TYPED_KINDS = [("C", _("优惠券")), ("M", _("会员卡")), ("O", _("订单"))]
 
@@ -24,3 +26,57 @@ class LookupForm(DashboardForm):
         required=False,  # a QR names its own kind
         widget=forms.RadioSelect,
     )
+
+
+class CounterActionForm(DashboardForm):
+    """What every counter action carries: the code found by the lookup and the key that makes
+    a double tap act once."""
+
+    code = forms.CharField(max_length=100, widget=forms.HiddenInput)
+    idempotency_key = forms.CharField(max_length=100, widget=forms.HiddenInput)
+
+
+class CouponRedeemForm(CounterActionForm):
+    order_amount_fen = YuanField(
+        label=_("订单金额（元）"),
+        required=False,
+        max_value=Decimal(100_000_000),
+        help_text=_("满减、折扣券须填写；赠送或特价券可不填。"),
+    )
+
+
+class CardPurchaseForm(CounterActionForm):
+    amount_fen = YuanField(
+        label=_("消费金额（元）"), min_value=Decimal("0.01"), max_value=Decimal(1_000_000)
+    )
+    points = forms.IntegerField(
+        label=_("使用积分"),
+        required=False,
+        min_value=0,
+        max_value=10**9,
+        widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
+    )
+    balance_fen = YuanField(label=_("使用余额（元）"), required=False, max_value=Decimal(1_000_000))
+    password = forms.CharField(
+        label=_("消费密码"),
+        required=False,
+        max_length=6,
+        help_text=_("使用积分或余额时，请顾客输入 6 位消费密码。"),
+        widget=forms.PasswordInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+    )
+
+    def clean(self):
+        data = super().clean()
+        data["points"] = data.get("points") or 0
+        data["balance_fen"] = data.get("balance_fen") or 0
+        return data
+
+
+class CardTopUpForm(CounterActionForm):
+    amount_fen = YuanField(
+        label=_("充值金额（元，现金）"), min_value=Decimal("0.01"), max_value=Decimal(1_000_000)
+    )
+
+
+class OrderConsumeForm(CounterActionForm):
+    pass

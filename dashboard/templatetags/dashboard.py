@@ -2,6 +2,7 @@ from decimal import Decimal
 
 from django import template
 
+from core.codes import short_code_format
 from dashboard.nav import merchant_links, shop_links
 from merchants.models import StaffPermission
 
@@ -14,6 +15,12 @@ def yuan(fen: int | None) -> str:
     if fen is None:
         return ""
     return f"{Decimal(fen) / 100:,.2f}"
+
+
+@register.filter
+def short_code(code: str) -> str:
+    """K7QM3XHDPA -> K7QM-3XHD-PA, as printed and read aloud."""
+    return short_code_format(code or "")
 
 
 @register.filter

@@ -1,14 +1,48 @@
+"""The cashier's page and its one-tap actions. Each action parses its form, calls the service
+of the app that owns the rule (coupons, loyalty, consumers) once per idempotency key, and
+answers a partial: the result, or the same card with the refusal in plain words."""
+
 from django.shortcuts import render
 from django.views.decorators.http import require_POST
 
+from consumers import services as order_services
+from consumers.models import ConsumedVia
 from core.errors import DomainError
+from coupons import services as coupon_services
+from coupons.models import Redemption
+from loyalty import services as card_services
 from merchants.models import StaffPermission
+from payments.errors import PaymentDeclined
 
 from ..access import shop_page
-from ..counter import scan_handle, scan_read
-from ..forms.counter import LookupForm
+from ..counter import (
+    card_context,
+    card_of,
+    counter_once,
+    coupon_context,
+    order_context,
+    order_here,
+    scan_handle,
+    scan_read,
+)
+from ..forms.counter import (
+    CardPurchaseForm,
+    CardTopUpForm,
+    CouponRedeemForm,
+    LookupForm,
+    OrderConsumeForm,
+)
 
 REDEEM = StaffPermission.REDEEM
+INVALID = 422
+
+
+def refused(request, template: str, context: dict):
+    return render(request, template, context, status=INVALID)
+
+
+def error_partial(request, shop, form):
+    return refused(request, "dashboard/counter/_error.html", {"shop": shop, "form": form})
 
 
 @shop_page(permission=REDEEM)
@@ -26,9 +60,176 @@ def counter_lookup(request, shop):
         try:
             fields = form.cleaned_data
             scan = scan_read(code=fields["code"], typed_kind=fields["kind"] or "C")
+            return scan_handle(request, shop, scan)
         except DomainError as error:
             form.add_domain_error(error)
-        else:
-            return scan_handle(request, shop, scan)
-    context = {"shop": shop, "form": form}
-    return render(request, "dashboard/counter/_error.html", context, status=422)
+    return error_partial(request, shop, form)
+
+
+@shop_page(permission=REDEEM)
+@require_POST
+def coupon_redeem(request, shop):
+    form = CouponRedeemForm(request.POST)
+    template = "dashboard/counter/_coupon.html"
+    if not form.is_valid():
+        return lookup_again(request, shop, form, template, coupon_context)
+    fields = form.cleaned_data
+    try:
+
+        def perform():
+            redemption = coupon_services.coupon_redeem(
+                shop=shop,
+                staff=request.user,
+                code=fields["code"],
+                order_amount_fen=fields["order_amount_fen"],
+                idempotency_key=fields["idempotency_key"],
+            )
+            return 201, {"redemption": redemption.pk}
+
+        body, replayed = counter_once(
+            request, scope="coupons.redeem", key=fields["idempotency_key"], perform=perform
+        )
+    except DomainError as error:
+        form.add_domain_error(error)
+        return lookup_again(request, shop, form, template, coupon_context)
+    redemption = Redemption.objects.select_related("coupon", "campaign").get(
+        pk=body["redemption"], shop=shop
+    )
+    context = {"shop": shop, "redemption": redemption, "replayed": replayed}
+    return render(request, "dashboard/counter/_coupon_done.html", context)
+
+
+def lookup_again(request, shop, form, template, context_of, **extra):
+    """The found coupon, card or order again with the form's errors; if the code itself no
+    longer reads (a tampered form), just the errors."""
+    try:
+        code = form.data.get("code", "")
+        context = context_of(shop, code, form) if not extra else context_of(shop, code, **extra)
+    except DomainError as error:
+        form.add_domain_error(error)
+        return error_partial(request, shop, form)
+    return refused(request, template, context)
+
+
+@shop_page(permission=REDEEM)
+@require_POST
+def card_purchase(request, shop):
+    form = CardPurchaseForm(request.POST)
+    template = "dashboard/counter/_card.html"
+
+    def again():
+        return lookup_again(request, shop, form, template, card_context, purchase=form)
+
+    if not form.is_valid():
+        return again()
+    fields = form.cleaned_data
+    try:
+        card = card_of(shop, fields["code"])
+        if fields["points"] or fields["balance_fen"]:
+            # Outside the purchase's transaction: a wrong try is counted although it fails.
+            card_services.card_password_check(card_id=card.pk, password=fields["password"])
+
+        def perform():
+            result = card_services.card_purchase_record(
+                card_id=card.pk,
+                amount_fen=fields["amount_fen"],
+                points_to_use=fields["points"],
+                balance_to_use_fen=fields["balance_fen"],
+                shop=shop,
+                by=request.user,
+                idempotency_key=fields["idempotency_key"],
+            )
+            quote = result.quote
+            return 201, {
+                "amount_fen": quote.amount_fen,
+                "discount_fen": quote.discount_fen,
+                "points_used": quote.points_used,
+                "points_value_fen": quote.points_value_fen,
+                "balance_used_fen": result.balance_used_fen,
+                "cash_due_fen": result.cash_due_fen,
+                "points_earned": sum(e.points_delta for e in result.entries if e.kind == "earn"),
+                "points_after": result.card.points,
+                "balance_after_fen": result.card.balance_fen,
+            }
+
+        body, replayed = counter_once(
+            request, scope="loyalty.purchase", key=fields["idempotency_key"], perform=perform
+        )
+    except DomainError as error:
+        form.add_domain_error(error)
+        return again()
+    context = {"shop": shop, "card": card, "result": body, "replayed": replayed}
+    return render(request, "dashboard/counter/_card_purchase_done.html", context)
+
+
+@shop_page(permission=REDEEM)
+@require_POST
+def card_top_up(request, shop):
+    form = CardTopUpForm(request.POST)
+    template = "dashboard/counter/_card.html"
+
+    def again():
+        return lookup_again(request, shop, form, template, card_context, top_up=form)
+
+    if not form.is_valid():
+        return again()
+    fields = form.cleaned_data
+    try:
+        card = card_of(shop, fields["code"])
+
+        def perform():
+            result = card_services.card_top_up(
+                card=card,
+                amount_fen=fields["amount_fen"],
+                backend="cash",
+                by=request.user,
+                shop=shop,
+                idempotency_key=fields["idempotency_key"],
+            )
+            if not result.succeeded:
+                raise PaymentDeclined()
+            bonus = sum(e.balance_delta_fen for e in result.entries if e.kind == "bonus")
+            return 201, {
+                "amount_fen": fields["amount_fen"],
+                "bonus_fen": bonus,
+                "balance_after_fen": result.card.balance_fen,
+            }
+
+        body, replayed = counter_once(
+            request, scope="loyalty.top_up", key=fields["idempotency_key"], perform=perform
+        )
+    except DomainError as error:
+        form.add_domain_error(error)
+        return again()
+    context = {"shop": shop, "card": card, "result": body, "replayed": replayed}
+    return render(request, "dashboard/counter/_card_top_up_done.html", context)
+
+
+@shop_page(permission=REDEEM)
+@require_POST
+def order_consume(request, shop):
+    form = OrderConsumeForm(request.POST)
+    template = "dashboard/counter/_order.html"
+
+    def order_again(shop_, code, form_):
+        return order_context(request, shop_, code, form_)
+
+    if not form.is_valid():
+        return lookup_again(request, shop, form, template, order_again)
+    fields = form.cleaned_data
+    try:
+        order = order_here(request, shop, fields["code"])
+
+        def perform():
+            order_services.order_consume(order=order, via=ConsumedVia.COUNTER, actor=request.user)
+            return 200, {"order": order.pk}
+
+        _body, replayed = counter_once(
+            request, scope="orders.consume", key=fields["idempotency_key"], perform=perform
+        )
+    except DomainError as error:
+        form.add_domain_error(error)
+        return lookup_again(request, shop, form, template, order_again)
+    order.refresh_from_db()
+    context = {"shop": shop, "order": order, "replayed": replayed}
+    return render(request, "dashboard/counter/_order_done.html", context)

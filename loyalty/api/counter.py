@@ -73,6 +73,7 @@ def counter_view_of(card: MembershipCard, shop) -> dict:
 
 
 class CounterCardView(APIView):
+    finds_objects = True
     permission_classes = [IsMerchantMember]
 
     @extend_schema(
@@ -131,6 +132,7 @@ def purchase_output(result) -> dict:
 
 
 class CounterPurchaseView(APIView):
+    finds_objects = True
     permission_classes = [IsMerchantMember]
 
     class InputSerializer(CodeSerializer):
@@ -205,6 +207,7 @@ def top_up_answer(result, card_serializer=CardSerializer, context=None) -> tuple
 
 
 class CounterTopUpView(APIView):
+    finds_objects = True
     permission_classes = [IsMerchantMember]
 
     class InputSerializer(CodeSerializer):

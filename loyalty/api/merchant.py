@@ -46,6 +46,8 @@ def managing(request):
 class CardProgramView(APIView):
     """GET the program; PUT creates or replaces it (levels are matched by rank)."""
 
+    finds_objects = True
+
     permission_classes = [IsMerchantMember]
 
     class InputSerializer(serializers.Serializer):
@@ -111,6 +113,8 @@ class CardDesignView(APIView):
     """The draft design: choose a template, add text (PATCH), an image (PUT image/), preview
     (GET preview/), edit again, publish (POST publish/). Cards show the published copy."""
 
+    finds_objects = True
+
     permission_classes = [IsMerchantMember]
 
     class InputSerializer(serializers.Serializer):
@@ -134,6 +138,7 @@ class CardDesignView(APIView):
 
 
 class CardDesignImageView(APIView):
+    finds_objects = True
     permission_classes = [IsMerchantMember]
     parser_classes = [MultiPartParser]
 
@@ -157,6 +162,7 @@ class CardDesignImageView(APIView):
 
 
 class CardDesignPreviewView(PNGView):
+    finds_objects = True
     permission_classes = [IsMerchantMember]
 
     @extend_schema(tags=TAGS, responses=PNG_RESPONSE, summary="The draft design as a PNG")
@@ -166,6 +172,7 @@ class CardDesignPreviewView(PNGView):
 
 
 class CardDesignPublishView(APIView):
+    finds_objects = True
     permission_classes = [IsMerchantMember]
 
     @extend_schema(tags=TAGS, request=None, responses=DesignSerializer)
@@ -184,6 +191,8 @@ def merchant_card(request, pk) -> MembershipCard:
 class CardListView(generics.ListAPIView):
     """The program's cards (?status=pending for applications to approve); POST grants a card
     to a registered customer by phone number."""
+
+    finds_objects = True
 
     permission_classes = [IsMerchantMember]
     serializer_class = CardSerializer

@@ -15,6 +15,7 @@ class LevelSerializer(serializers.ModelSerializer):
         model = Level
         fields = ["id", "name", "rank", "points_per_yuan", "price_percent", "threshold"]
         read_only_fields = ["id"]
+        extra_kwargs = {"rank": {"required": True}}
 
 
 class BonusTierSerializer(serializers.ModelSerializer):

@@ -138,3 +138,66 @@ def test_menus_offer_only_what_the_user_may_open(owner, manager, shop):
     assert staff_link not in page
     assert reverse("dashboard:counter", args=[shop.pk]) in page
     assert reverse("dashboard:hours", args=[shop.pk]) in page
+
+
+def merchant_area_urls(merchant) -> list[tuple[str, str]]:
+    """The coupon and membership pages (the merchant's, not one shop's), with their permission."""
+    from tests.coupons.factories import CampaignFactory
+    from tests.loyalty.factories import program_create
+
+    campaign = CampaignFactory(merchant=merchant)
+    program_create(merchant)
+    coupons = [
+        reverse("dashboard:campaigns"),
+        reverse("dashboard:campaign-new"),
+        reverse("dashboard:campaign", args=[campaign.pk]),
+        reverse("dashboard:campaign-edit", args=[campaign.pk]),
+    ]
+    cards = [
+        reverse(name)
+        for name in ("dashboard:membership", "dashboard:card-design", "dashboard:members")
+    ]
+    return [(u, StaffPermission.MANAGE_COUPONS) for u in coupons] + [
+        (u, StaffPermission.MANAGE_CARDS) for u in cards
+    ]
+
+
+@pytest.mark.parametrize(
+    "granted",
+    [
+        [StaffPermission.MANAGE_COUPONS],
+        [StaffPermission.MANAGE_CARDS],
+        [StaffPermission.REDEEM, StaffPermission.VIEW_ANALYTICS],
+    ],
+    ids=["coupons", "cards", "redeem"],
+)
+def test_coupon_and_membership_pages_follow_the_staff_permissions(merchant, shop, granted):
+    member = staff_member(merchant, [shop], granted)
+    client = browser_for(member.user)
+    home = client.get(reverse("dashboard:home")).content.decode()
+    for url, permission in merchant_area_urls(merchant):
+        allowed = permission in granted
+        assert_page(client.get(url), 200 if allowed else 403)
+    assert (reverse("dashboard:campaigns") in home) == (StaffPermission.MANAGE_COUPONS in granted)
+    assert (reverse("dashboard:membership") in home) == (StaffPermission.MANAGE_CARDS in granted)
+
+
+def test_owner_opens_the_coupon_and_membership_pages(owner, merchant):
+    for url, _ in merchant_area_urls(merchant):
+        assert_page(owner.get(url), 200)
+
+
+@pytest.mark.parametrize("role", [Role.CONSUMER, Role.ADMIN, None])
+def test_coupon_and_membership_pages_refuse_non_merchants(role, merchant):
+    client = browser_for(UserFactory(role=role)) if role else browser_for()
+    for url, _ in merchant_area_urls(merchant):
+        response = client.get(url)
+        assert response.status_code == (403 if role else 302)
+
+
+def test_another_merchant_sees_only_its_own_coupons_and_members(other_merchant_owner, merchant):
+    urls = merchant_area_urls(merchant)
+    campaign_title = merchant.campaigns.get().title
+    assert campaign_title not in other_merchant_owner.get(urls[0][0]).content.decode()
+    for url, _ in urls[2:4]:  # the campaign's own pages
+        assert other_merchant_owner.get(url).status_code == 404

@@ -5,8 +5,11 @@ from PIL import Image
 from playwright.sync_api import expect
 
 from core.codes import qr_image, qr_payload
+from coupons.models import Redemption
 from merchants.models import StaffPermission
+from tests.coupons.factories import CampaignFactory, CouponFactory
 from tests.factories import MerchantFactory, ShopFactory, StaffFactory
+from tests.loyalty.factories import card_create_for, program_create
 
 from .camera import frame_of
 from .conftest import screenshot
@@ -25,39 +28,65 @@ def cashier_shop():
     return shop, member.user
 
 
-def test_the_counter_reads_a_coupon_qr_from_the_camera(page, fake_camera, cashier_shop):
+def test_the_counter_redeems_a_coupon_scanned_by_the_camera(page, fake_camera, cashier_shop):
     shop, cashier = cashier_shop
-    fake_camera.show_qr(qr_payload("C", "K7QM3XHDPA"))
+    campaign = CampaignFactory(merchant=shop.merchant, title="新客满100减20")
+    coupon = CouponFactory(campaign=campaign)
+    fake_camera.show_qr(qr_payload("C", coupon.code))
     sign_in(page, cashier)
     page.get_by_role("button", name="前台核销").click()
     expect(page.get_by_role("heading", name=shop.name)).to_be_visible()
     page.get_by_role("button", name="扫码").click()
     scanned = page.locator("#scanned")
     expect(scanned).to_have_attribute("data-kind", "C")
-    expect(scanned).to_have_attribute("data-value", "K7QM3XHDPA")
+    expect(scanned).to_have_attribute("data-value", coupon.code)
     expect(scanned).to_contain_text("二维码有效")
-    expect(page.get_by_label("券码或二维码内容")).to_have_value(qr_payload("C", "K7QM3XHDPA"))
+    expect(scanned).to_contain_text("满100元减20元")
     expect(page.locator("#camera")).to_be_hidden()  # the camera stops once a code is read
+    page.get_by_label("订单金额（元）").fill("128")
     screenshot(page, "counter-scanned")
+    page.get_by_role("button", name="确认核销").click()
+    done = page.locator("#counter-done")
+    expect(done).to_contain_text("核销成功")
+    expect(done).to_contain_text("108.00")
+    screenshot(page, "counter-redeemed")
+    redemption = Redemption.objects.get(coupon=coupon)
+    assert (redemption.shop_id, redemption.staff_id, redemption.payable_fen) == (
+        shop.pk,
+        cashier.pk,
+        10800,
+    )
 
 
-def test_the_counter_reads_a_photo_of_a_qr_and_typed_codes(page, fake_camera, cashier_shop):
+def test_the_counter_reads_a_photo_of_a_card_qr_and_typed_codes(page, cashier_shop):
     shop, cashier = cashier_shop
+    card = card_create_for(program_create(shop.merchant))
+    used = CouponFactory(campaign=CampaignFactory(merchant=shop.merchant))
     sign_in(page, cashier)
     page.goto(f"/dashboard/shops/{shop.pk}/counter/")
     photo = io.BytesIO()
-    frame_of(qr_image(qr_payload("M", "6200123412341234"))).save(photo, "JPEG", quality=90)
+    frame_of(qr_image(qr_payload("M", card.number))).save(photo, "JPEG", quality=90)
     page.locator("#qr-photo").set_input_files(
         {"name": "qr.jpg", "mimeType": "image/jpeg", "buffer": photo.getvalue()}
     )
     expect(page.locator("#scanned")).to_have_attribute("data-kind", "M")
-    expect(page.locator("#scanned")).to_have_attribute("data-value", "6200123412341234")
+    expect(page.locator("#scanned")).to_contain_text("记录消费")
+    page.get_by_label("消费金额（元）").fill("50")
+    page.get_by_label("使用余额（元）").fill("10")
+    page.get_by_role("button", name="确认消费").click()
+    expect(page.locator("#scanned")).to_contain_text("使用积分或余额需要输入消费密码。")
+    screenshot(page, "counter-card")
 
     code = page.get_by_label("券码或二维码内容")
-    code.fill("k7qm-3xhd-pa")
+    Redemption.objects.create(
+        coupon=used, campaign=used.campaign, shop=shop, staff=cashier, idempotency_key="e2e-used",
+        order_amount_fen=20000, discount_fen=2000, payable_fen=18000,
+    )  # fmt: skip
+    used.status, used.redeemed_at = "redeemed", Redemption.objects.get().redeemed_at
+    used.save()
+    code.fill(used.code.lower())
     page.get_by_role("button", name="查询").click()
-    expect(page.locator("#scanned")).to_have_attribute("data-value", "K7QM3XHDPA")
-    expect(page.locator("#scanned")).to_contain_text("手动输入")
+    expect(page.locator("#coupon-problem")).to_contain_text("使用过")
 
     forged = qr_payload("C", "K7QM3XHDPA").replace("K7QM3XHDPA", "K7QM3XHDPB")
     code.fill(forged)

@@ -18,12 +18,17 @@ from consumers.services import (
     order_consume,
     order_mark_no_show,
 )
+from loyalty.models import EntryKind, LedgerEntry, MembershipCard
+from loyalty.selectors import member_price_fen
+from loyalty.services import card_adjust
+from payments.models import Payment, Refund
 from settlement.models import CommissionRate, PayoutBatch, SettlementEntry
 from settlement.services import batch_totals_check, commission_of, payout_batches_create
 from tests.conftest import client_for
 from tests.consumers.conftest import shift
 from tests.consumers.factories import BookableServiceFactory, SlotFactory, booking
 from tests.factories import MerchantFactory, ShopFactory
+from tests.loyalty.factories import card_create_for, ledger_violations, program_create
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 
@@ -36,18 +41,49 @@ def test_commission_rounds_half_up_to_the_fen():
     assert commission_of(0, 600) == 0
 
 
+def members_of(rng: random.Random, merchant) -> list[MembershipCard]:
+    """A card program for the merchant and a few members at each level, with points."""
+    program = program_create(merchant=merchant, points_expiry_days=365)
+    cards = []
+    for rank in (0, 1, 1, 2, 2):
+        card = card_create_for(program, pin=None)
+        MembershipCard.objects.filter(pk=card.pk).update(level=program.levels.get(rank=rank))
+        points = rng.randint(0, 3_000) * 100
+        card_adjust(card_id=card.pk, points_delta=points, by=merchant.owner, note="开卡赠送")
+        cards.append(card)
+    return cards
+
+
+def points_to_spend(rng: random.Random, card: MembershipCard, list_fen: int) -> int:
+    """Some of the card's points, in whole redeem units, never more than the member price."""
+    card = MembershipCard.objects.select_related("program", "level").get(pk=card.pk)
+    price = member_price_fen(card.level, list_fen)
+    units = min(card.points, price) // 100
+    return rng.randint(0, units) * 100 if rng.random() < 0.6 else 0
+
+
 def month_of_orders(rng: random.Random, merchants: list) -> None:
     """A month of orders for several merchants: consumed, cancelled late, no-shows, refunds
-    after consumption, cancellations free of charge; entries dated across the month."""
+    after consumption, cancellations free of charge; entries dated across the month. Half the
+    orders are placed by card members: member prices, points spent and earned."""
     staff = User.objects.create_superuser("+8613700008888", "x")
     start = datetime(2026, 10, 1, tzinfo=SHANGHAI)
+    members = {merchant.pk: members_of(rng, merchant) for merchant in merchants}
     for day in range(31):
         for merchant in merchants:
             shop = merchant.shops.first()
             for _ in range(rng.randint(1, 4)):
                 service = BookableServiceFactory(shop=shop, price_fen=rng.randint(1, 99999))
                 slot = SlotFactory(service=service, capacity=3)
-                order = booking(slot=slot, quantity=rng.randint(1, 3))
+                quantity = rng.randint(1, 3)
+                if rng.random() < 0.5:
+                    card = rng.choice(members[merchant.pk])
+                    points = points_to_spend(rng, card, service.price_fen * quantity)
+                    order = booking(
+                        slot=slot, quantity=quantity, consumer=card.consumer, points=points
+                    )
+                else:
+                    order = booking(slot=slot, quantity=quantity)
                 fate = rng.choice(["consumed"] * 6 + ["late", "no_show", "refund", "free"])
                 if fate in ("consumed", "refund"):
                     order_consume(order=order, via="counter", actor=merchant.owner)
@@ -113,6 +149,30 @@ def test_a_month_of_payout_batches_reconciles_to_the_orders_to_the_fen():
         assert refunded.exists()
         for order in refunded:
             assert order.settlement_entries.aggregate(s=Sum("amount_fen"))["s"] == 0
+        # The money: what the payments took less what they gave back is what was settled.
+        payments = Payment.objects.filter(merchant=merchant)
+        assert payments.count() == orders.exclude(amount_fen=0).count()
+        kept = payments.aggregate(a=Sum("amount_fen"), r=Sum("refunded_fen"))
+        assert kept["a"] - kept["r"] == paid["a"]
+        assert Refund.objects.filter(payment__merchant=merchant).aggregate(s=Sum("amount_fen"))[
+            "s"
+        ] == sum(o.refunded_fen for o in orders)
+        for order in orders.select_related("payment"):
+            if order.payment:
+                assert order.payment.amount_fen == order.amount_fen
+                assert order.payment.refunded_fen == order.refunded_fen
+        # Discounts and points were really in play, and every closed order gave its points back.
+        assert orders.filter(member_discount_fen__gt=0).exists()
+        assert orders.filter(points_used__gt=0, state=OrderState.CONSUMED).exists()
+        assert orders.filter(points_used__gt=0, state=OrderState.REFUNDED).exists()
+        for order in orders.filter(points_used__gt=0):
+            spent = LedgerEntry.objects.filter(reference=order.reference).exclude(
+                kind__in=[EntryKind.EARN]
+            )
+            spent = spent.exclude(kind=EntryKind.REVERSE, reverses__kind=EntryKind.EARN)
+            net = spent.aggregate(s=Sum("points_delta"))["s"]
+            assert net == (-order.points_used if order.state == OrderState.CONSUMED else 0)
+    assert ledger_violations() == []
 
 
 @pytest.mark.django_db

@@ -186,6 +186,7 @@ class Command(BaseCommand):
                     if (index + 1) % 50 == 0 or index + 1 == shops:
                         self.stdout.write(f"  shops {index + 1}/{shops}")
             self.stdout.write(self.style.SUCCESS(f"loaded {shops} demo shops"))
+        self.load_cards()  # before the orders: the demo consumer's orders use the card
         # Orders and reviews (consumers.demo): their own check, so older demo databases get them.
         demo_orders_seed(
             rng=rng,
@@ -193,7 +194,6 @@ class Command(BaseCommand):
             merchant=Merchant.objects.get(owner__phone=DEMO_MERCHANT_PHONE),
             log=self.stdout.write,
         )
-        self.load_cards()
         self.load_coupons()
         self.load_crm()
         self.print_logins()
