@@ -1,4 +1,6 @@
+from .churn import churn
 from .discovery import discovery
+from .fanout import fanout
 from .foundation import auth_and_health
 from .ledger import ledger
 from .load import load
@@ -12,4 +14,6 @@ BENCHMARKS = {
     "redemption": redemption,
     "orders": orders,
     "load": load,
+    "fanout": fanout,
+    "churn": churn,
 }

@@ -46,6 +46,9 @@ INSTALLED_APPS = [
     "pghistory",
     "audit",
     "settlement",
+    "notifications",
+    "deals",
+    "crm",
 ]
 
 MIDDLEWARE = [
@@ -210,6 +213,11 @@ SPECTACULAR_SETTINGS = {
         "OrderStateEnum": "consumers.models.OrderState",
         "SettlementEntryKindEnum": "settlement.models.EntryKind",
         "PhotoKindEnum": "merchants.models.PhotoKind",
+        "PlaceKindEnum": "geo.models.PlaceKind",
+        "MessageKindEnum": "notifications.models.MessageKind",
+        "CrmContactChannelEnum": "crm.models.ContactChannel",
+        "CrmSegmentEnum": "crm.models.Segment",
+        "CrmTierEnum": "crm.models.Tier",
     },
 }
 
@@ -222,7 +230,10 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_DEFAULT_QUEUE = "default"
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+# A task whose worker died unacknowledged goes back to the queue after this many seconds.
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=3600)
+}
 CELERY_RESULT_EXPIRES = timedelta(days=1)
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 # Periodic work, synced into django-celery-beat's tables when beat starts (edit times there).
@@ -252,6 +263,22 @@ CELERY_BEAT_SCHEDULE = {
         "task": "consumers.tasks.rating_priors_refresh",
         "schedule": crontab(hour=4, minute=10),
     },
+    "flash-deals-fan-out-due": {
+        "task": "deals.tasks.flash_deals_fan_out_due",
+        "schedule": timedelta(minutes=1),
+    },
+    "notifications-outbox-dispatch": {
+        "task": "notifications.tasks.outbox_dispatch_due",
+        "schedule": timedelta(minutes=1),
+    },
+    "activity-areas-refresh": {
+        "task": "geo.tasks.activity_areas_refresh",
+        "schedule": crontab(hour=4, minute=40),
+    },
+    "crm-customers-recompute": {
+        "task": "crm.tasks.customers_recompute_all",
+        "schedule": crontab(hour=3, minute=30),
+    },
     "payout-batches-create": {
         "task": "settlement.tasks.payout_batches_create",
         "schedule": crontab(day_of_week="mon", hour=3, minute=0),
@@ -265,6 +292,10 @@ PAYMENT_BACKENDS = {"cash": "payments.backends.cash.CashAtCounterBackend"}
 CARD_PASSWORD_FAILURE_LIMIT = env.int("CARD_PASSWORD_FAILURE_LIMIT", default=5)
 CARD_PASSWORD_LOCK_MINUTES = env.int("CARD_PASSWORD_LOCK_MINUTES", default=15)
 CARD_FONT_PATH = env("CARD_FONT_PATH", default="")  # empty: a known CJK font, else fontconfig
+
+# --- crm -------------------------------------------------------------------------------------
+# True: other apps' writes reach the customer directory on commit through a Celery task.
+CRM_FEED_ASYNC = env.bool("CRM_FEED_ASYNC", default=True)
 
 # --- coupons ---------------------------------------------------------------------------------
 COUPON_REVERSAL_WINDOW_MINUTES = env.int("COUPON_REVERSAL_WINDOW_MINUTES", default=30)
@@ -286,6 +317,24 @@ ORDER_AUTO_CONFIRM_HOURS = env.int("ORDER_AUTO_CONFIRM_HOURS", default=24)
 ORDER_PAYMENT_BACKEND = env("ORDER_PAYMENT_BACKEND", default="sandbox")
 # The platform's commission for merchants without their own rate, in basis points (6.00%).
 SETTLEMENT_DEFAULT_COMMISSION_BP = env.int("SETTLEMENT_DEFAULT_COMMISSION_BP", default=600)
+
+# --- flash deals and notifications ----------------------------------------------------------
+# Channel backends, like EMAIL_BACKEND (notifications.backends): console, file, or a gateway's.
+NOTIFICATION_SMS_BACKEND = env(
+    "NOTIFICATION_SMS_BACKEND", default="notifications.backends.console.ConsoleBackend"
+)
+NOTIFICATION_PUSH_BACKEND = env(
+    "NOTIFICATION_PUSH_BACKEND", default="notifications.backends.console.ConsoleBackend"
+)
+NOTIFICATION_FILE_PATH = env.path("NOTIFICATION_FILE_PATH", default=BASE_DIR / ".local" / "outbox")
+NOTIFICATION_MAX_ATTEMPTS = env.int("NOTIFICATION_MAX_ATTEMPTS", default=6)
+NOTIFICATION_RETRY_BASE_SECONDS = env.int("NOTIFICATION_RETRY_BASE_SECONDS", default=30)
+NOTIFICATION_RETRY_MAX_SECONDS = env.int("NOTIFICATION_RETRY_MAX_SECONDS", default=3600)
+NOTIFICATION_SEND_LEASE_SECONDS = env.int("NOTIFICATION_SEND_LEASE_SECONDS", default=120)
+FLASH_DEAL_FANOUT_QUEUE = env("FLASH_DEAL_FANOUT_QUEUE", default="fanout")
+FLASH_DEAL_FANOUT_BATCH = env.int("FLASH_DEAL_FANOUT_BATCH", default=2000)
+# A pause between batches leaves the database room for other work on a huge fan-out.
+FLASH_DEAL_FANOUT_PAUSE_MS = env.int("FLASH_DEAL_FANOUT_PAUSE_MS", default=0)
 
 LOGGING = {
     "version": 1,

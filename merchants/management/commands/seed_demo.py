@@ -12,6 +12,7 @@ from django.db import transaction
 from accounts.models import Role, User
 from consumers.demo import demo_orders_seed
 from coupons.demo import demo_coupons_load
+from deals.demo import demo_deals_load
 from loyalty.demo import DEMO_CARD_PASSWORD, demo_cards_load
 from merchants.models import Category, Merchant, Shop
 from merchants.services import service_create, shop_create, shop_hours_set
@@ -195,13 +196,27 @@ class Command(BaseCommand):
             log=self.stdout.write,
         )
         self.load_coupons()
+        self.load_flash_deals()
+        self.load_crm()
         self.print_logins()
+
+    def load_crm(self):
+        from crm.demo import demo_crm_load
+
+        if demo_crm_load(Merchant.objects.get(owner__phone=DEMO_MERCHANT_PHONE)):
+            self.stdout.write(self.style.SUCCESS("loaded the demo customer directory (CRM)"))
 
     def load_coupons(self):
         merchant = Merchant.objects.get(owner__phone=DEMO_MERCHANT_PHONE)
         consumer = User.objects.get(phone=DEMO_CONSUMER_PHONE)
         if made := demo_coupons_load(merchant=merchant, consumer=consumer):
             self.stdout.write(self.style.SUCCESS(f"loaded {made} demo coupon campaigns"))
+
+    def load_flash_deals(self):
+        merchant = Merchant.objects.get(owner__phone=DEMO_MERCHANT_PHONE)
+        consumer = User.objects.get(phone=DEMO_CONSUMER_PHONE)
+        if made := demo_deals_load(merchant=merchant, consumer=consumer):
+            self.stdout.write(self.style.SUCCESS(f"loaded {made} demo flash deals"))
 
     def create_accounts(self) -> Merchant:
         User.objects.create_superuser(DEMO_ADMIN_PHONE, DEMO_PASSWORD, name="平台管理员")

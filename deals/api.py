@@ -1,0 +1,204 @@
+"""The merchant's flash deals: create, list, publish, stats (owner, or staff with
+manage_coupons; stats also with view_analytics). Another merchant's deal is 404."""
+
+from datetime import timedelta
+
+from django.utils import timezone
+from drf_spectacular.utils import extend_schema, extend_schema_view
+from phonenumber_field.serializerfields import PhoneNumberField
+from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.response import Response
+
+from accounts.permissions import IsMerchantMember
+from core.schema import error_response
+from coupons.api.campaigns import MAX_FEN
+from coupons.api.serializers import CampaignSerializer
+from coupons.models import BenefitKind
+from crm.models import Segment
+from loyalty.models import Level
+from merchants.errors import StaffPermissionMissing
+from merchants.models import Service, Shop, StaffPermission
+from merchants.selectors import merchant_permission_check
+
+from . import services
+from .models import DealTarget, FlashDeal
+from .selectors import flash_deal_stats
+
+TAGS = ["merchant flash deals"]
+MANAGE = StaffPermission.MANAGE_COUPONS
+
+
+class FlashDealSerializer(serializers.ModelSerializer):
+    campaign = CampaignSerializer(read_only=True)
+
+    class Meta:
+        model = FlashDeal
+        fields = [
+            "id",
+            "campaign",
+            "shop",
+            "target",
+            "radius_m",
+            "sms",
+            "starts_at",
+            "ends_at",
+            "status",
+            "created_at",
+            "published_at",
+            "fanout_started_at",
+            "fanout_finished_at",
+        ]
+
+
+class FlashDealInputSerializer(serializers.Serializer):
+    """The offer (money in fen, as for campaigns), the window and the target."""
+
+    title = serializers.CharField(max_length=60)
+    description = serializers.CharField(required=False, allow_blank=True, max_length=300)
+    shop = serializers.PrimaryKeyRelatedField(queryset=Shop.objects.none())
+    benefit_kind = serializers.ChoiceField(choices=BenefitKind.choices)
+    amount_off_fen = serializers.IntegerField(
+        required=False, allow_null=True, min_value=1, max_value=MAX_FEN
+    )
+    percent_off = serializers.IntegerField(
+        required=False, allow_null=True, min_value=1, max_value=99
+    )
+    percent_cap_fen = serializers.IntegerField(
+        required=False, allow_null=True, min_value=1, max_value=MAX_FEN
+    )
+    service = serializers.PrimaryKeyRelatedField(
+        queryset=Service.objects.none(), required=False, allow_null=True
+    )
+    special_price_fen = serializers.IntegerField(
+        required=False, allow_null=True, min_value=0, max_value=MAX_FEN
+    )
+    min_spend_fen = serializers.IntegerField(required=False, min_value=0, max_value=MAX_FEN)
+    total_quantity = serializers.IntegerField(min_value=1, max_value=10_000_000)
+    per_customer_limit = serializers.IntegerField(required=False, min_value=1, max_value=100)
+    starts_at = serializers.DateTimeField(required=False, help_text="Default: now.")
+    duration_minutes = serializers.IntegerField(min_value=5, max_value=720)
+    target = serializers.ChoiceField(choices=DealTarget.choices)
+    radius_m = serializers.IntegerField(
+        required=False, min_value=100, max_value=20000, help_text="target `radius`"
+    )
+    customer_phones = serializers.ListField(
+        child=PhoneNumberField(), required=False, max_length=10_000, help_text="customer_list"
+    )
+    levels = serializers.PrimaryKeyRelatedField(
+        queryset=Level.objects.none(), many=True, required=False, help_text="target `levels`"
+    )
+    segments = serializers.ListField(
+        child=serializers.ChoiceField(choices=Segment.choices),
+        required=False,
+        max_length=len(Segment.choices),
+        help_text="target `segments`: the CRM's RFM segments",
+    )
+    sms = serializers.BooleanField(
+        required=False, default=False, help_text="SMS as well (customer_list only)."
+    )
+
+    def validate_starts_at(self, value):
+        now = timezone.now()
+        if not now - timedelta(days=1) <= value <= now + timedelta(days=90):
+            raise serializers.ValidationError("开始时间须在 90 天之内。")
+        return value
+
+    def __init__(self, *args, merchant=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if merchant is not None:
+            self.fields["shop"].queryset = merchant.shops.all()
+            self.fields["service"].queryset = Service.objects.filter(shop__merchant=merchant)
+            self.fields["levels"].child_relation.queryset = Level.objects.filter(
+                program__merchant=merchant
+            )
+
+
+class ChannelStatsSerializer(serializers.Serializer):
+    pending = serializers.IntegerField(required=False)
+    sending = serializers.IntegerField(required=False)
+    sent = serializers.IntegerField(required=False)
+    failed = serializers.IntegerField(required=False)
+
+
+class FlashDealStatsSerializer(serializers.Serializer):
+    recipients = serializers.IntegerField()
+    inbox_delivered = serializers.IntegerField()
+    inbox_read = serializers.IntegerField()
+    push = ChannelStatsSerializer()
+    sms = ChannelStatsSerializer()
+    coupons_claimed = serializers.IntegerField()
+    coupons_redeemed = serializers.IntegerField()
+    fanout_started_at = serializers.DateTimeField(allow_null=True)
+    fanout_finished_at = serializers.DateTimeField(allow_null=True)
+
+
+@extend_schema_view(
+    list=extend_schema(tags=TAGS, summary="My flash deals, newest first"),
+    retrieve=extend_schema(tags=TAGS, summary="One flash deal"),
+    create=extend_schema(
+        tags=TAGS,
+        summary="Create a flash deal (draft)",
+        request=FlashDealInputSerializer,
+        responses={201: FlashDealSerializer},
+        description="400 `invalid_deal` or `invalid_campaign` naming the fields.",
+    ),
+)
+class FlashDealViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    viewsets.GenericViewSet,
+):
+    permission_classes = [IsMerchantMember]
+    serializer_class = FlashDealSerializer
+    lookup_value_regex = r"[0-9]{1,18}"
+
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)
+        try:
+            self.merchant = merchant_permission_check(user=request.user, permission=MANAGE)
+        except StaffPermissionMissing:
+            if self.action != "stats":
+                raise
+            self.merchant = merchant_permission_check(
+                user=request.user, permission=StaffPermission.VIEW_ANALYTICS
+            )
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return FlashDeal.objects.none()
+        return (
+            FlashDeal.objects.filter(merchant=self.merchant)
+            .select_related("campaign", "campaign__service")
+            .prefetch_related("campaign__shops", "campaign__levels", "campaign__customers")
+            .order_by("-pk")
+        )
+
+    def output(self, deal: FlashDeal, code=status.HTTP_200_OK) -> Response:
+        return Response(self.get_serializer(self.get_queryset().get(pk=deal.pk)).data, status=code)
+
+    def create(self, request):
+        data = FlashDealInputSerializer(data=request.data, merchant=self.merchant)
+        data.is_valid(raise_exception=True)
+        deal = services.flash_deal_create(merchant=self.merchant, **data.validated_data)
+        return self.output(deal, status.HTTP_201_CREATED)
+
+    @extend_schema(
+        tags=TAGS,
+        summary="Publish: push it to its target",
+        request=None,
+        responses={
+            200: FlashDealSerializer,
+            409: error_response("`deal_already_published` or `deal_over`"),
+        },
+        description="The fan-out starts at starts_at (now if past), in the background. 409 "
+        "`deal_already_published` or `deal_over`.",
+    )
+    @action(detail=True, methods=["post"])
+    def publish(self, request, pk=None):
+        return self.output(services.flash_deal_publish(deal=self.get_object()))
+
+    @extend_schema(tags=TAGS, summary="Reach and results", responses=FlashDealStatsSerializer)
+    @action(detail=True, methods=["get"])
+    def stats(self, request, pk=None):
+        return Response(FlashDealStatsSerializer(flash_deal_stats(self.get_object())).data)

@@ -1,0 +1,136 @@
+"""Every signed-in user's inbox and notification preferences, under /api/v1/me/."""
+
+from drf_spectacular.utils import extend_schema, extend_schema_view
+from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from core.errors import NotFound
+from core.serializers import LocalTimeField
+
+from . import services
+from .models import InboxMessage, MessageKind, Preference
+
+TAGS = ["inbox and notifications"]
+
+
+class InboxMessageSerializer(serializers.ModelSerializer):
+    is_read = serializers.SerializerMethodField()
+
+    class Meta:
+        model = InboxMessage
+        fields = ["id", "kind", "title", "body", "data", "created_at", "read_at", "is_read"]
+
+    def get_is_read(self, message) -> bool:
+        return message.read_at is not None
+
+
+class UnreadCountSerializer(serializers.Serializer):
+    unread = serializers.IntegerField()
+
+
+class MarkedSerializer(serializers.Serializer):
+    marked = serializers.IntegerField(help_text="How many messages were unread until now.")
+
+
+class InboxFilterSerializer(serializers.Serializer):
+    # default=None: a missing boolean in a query string is not "false" (DRF's form reading).
+    unread = serializers.BooleanField(
+        required=False, allow_null=True, default=None, help_text="true: unread only"
+    )
+    kind = serializers.ChoiceField(choices=MessageKind.choices, required=False)
+
+
+@extend_schema_view(
+    list=extend_schema(
+        tags=TAGS, summary="My inbox, newest first", parameters=[InboxFilterSerializer]
+    ),
+    retrieve=extend_schema(tags=TAGS, summary="One message of my inbox"),
+)
+class InboxViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    serializer_class = InboxMessageSerializer
+    lookup_value_regex = r"[0-9]{1,18}"  # a non-number is 404, not a 500
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return InboxMessage.objects.none()
+        return InboxMessage.objects.filter(recipient=self.request.user).order_by("-pk")
+
+    def filter_queryset(self, queryset):
+        if self.action != "list":
+            return queryset
+        params = InboxFilterSerializer(data=self.request.query_params)
+        params.is_valid(raise_exception=True)
+        if params.validated_data.get("unread") is not None:
+            queryset = queryset.filter(read_at__isnull=params.validated_data["unread"])
+        if kind := params.validated_data.get("kind"):
+            queryset = queryset.filter(kind=kind)
+        return queryset
+
+    @extend_schema(tags=TAGS, summary="How many unread messages", responses=UnreadCountSerializer)
+    @action(detail=False, methods=["get"], url_path="unread-count")
+    def unread_count(self, request):
+        unread = InboxMessage.objects.filter(recipient=request.user, read_at__isnull=True).count()
+        return Response({"unread": unread})
+
+    @extend_schema(tags=TAGS, summary="Mark one message read", request=None)
+    @action(detail=True, methods=["post"])
+    def read(self, request, pk=None):
+        try:
+            message = services.inbox_mark_read(user=request.user, message_id=int(pk))
+        except (InboxMessage.DoesNotExist, ValueError) as error:
+            raise NotFound() from error
+        return Response(InboxMessageSerializer(message).data)
+
+    @extend_schema(
+        tags=TAGS, summary="Mark every message read", request=None, responses=MarkedSerializer
+    )
+    @action(detail=False, methods=["post"], url_path="read-all")
+    def read_all(self, request):
+        return Response({"marked": services.inbox_mark_all_read(user=request.user)})
+
+
+class PreferenceSerializer(serializers.ModelSerializer):
+    quiet_start = LocalTimeField(
+        allow_null=True, required=False, help_text="Local time (Asia/Shanghai), e.g. 22:00"
+    )
+    quiet_end = LocalTimeField(
+        allow_null=True, required=False, help_text="Before start = spans midnight, e.g. 08:00"
+    )
+    max_pushes_per_day = serializers.IntegerField(min_value=0, max_value=50, required=False)
+
+    class Meta:
+        model = Preference
+        fields = [
+            "in_app",
+            "sms",
+            "push",
+            "quiet_start",
+            "quiet_end",
+            "max_pushes_per_day",
+            "unsubscribed_all",
+        ]
+
+
+class PreferenceView(APIView):
+    """Channels (in-app, SMS, push), quiet hours, a daily cap on pushes, or unsubscribe from
+    every message. Quiet hours defer SMS and pushes to their end (dropped if the offer is over
+    by then); the inbox still receives."""
+
+    @extend_schema(tags=TAGS, summary="My notification preferences", responses=PreferenceSerializer)
+    def get(self, request):
+        return Response(PreferenceSerializer(services.preference_of(request.user)).data)
+
+    @extend_schema(
+        tags=TAGS,
+        summary="Change my notification preferences",
+        request=PreferenceSerializer,
+        responses={200: PreferenceSerializer},
+        description="400 `invalid_quiet_hours`: only one end given, or both equal.",
+    )
+    def patch(self, request):
+        data = PreferenceSerializer(data=request.data, partial=True)
+        data.is_valid(raise_exception=True)
+        preference = services.preference_update(user=request.user, **data.validated_data)
+        return Response(PreferenceSerializer(preference).data, status=status.HTTP_200_OK)

@@ -1,0 +1,165 @@
+"""The in-app inbox, the outbox of external messages (SMS, push) and each user's preferences.
+
+An inbox row is the message itself: written in the transaction that decides to notify, read by
+the app. An outbox row is a message still to leave the system through a channel backend
+(notifications.backends): written in that same transaction, delivered after commit by
+notifications.tasks, its attempts and backoff recorded on the row, so a crash between commit
+and send loses nothing. `dedupe_key` names what a message is about ("deal:12"): unique per
+recipient (and channel), so a re-run of whatever wrote it cannot write it twice.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class MessageKind(models.TextChoices):
+    FLASH_DEAL = "flash_deal", _("闪购")
+    SYSTEM = "system", _("系统通知")
+
+
+class InboxMessage(models.Model):
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, related_name="inbox_messages", on_delete=models.CASCADE
+    )
+    kind = models.CharField(_("类型"), max_length=12, choices=MessageKind.choices)
+    title = models.CharField(_("标题"), max_length=100)
+    body = models.CharField(_("内容"), max_length=500, blank=True)
+    data = models.JSONField(default=dict, blank=True)
+    dedupe_key = models.CharField(max_length=60)
+    created_at = models.DateTimeField(default=timezone.now)
+    read_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("站内消息")
+        verbose_name_plural = _("站内消息")
+        constraints = [
+            models.UniqueConstraint(fields=["recipient", "dedupe_key"], name="inbox_once_per_key")
+        ]
+        indexes = [
+            models.Index(
+                fields=["recipient"], condition=Q(read_at__isnull=True), name="inbox_unread"
+            ),
+            models.Index(fields=["dedupe_key"], name="inbox_dedupe_key"),  # a deal's reach
+        ]
+
+    def __str__(self):
+        return f"{self.recipient_id}: {self.title}"
+
+
+class Channel(models.TextChoices):
+    SMS = "sms", _("短信")
+    PUSH = "push", _("推送")
+
+
+class OutboxStatus(models.TextChoices):
+    PENDING = "pending", _("待发送")
+    SENDING = "sending", _("发送中")
+    SENT = "sent", _("已发送")
+    FAILED = "failed", _("发送失败")
+
+
+class OutboxMessage(models.Model):
+    """One message for one channel backend. `address` is where it goes: a phone number for SMS,
+    the user id for push (the push service maps users to devices). SMS to a phone on a
+    merchant's customer list may have no recipient account."""
+
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        related_name="outbox_messages",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+    )
+    channel = models.CharField(max_length=5, choices=Channel.choices)
+    address = models.CharField(max_length=40)
+    kind = models.CharField(max_length=12, choices=MessageKind.choices)
+    title = models.CharField(max_length=100)
+    body = models.CharField(max_length=500, blank=True)
+    data = models.JSONField(default=dict, blank=True)
+    dedupe_key = models.CharField(max_length=60)
+    status = models.CharField(
+        max_length=8, choices=OutboxStatus.choices, default=OutboxStatus.PENDING
+    )
+    attempts = models.PositiveSmallIntegerField(default=0)
+    # Pending: not before this time (quiet hours, backoff). Sending: the claim's lease ends.
+    next_attempt_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField(null=True, blank=True, help_text=_("过时不发"))
+    last_error = models.CharField(max_length=300, blank=True)
+    provider_message_id = models.CharField(max_length=100, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("外发消息")
+        verbose_name_plural = _("外发消息")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["channel", "address", "dedupe_key"], name="outbox_once_per_key"
+            )
+        ]
+        indexes = [
+            models.Index(
+                fields=["next_attempt_at"],
+                condition=Q(status__in=["pending", "sending"]),
+                name="outbox_due",
+            ),
+            models.Index(fields=["dedupe_key"], name="outbox_dedupe_key"),
+        ]
+
+    def __str__(self):
+        return f"{self.channel} {self.address} {self.status}"
+
+
+class Preference(models.Model):
+    """What a user lets us send. No row means the defaults."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        related_name="notification_preference",
+        primary_key=True,
+        on_delete=models.CASCADE,
+    )
+    in_app = models.BooleanField(_("站内消息"), default=True)
+    sms = models.BooleanField(_("短信"), default=True)
+    push = models.BooleanField(_("推送"), default=True)
+    # Local time (Asia/Shanghai); start > end spans midnight (22:00-08:00).
+    quiet_start = models.TimeField(_("免打扰开始"), null=True, blank=True)
+    quiet_end = models.TimeField(_("免打扰结束"), null=True, blank=True)
+    max_pushes_per_day = models.PositiveSmallIntegerField(_("每天最多推送"), default=5)
+    unsubscribed_all = models.BooleanField(_("退订全部消息"), default=False)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("通知偏好")
+        verbose_name_plural = _("通知偏好")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(quiet_start__isnull=True, quiet_end__isnull=True)
+                | Q(quiet_start__isnull=False, quiet_end__isnull=False),
+                name="preference_quiet_hours_both_or_neither",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.user_id}"
+
+
+class PushCounter(models.Model):
+    """Pushes scheduled per user and local day, for the daily cap: raised by one conditional
+    upsert that refuses to pass `cap` (the user's cap when the row was last raised)."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, related_name="+", on_delete=models.CASCADE)
+    day = models.DateField()
+    count = models.PositiveSmallIntegerField(default=0)
+    cap = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "day"], name="push_counter_once_per_day")
+        ]
+
+    def __str__(self):
+        return f"{self.user_id} {self.day} {self.count}"

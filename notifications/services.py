@@ -1,0 +1,338 @@
+"""Writing notifications: preferences, the inbox, and the bulk fan-out a campaign uses.
+
+`notifications_send_many` runs inside its caller's transaction: the inbox rows, the outbox
+rows and the daily push counters commit (or vanish) with whatever decided to notify, and the
+caller enqueues delivery of the returned outbox ids on commit. Delivery itself (claiming one
+outbox row, calling its backend, recording the outcome and the next attempt) is `outbox_send`.
+"""
+
+import json
+import logging
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.db import connection, transaction
+from django.utils import timezone
+
+from accounts.models import User
+
+from .backends import PermanentFailure, TemporaryFailure, backend_for
+from .backends.base import OutgoingMessage
+from .errors import InvalidQuietHours
+from .models import Channel, InboxMessage, OutboxMessage, OutboxStatus, Preference
+
+logger = logging.getLogger(__name__)
+DEFAULTS = Preference()  # the unsaved defaults stand for users without a row
+
+
+# --- preferences ---------------------------------------------------------------------------
+
+
+def preference_of(user: User) -> Preference:
+    return Preference.objects.filter(user=user).first() or Preference(user=user)
+
+
+@transaction.atomic
+def preference_update(*, user: User, **changes) -> Preference:
+    preference = Preference.objects.select_for_update().filter(user=user).first()
+    preference = preference or Preference(user=user)
+    for name, value in changes.items():
+        setattr(preference, name, value)
+    start, end = preference.quiet_start, preference.quiet_end
+    if (start is None) != (end is None) or (start is not None and start == end):
+        raise InvalidQuietHours(fields={"quiet_end": [str(InvalidQuietHours.message)]})
+    preference.save()
+    return preference
+
+
+def quiet_until(preference: Preference, moment: datetime) -> datetime | None:
+    """When the user's quiet hours around `moment` end, or None when `moment` is not in them."""
+    start, end = preference.quiet_start, preference.quiet_end
+    if start is None or end is None:
+        return None
+    zone = ZoneInfo(settings.TIME_ZONE)
+    local = moment.astimezone(zone)
+    now = local.time()
+    inside = start <= now < end if start < end else (now >= start or now < end)
+    if not inside:
+        return None
+    ends = datetime.combine(local.date(), end, tzinfo=zone)
+    return ends if ends > local else ends + timedelta(days=1)
+
+
+# --- the inbox -------------------------------------------------------------------------------
+
+
+def inbox_mark_read(*, user: User, message_id: int, now: datetime | None = None) -> InboxMessage:
+    """Idempotent: marking a read message again keeps its first read time."""
+    InboxMessage.objects.filter(recipient=user, pk=message_id, read_at__isnull=True).update(
+        read_at=now or timezone.now()
+    )
+    return InboxMessage.objects.get(recipient=user, pk=message_id)
+
+
+def inbox_mark_all_read(*, user: User, now: datetime | None = None) -> int:
+    return InboxMessage.objects.filter(recipient=user, read_at__isnull=True).update(
+        read_at=now or timezone.now()
+    )
+
+
+# --- bulk fan-out ----------------------------------------------------------------------------
+
+
+@dataclass
+class Notification:
+    kind: str
+    title: str
+    body: str
+    data: dict
+    dedupe_key: str
+    expires_at: datetime | None = None  # external messages not sent by then are dropped
+
+
+@dataclass
+class SendResult:
+    inbox: int = 0
+    outbox_due_ids: list[int] = field(default_factory=list)  # deliver now (after commit)
+    outbox_later: int = 0  # deferred past quiet hours: the dispatcher sends them
+    capped: int = 0
+    skipped_unsubscribed: int = 0
+
+
+PREFERENCE_COLUMNS = (
+    "in_app",
+    "sms",
+    "push",
+    "quiet_start",
+    "quiet_end",
+    "max_pushes_per_day",
+    "unsubscribed_all",
+)
+
+
+def _preferences(user_ids: list[int]) -> dict[int, Preference]:
+    rows = Preference.objects.filter(user_id__in=user_ids).only("user_id", *PREFERENCE_COLUMNS)
+    found = {p.user_id: p for p in rows}
+    return {uid: found.get(uid, DEFAULTS) for uid in user_ids}
+
+
+def _insert_returning(sql: str, params: list) -> list:
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return [row[0] for row in cursor.fetchall()]
+
+
+def _inbox_insert(n: Notification, user_ids: list[int], now: datetime) -> list[int]:
+    if not user_ids:
+        return []
+    return _insert_returning(
+        """INSERT INTO notifications_inboxmessage
+              (recipient_id, kind, title, body, data, dedupe_key, created_at)
+            SELECT uid, %s, %s, %s, %s::jsonb, %s, %s FROM unnest(%s::bigint[]) AS t(uid)
+            ON CONFLICT (recipient_id, dedupe_key) DO NOTHING RETURNING recipient_id""",
+        [n.kind, n.title, n.body, _json(n.data), n.dedupe_key, now, user_ids],
+    )
+
+
+def _pushes_within_cap(entries: list[tuple[int, datetime, int]]) -> set[int]:
+    """Raise each user's counter for the local day of their push unless it is at their cap;
+    the users whose counter rose. Sorted by user, so concurrent fan-outs lock in one order."""
+    if not entries:
+        return set()
+    zone = ZoneInfo(settings.TIME_ZONE)
+    entries = sorted(entries)
+    return set(
+        _insert_returning(
+            """INSERT INTO notifications_pushcounter AS c (user_id, day, count, cap)
+                SELECT uid, day, 1, cap FROM unnest(%s::bigint[], %s::date[], %s::int[])
+                  AS t(uid, day, cap) WHERE cap > 0
+                ON CONFLICT (user_id, day) DO UPDATE
+                  SET count = c.count + 1, cap = EXCLUDED.cap WHERE c.count < EXCLUDED.cap
+                RETURNING user_id""",
+            [
+                [uid for uid, _, _ in entries],
+                [when.astimezone(zone).date() for _, when, _ in entries],
+                [cap for _, _, cap in entries],
+            ],
+        )
+    )
+
+
+def _outbox_insert(n: Notification, channel: str, rows: list[tuple], now: datetime) -> list:
+    """rows: (user id or None, address, not before). Returns (id, not before) of new rows."""
+    if not rows:
+        return []
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """INSERT INTO notifications_outboxmessage
+                  (recipient_id, channel, address, kind, title, body, data, dedupe_key, status,
+                   attempts, next_attempt_at, expires_at, last_error, provider_message_id,
+                   created_at)
+                SELECT uid, %s, address, %s, %s, %s, %s::jsonb, %s, 'pending', 0, due, %s, '',
+                       '', %s
+                FROM unnest(%s::bigint[], %s::text[], %s::timestamptz[]) AS t(uid, address, due)
+                ON CONFLICT (channel, address, dedupe_key) DO NOTHING
+                RETURNING id, next_attempt_at""",
+            [
+                channel,
+                n.kind,
+                n.title,
+                n.body,
+                _json(n.data),
+                n.dedupe_key,
+                n.expires_at,
+                now,
+                [r[0] for r in rows],
+                [r[1] for r in rows],
+                [r[2] for r in rows],
+            ],
+        )
+        return cursor.fetchall()
+
+
+def _json(data: dict) -> str:
+    return json.dumps(data, ensure_ascii=False, default=str)
+
+
+def notifications_send_many(
+    *,
+    notification: Notification,
+    user_ids: list[int],
+    sms_user_phones: dict[int, str] | None = None,
+    sms_phones_without_account: list[str] = (),
+    now: datetime | None = None,
+) -> SendResult:
+    """Notify many users at once, in the caller's transaction, each as their preferences say:
+    an inbox row (in-app on), a push (push on, within the daily cap, after quiet hours unless
+    that is past `expires_at`), an SMS to the given phones (SMS on, after quiet hours). Users
+    who unsubscribed from everything get nothing. Re-running with the same dedupe key writes
+    nothing twice."""
+    now = now or timezone.now()
+    result = SendResult()
+    sms_user_phones = sms_user_phones or {}
+    user_ids = sorted(set(user_ids) | set(sms_user_phones))
+    preferences = _preferences(user_ids)
+    reachable = [uid for uid in user_ids if not preferences[uid].unsubscribed_all]
+    result.skipped_unsubscribed = len(user_ids) - len(reachable)
+
+    result.inbox = len(
+        _inbox_insert(notification, [u for u in reachable if preferences[u].in_app], now)
+    )
+
+    def not_before(preference: Preference) -> datetime | None:
+        """When an external message may go, or None when that would be too late."""
+        when = quiet_until(preference, now) or now
+        if notification.expires_at is not None and when >= notification.expires_at:
+            return None
+        return when
+
+    pushes = []
+    for uid in reachable:
+        preference = preferences[uid]
+        if preference.push and (when := not_before(preference)) is not None:
+            pushes.append((uid, when, preference.max_pushes_per_day))
+    allowed = _pushes_within_cap(pushes)
+    result.capped = len(pushes) - len(allowed)
+    push_rows = [(uid, str(uid), when) for uid, when, _ in pushes if uid in allowed]
+
+    sms_rows = []
+    for uid, phone in sorted(sms_user_phones.items()):
+        preference = preferences[uid]
+        if preference.unsubscribed_all or not preference.sms:
+            continue
+        if (when := not_before(preference)) is not None:
+            sms_rows.append((uid, phone, when))
+    sms_rows += [(None, phone, now) for phone in sorted(set(sms_phones_without_account))]
+
+    for channel, rows in ((Channel.PUSH, push_rows), (Channel.SMS, sms_rows)):
+        for message_id, due in _outbox_insert(notification, channel, rows, now):
+            if due <= now:
+                result.outbox_due_ids.append(message_id)
+            else:
+                result.outbox_later += 1
+    return result
+
+
+# --- delivery ----------------------------------------------------------------------------
+
+
+def backoff(attempts: int) -> timedelta:
+    """After the n-th failed attempt: base × 2^(n-1), at most the cap (30 s, 60 s, 120 s...)."""
+    base = settings.NOTIFICATION_RETRY_BASE_SECONDS
+    return timedelta(
+        seconds=min(base * 2 ** (attempts - 1), settings.NOTIFICATION_RETRY_MAX_SECONDS)
+    )
+
+
+def _claim(message_id: int, now: datetime) -> OutboxMessage | None:
+    """Take a due pending message for one attempt: a conditional UPDATE, so two workers
+    handed the same id cannot both send it. The lease lets the dispatcher retry a message
+    whose worker died mid-send."""
+    lease = now + timedelta(seconds=settings.NOTIFICATION_SEND_LEASE_SECONDS)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """UPDATE notifications_outboxmessage
+                SET status = 'sending', attempts = attempts + 1, next_attempt_at = %s
+                WHERE id = %s AND status = 'pending' AND next_attempt_at <= %s RETURNING id""",
+            [lease, message_id, now],
+        )
+        if cursor.fetchone() is None:
+            return None
+    return OutboxMessage.objects.get(pk=message_id)
+
+
+def outbox_send(*, message_id: int, now: datetime | None = None) -> timedelta | None:
+    """One attempt at one message. Returns the delay before a retry, or None when done (sent,
+    failed for good, expired, or not ours to send)."""
+    now = now or timezone.now()
+    message = _claim(message_id, now)
+    if message is None:
+        return None
+    done = OutboxMessage.objects.filter(pk=message.pk, status=OutboxStatus.SENDING)
+    if message.expires_at is not None and message.expires_at <= now:
+        done.update(status=OutboxStatus.FAILED, last_error="expired")
+        return None
+    outgoing = OutgoingMessage(
+        channel=message.channel,
+        address=message.address,
+        title=message.title,
+        body=message.body,
+        data=message.data,
+        idempotency_key=f"outbox-{message.pk}",
+    )
+    try:
+        provider_id = backend_for(message.channel).send(outgoing)
+    except PermanentFailure as error:
+        done.update(status=OutboxStatus.FAILED, last_error=str(error)[:300])
+        return None
+    except TemporaryFailure as error:
+        if message.attempts >= settings.NOTIFICATION_MAX_ATTEMPTS:
+            done.update(status=OutboxStatus.FAILED, last_error=str(error)[:300])
+            return None
+        delay = backoff(message.attempts)
+        done.update(
+            status=OutboxStatus.PENDING,
+            next_attempt_at=timezone.now() + delay,
+            last_error=str(error)[:300],
+        )
+        return delay
+    done.update(
+        status=OutboxStatus.SENT, sent_at=timezone.now(), provider_message_id=provider_id[:100]
+    )
+    return None
+
+
+def outbox_due(*, now: datetime | None = None, limit: int = 5000) -> list[int]:
+    """Pending messages whose time came, after putting back those whose sender died (lease
+    over): the dispatcher's list, so a lost enqueue or a killed worker delays, never loses."""
+    now = now or timezone.now()
+    OutboxMessage.objects.filter(status=OutboxStatus.SENDING, next_attempt_at__lte=now).update(
+        status=OutboxStatus.PENDING
+    )
+    return list(
+        OutboxMessage.objects.filter(status=OutboxStatus.PENDING, next_attempt_at__lte=now)
+        .order_by("next_attempt_at")
+        .values_list("pk", flat=True)[:limit]
+    )

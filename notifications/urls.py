@@ -1,0 +1,16 @@
+from django.urls import path
+from rest_framework.routers import SimpleRouter
+
+from . import api
+
+router = SimpleRouter()
+router.register("me/inbox", api.InboxViewSet, basename="inbox")
+
+urlpatterns = [
+    path(
+        "me/notification-preferences/",
+        api.PreferenceView.as_view(),
+        name="notification-preferences",
+    ),
+    *router.urls,
+]
