@@ -151,9 +151,16 @@ class Web:
         except (RuntimeError, TimeoutError) as error:
             raise RuntimeError(f"gunicorn did not start:\n{self.output()}") from error
 
-    def request(self, method: str, path: str, body: dict | None = None, token: str = ""):
+    def request(
+        self,
+        method: str,
+        path: str,
+        body: dict | None = None,
+        token: str = "",
+        headers: dict | None = None,
+    ):
         """(status, JSON body). The timeout is the test's guard against a hang."""
-        headers = {"Content-Type": "application/json"}
+        headers = {"Content-Type": "application/json", **(headers or {})}
         if token:
             headers["Authorization"] = f"Bearer {token}"
         data = json.dumps(body).encode() if body is not None else None

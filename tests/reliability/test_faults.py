@@ -2,12 +2,22 @@
 (never a 500 page, never a hang), and succeed again once the service is back. Real processes:
 gunicorn, a PostgreSQL cluster and a Redis of the test's own."""
 
+import itertools
+import subprocess
+import sys
+import threading
+import time
+
+import psycopg2
 import pytest
 from django.db import connection
 from rest_framework_simplejwt.tokens import AccessToken
 
-from tests.conftest import database_url
-from tests.factories import PASSWORD
+from accounts.services import tokens_for
+from loyalty.services import card_top_up
+from tests.conftest import ROOT, database_url, process_env
+from tests.factories import PASSWORD, ShopFactory
+from tests.loyalty.factories import PIN, card_create_for, program_create
 
 from .processes import Postgres, Redis, Silent, Web
 
@@ -103,3 +113,80 @@ def test_hung_database_and_redis_time_out_into_503():
         web.close()
         database.close()
         redis.close()
+
+
+@pytest.fixture
+def card_at_counter(transactional_db):
+    """A card with stored value at merchant A's shop, committed, so the cluster's copy has it."""
+    program = program_create()
+    shop = ShopFactory(merchant=program.merchant)
+    card = card_create_for(program)
+    owner = program.merchant.owner
+    card_top_up(card=card, amount_fen=500_000, backend="cash", by=owner, idempotency_key="t0")
+    return shop, card, tokens_for(owner)["access"]
+
+
+def test_database_restarted_under_counter_load_loses_nothing(card_at_counter, postgres):
+    """Card spends keep coming while PostgreSQL restarts: each answer is 201 or 503; every 201
+    is in the ledger, nothing else is, and check_invariants finds the data consistent."""
+    shop, card, token = card_at_counter
+    web = Web(DATABASE_URL=postgres.database_url, THROTTLE_USER="1000000/min")
+    answers: dict[str, int] = {}
+    done = threading.Event()
+
+    def spend(worker: int) -> None:
+        for n in itertools.count():
+            if done.is_set():
+                return
+            key = f"restart-{worker}-{n}"
+            answers[key], _ = web.request(
+                "POST",
+                "/api/v1/merchant/counter/purchases/",
+                {
+                    "code": card.number,
+                    "shop": shop.pk,
+                    "amount_fen": 100,
+                    "balance_fen": 100,
+                    "password": PIN,
+                },
+                token=token,
+                headers={"Idempotency-Key": key},
+            )
+
+    threads = [threading.Thread(target=spend, args=(worker,)) for worker in range(2)]
+    try:
+        for thread in threads:
+            thread.start()
+        time.sleep(1)
+        postgres.stop()  # down for a moment, then back: a restart with requests in flight
+        time.sleep(1.5)
+        postgres.start()
+        time.sleep(2)
+        done.set()
+        for thread in threads:
+            thread.join()
+    finally:
+        web.close()
+    assert set(answers.values()) <= {201, 503}, answers
+    assert 503 in answers.values()  # the outage was seen...
+    assert [s for k, s in answers.items() if k.startswith("restart-0-")][-1] == 201  # ...and over
+    succeeded = {key for key, status in answers.items() if status == 201}
+    assert succeeded
+    cluster = psycopg2.connect(postgres.database_url.replace("postgis://", "postgresql://"))
+    with cluster, cluster.cursor() as cursor:
+        cursor.execute(
+            "select idempotency_key from loyalty_ledgerentry where idempotency_key like %s",
+            ["restart-%"],
+        )
+        written = {key for (key,) in cursor.fetchall()}
+    cluster.close()
+    assert written == succeeded
+    check = subprocess.run(
+        [sys.executable, "manage.py", "check_invariants"],
+        env=process_env(DATABASE_URL=postgres.database_url),
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert check.returncode == 0, check.stdout + check.stderr
