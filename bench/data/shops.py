@@ -12,6 +12,7 @@ from functools import cache
 
 from django.db import connection
 
+from accounts.models import Role, User
 from merchants.management.commands.seed_demo import BRANDS, DISTRICTS, SHOP_KINDS
 from merchants.models import Category, Merchant, Shop, ShopCategory
 from merchants.services import pinyin_of
@@ -93,12 +94,22 @@ def secondary_indexes() -> list[tuple[str, str]]:
         return cursor.fetchall()
 
 
+def discovery_merchant() -> Merchant:
+    """The merchant the synthetic shops belong to: their own, so no other benchmark's merchant
+    finds a million shops of its own."""
+    owner, _ = User.objects.get_or_create(
+        phone="+8613600001000", defaults={"role": Role.MERCHANT_OWNER}
+    )
+    merchant, _ = Merchant.objects.get_or_create(owner=owner, defaults={"name": "周边发现压测商户"})
+    return merchant
+
+
 def shops_load(total: int, seed: int = 7) -> dict:
     """Top the shop table up to `total` rows; returns the load figures."""
     existing = Shop.objects.count()
     if existing >= total:
         return {"loaded": 0}
-    owner_merchant = Merchant.objects.order_by("pk").first()
+    owner_merchant = discovery_merchant()
     leaves = list(Category.objects.filter(parent__isnull=False))
     rng = random.Random(seed + existing)
     count = total - existing

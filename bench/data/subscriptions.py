@@ -39,9 +39,9 @@ def category_picker(rng: random.Random):
 
     def pick() -> int:
         roll = rng.random()
-        if roll < 0.12:
+        if roll < 0.13:
             return hotpot
-        if roll < 0.27:
+        if roll < 0.30:
             return dining
         return rng.choice(others)
 
