@@ -40,6 +40,7 @@ SHOP_LINKS = [
 MERCHANT_LINKS = [
     Link(_("门店"), "dashboard:home"),
     Link(_("优惠券"), "dashboard:campaigns", StaffPermission.MANAGE_COUPONS),
+    Link(_("闪购"), "dashboard:deals", StaffPermission.MANAGE_COUPONS),
     Link(_("会员卡"), "dashboard:membership", StaffPermission.MANAGE_CARDS),
     Link(_("店员"), "dashboard:staff", owner_only=True),
 ]
