@@ -17,6 +17,7 @@ api_v1 = [
     path("", include("settlement.urls")),
     path("", include("notifications.urls")),
     path("", include("deals.urls")),
+    path("", include("crm.urls")),
 ]
 
 urlpatterns = [

@@ -6,6 +6,7 @@ a counter and is reversed, never deleted.
 """
 
 from django.conf import settings
+from django.contrib.postgres.fields import ArrayField
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
@@ -31,6 +32,7 @@ class Audience(models.TextChoices):
     ANYONE = "anyone", _("所有人")
     LEVELS = "levels", _("指定会员等级")
     CUSTOMER_LIST = "customer_list", _("指定顾客名单")
+    SEGMENTS = "segments", _("指定客户分群")
 
 
 # Which benefit columns each kind uses; the others must be empty (checked by the database).
@@ -112,6 +114,8 @@ class Campaign(models.Model):
         _("适用人群"), max_length=14, choices=Audience.choices, default=Audience.ANYONE
     )
     levels = models.ManyToManyField("loyalty.Level", related_name="campaigns", blank=True)
+    # RFM segments of the merchant's CRM (crm.models.Segment values), audience `segments`.
+    segments = ArrayField(models.CharField(max_length=12), default=list, blank=True)
 
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)

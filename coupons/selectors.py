@@ -3,12 +3,24 @@
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import (
+    Count,
+    Exists,
+    F,
+    Func,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+)
 from django.utils import timezone
 
 from accounts.models import Role, User
 from core.codes import InvalidCode, qr_payload_read, short_code_normalize
 from core.errors import DomainError
+from crm.models import Customer
+from crm.selectors import in_segments
 from loyalty.models import CardStatus, MembershipCard
 from merchants.models import Shop
 from merchants.selectors import shops_of
@@ -40,6 +52,8 @@ def audience_includes(campaign: Campaign, user: User) -> bool:
         return True
     if campaign.audience == Audience.LEVELS:
         return campaign.levels.filter(pk__in=_member_levels(user)).exists()
+    if campaign.audience == Audience.SEGMENTS:
+        return in_segments(campaign.merchant_id, user.pk, campaign.segments)
     return campaign.customers.filter(phone=user.phone).exists()
 
 
@@ -51,10 +65,24 @@ def _audience_filter(user: User | None) -> Q:
         campaign=OuterRef("pk"), level__in=_member_levels(user)
     )
     listed = CampaignCustomer.objects.filter(campaign=OuterRef("pk"), phone=user.phone)
+    # The consumer's CRM segment at the campaign's merchant is one of the campaign's segments.
+    segmented = (
+        Customer.objects.filter(merchant_id=OuterRef("merchant_id"), consumer=user)
+        .annotate(
+            listed_at=Func(
+                OuterRef("segments"),
+                F("segment"),
+                function="array_position",
+                output_field=IntegerField(),
+            )
+        )
+        .filter(listed_at__isnull=False)
+    )
     return (
         Q(audience=Audience.ANYONE)
         | Q(Exists(through), audience=Audience.LEVELS)
         | Q(Exists(listed), audience=Audience.CUSTOMER_LIST)
+        | Q(Exists(segmented), audience=Audience.SEGMENTS)
     )
 
 

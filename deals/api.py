@@ -15,6 +15,7 @@ from core.schema import error_response
 from coupons.api.campaigns import MAX_FEN
 from coupons.api.serializers import CampaignSerializer
 from coupons.models import BenefitKind
+from crm.models import Segment
 from loyalty.models import Level
 from merchants.errors import StaffPermissionMissing
 from merchants.models import Service, Shop, StaffPermission
@@ -86,6 +87,12 @@ class FlashDealInputSerializer(serializers.Serializer):
     )
     levels = serializers.PrimaryKeyRelatedField(
         queryset=Level.objects.none(), many=True, required=False, help_text="target `levels`"
+    )
+    segments = serializers.ListField(
+        child=serializers.ChoiceField(choices=Segment.choices),
+        required=False,
+        max_length=len(Segment.choices),
+        help_text="target `segments`: the CRM's RFM segments",
     )
     sms = serializers.BooleanField(
         required=False, default=False, help_text="SMS as well (customer_list only)."

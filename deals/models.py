@@ -17,8 +17,7 @@ class DealTarget(models.TextChoices):
     RADIUS = "radius", _("门店周边的订阅者")
     CUSTOMER_LIST = "customer_list", _("指定顾客名单")
     LEVELS = "levels", _("指定会员等级")
-    # SEGMENT = "segment", _("顾客分群") -- added with its resolver once the CRM exists
-    # (deals.targets.target_resolver).
+    SEGMENTS = "segments", _("指定客户分群")
 
 
 class DealStatus(models.TextChoices):

@@ -34,6 +34,7 @@ CAMPAIGN_AUDIENCE = {
     DealTarget.RADIUS: CampaignAudience.ANYONE,
     DealTarget.CUSTOMER_LIST: CampaignAudience.CUSTOMER_LIST,
     DealTarget.LEVELS: CampaignAudience.LEVELS,
+    DealTarget.SEGMENTS: CampaignAudience.SEGMENTS,
 }
 MIN_MINUTES, MAX_MINUTES = 5, 12 * 60
 
@@ -53,6 +54,7 @@ def flash_deal_create(
     sms: bool = False,
     levels: list[Level] = (),
     customer_phones: list[PhoneNumber] = (),
+    segments: list[str] = (),
     now: datetime | None = None,
     **offer,
 ) -> FlashDeal:
@@ -85,6 +87,7 @@ def flash_deal_create(
         audience=CAMPAIGN_AUDIENCE[target],
         levels=levels,
         customer_phones=customer_phones,
+        segments=segments,
         **offer,
     )
     return FlashDeal.objects.create(

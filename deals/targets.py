@@ -1,17 +1,14 @@
 """Whom a flash deal reaches, by its target kind: a registry of resolvers.
 
-Each resolver returns an `Audience`. The CRM adds segments by registering one:
-
-    @target_resolver("segment")
-    def segment_members(deal): ...
-
-(and adding "segment" to models.DealTarget with its migration).
+Each resolver returns an `Audience`; a new target kind registers one with
+`@target_resolver(kind)` and adds its value to models.DealTarget.
 """
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from accounts.models import Role, User
+from crm.selectors import audience_consumer_ids
 from geo.matching import subscribers_of_shop_deal
 from loyalty.models import CardStatus, MembershipCard
 
@@ -67,3 +64,10 @@ def membership_levels(deal: FlashDeal) -> Audience:
         level__in=deal.campaign.levels.all(), status=CardStatus.ACTIVE
     ).values_list("consumer_id", flat=True)
     return Audience(user_ids=sorted(set(holders)))
+
+
+@target_resolver(DealTarget.SEGMENTS)
+def crm_segments(deal: FlashDeal) -> Audience:
+    """The merchant's customers with an account in any of the campaign's RFM segments."""
+    ids = audience_consumer_ids(deal.merchant_id, *deal.campaign.segments)
+    return Audience(user_ids=sorted(set(ids)))

@@ -1,3 +1,4 @@
+from .churn import churn
 from .discovery import discovery
 from .fanout import fanout
 from .foundation import auth_and_health
@@ -12,4 +13,5 @@ BENCHMARKS = {
     "redemption": redemption,
     "orders": orders,
     "fanout": fanout,
+    "churn": churn,
 }

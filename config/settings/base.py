@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "settlement",
     "notifications",
     "deals",
+    "crm",
 ]
 
 MIDDLEWARE = [
@@ -214,6 +215,9 @@ SPECTACULAR_SETTINGS = {
         "PhotoKindEnum": "merchants.models.PhotoKind",
         "PlaceKindEnum": "geo.models.PlaceKind",
         "MessageKindEnum": "notifications.models.MessageKind",
+        "CrmContactChannelEnum": "crm.models.ContactChannel",
+        "CrmSegmentEnum": "crm.models.Segment",
+        "CrmTierEnum": "crm.models.Tier",
     },
 }
 
@@ -271,6 +275,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "geo.tasks.activity_areas_refresh",
         "schedule": crontab(hour=4, minute=40),
     },
+    "crm-customers-recompute": {
+        "task": "crm.tasks.customers_recompute_all",
+        "schedule": crontab(hour=3, minute=30),
+    },
     "payout-batches-create": {
         "task": "settlement.tasks.payout_batches_create",
         "schedule": crontab(day_of_week="mon", hour=3, minute=0),
@@ -284,6 +292,10 @@ PAYMENT_BACKENDS = {"cash": "payments.backends.cash.CashAtCounterBackend"}
 CARD_PASSWORD_FAILURE_LIMIT = env.int("CARD_PASSWORD_FAILURE_LIMIT", default=5)
 CARD_PASSWORD_LOCK_MINUTES = env.int("CARD_PASSWORD_LOCK_MINUTES", default=15)
 CARD_FONT_PATH = env("CARD_FONT_PATH", default="")  # empty: a known CJK font, else fontconfig
+
+# --- crm -------------------------------------------------------------------------------------
+# True: other apps' writes reach the customer directory on commit through a Celery task.
+CRM_FEED_ASYNC = env.bool("CRM_FEED_ASYNC", default=True)
 
 # --- coupons ---------------------------------------------------------------------------------
 COUPON_REVERSAL_WINDOW_MINUTES = env.int("COUPON_REVERSAL_WINDOW_MINUTES", default=30)

@@ -17,3 +17,6 @@ STORAGES = {
 
 # The sandbox gateway (payments.backends.sandbox): declines on request, takes no money.
 PAYMENT_BACKENDS = {**PAYMENT_BACKENDS, "sandbox": "payments.backends.sandbox.SandboxBackend"}
+
+# The customer directory is fed in the writing transaction, so tests see it at once.
+CRM_FEED_ASYNC = False

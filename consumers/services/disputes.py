@@ -5,7 +5,15 @@ from django.utils import timezone
 
 from accounts.models import User
 from consumers.errors import DisputeNotAllowed, DisputeOpen
-from consumers.models import ConsumedVia, Dispute, DisputeStatus, Order, OrderState
+from consumers.models import (
+    ActorRole,
+    ConsumedVia,
+    Dispute,
+    DisputeStatus,
+    Order,
+    OrderState,
+)
+from crm.services.feed import customer_touch
 
 from .orders import order_consume, order_refund
 from .transitions import order_lock
@@ -22,11 +30,20 @@ def dispute_open(*, order: Order, opened_by: User, side: str, reason: str) -> Di
         raise DisputeNotAllowed()
     try:
         with transaction.atomic():
-            return Dispute.objects.create(
+            dispute = Dispute.objects.create(
                 order=order, opened_by=opened_by, side=side, reason=reason
             )
     except IntegrityError as error:  # the partial unique index: one open dispute per order
         raise DisputeOpen() from error
+    if side == ActorRole.CONSUMER:  # the customer complains: the merchant's CRM follows it up
+        customer_touch(
+            merchant_id=order.merchant_id,
+            consumer_id=order.consumer_id,
+            kind="complaint",
+            reference=f"dispute:{dispute.pk}",
+            summary=reason,
+        )
+    return dispute
 
 
 @transaction.atomic

@@ -40,6 +40,7 @@ from consumers.models import (
     TimeSlot,
 )
 from core.codes import short_code_new
+from crm.services.feed import customer_touch
 from merchants.errors import PublicServiceNotBookable
 from merchants.models import Service, Shop, ShopStatus
 from settlement.models import EntryKind
@@ -257,6 +258,16 @@ def order_consume(*, order: Order | int, via: str, actor: User | None) -> Order:
     transit(order, "consume", actor=actor, role=role, via=via)
     settlement_entry_record(order=order, kind=EntryKind.SALE, amount_fen=order.amount_fen)
     billing.order_points_earn(order=order)
+    customer_touch(
+        merchant_id=order.merchant_id,
+        consumer_id=order.consumer_id,
+        kind="purchase",
+        reference=f"order:{order.code}",
+        at=order.consumed_at,
+        amount_fen=order.amount_fen,
+        service_name=order.service.name if order.service_id else "",
+        summary=f"订单 {order.code} 已消费",
+    )
     return order
 
 

@@ -27,6 +27,7 @@ from consumers.models import (
     ReviewStatus,
 )
 from consumers.rating import shop_ratings_refresh
+from crm.services.feed import customer_touch
 from merchants.images import image_process
 from merchants.models import Shop
 
@@ -60,6 +61,7 @@ def review_create_verified(*, order: Order, rating: int, text: str = "") -> Revi
     except IntegrityError as error:  # the one-to-one on order
         raise AlreadyReviewed() from error
     shop_ratings_refresh(shop_ids=[order.shop_id])
+    review_to_crm(review, merchant_id=order.merchant_id)
     return review
 
 
@@ -77,7 +79,19 @@ def review_create_general(*, consumer: User, shop: Shop, rating: int, text: str 
         shop=shop, consumer=consumer, is_verified=False, rating=rating, text=text
     )
     shop_ratings_refresh(shop_ids=[shop.pk])
+    review_to_crm(review, merchant_id=shop.merchant_id)
     return review
+
+
+def review_to_crm(review: Review, *, merchant_id: int) -> None:
+    customer_touch(
+        merchant_id=merchant_id,
+        consumer_id=review.consumer_id,
+        kind="review",
+        reference=f"review:{review.pk}",
+        satisfaction=review.rating,
+        summary=f"{review.rating} 星评价：{review.text[:60]}",
+    )
 
 
 @transaction.atomic

@@ -16,6 +16,7 @@ from rest_framework.response import Response
 
 from accounts.permissions import IsMerchantMember
 from core.idempotency import IDEMPOTENCY_PARAMETER, idempotent
+from crm.models import Segment
 from loyalty.models import Level
 from merchants.errors import StaffPermissionMissing
 from merchants.models import Service, Shop, StaffPermission
@@ -89,6 +90,12 @@ class CampaignInputSerializer(serializers.Serializer):
         required=False,
         max_length=10_000,
         help_text="The customer list (audience `customer_list`).",
+    )
+    segments = serializers.ListField(
+        child=serializers.ChoiceField(choices=Segment.choices),
+        required=False,
+        max_length=len(Segment.choices),
+        help_text="CRM RFM segments (audience `segments`).",
     )
 
     def __init__(self, *args, merchant=None, **kwargs):

@@ -71,6 +71,7 @@ class CampaignSerializer(BenefitMixin, serializers.ModelSerializer):
             "audience",
             "levels",
             "customer_phones",
+            "segments",
             "created_at",
             "updated_at",
             "published_at",

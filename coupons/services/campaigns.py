@@ -57,6 +57,7 @@ SCALAR_TERMS = (
     "total_quantity",
     "per_customer_limit",
     "audience",
+    "segments",
 )
 COSMETIC = ("title", "description")
 
@@ -149,6 +150,8 @@ def terms_check(*, merchant: Merchant, terms: Terms, shops=(), levels=()) -> Non
         problems["levels"] = ["请选择至少一个会员等级。"]
     if fields["audience"] == Audience.CUSTOMER_LIST and not terms.phones:
         problems["customer_phones"] = ["请填写至少一个顾客手机号。"]
+    if fields["audience"] == Audience.SEGMENTS and not fields["segments"]:
+        problems["segments"] = ["请选择至少一个客户分群。"]
     if problems:
         raise InvalidCampaign(fields=problems)
 
@@ -198,6 +201,8 @@ def favourable_check(*, old: Terms, new: Terms, issued_count: int) -> None:
             problems["levels"] = ["已发布的活动只能增加会员等级。"]
         elif not new.phones >= old.phones:
             problems["customer_phones"] = ["已发布的活动只能增加顾客。"]
+        elif not set(new.fields["segments"]) >= set(old.fields["segments"]):
+            problems["segments"] = ["已发布的活动只能增加客户分群。"]
     if problems:
         raise TermsLocked(fields=problems)
     if new.fields["total_quantity"] < issued_count:
@@ -240,6 +245,7 @@ def campaign_create(
     audience: str = Audience.ANYONE,
     levels: list[Level] = (),
     customer_phones: list[PhoneNumber] = (),
+    segments: list[str] = (),
 ) -> Campaign:
     """A draft campaign; it is checked as a whole and can be published later."""
     campaign = Campaign(
@@ -259,6 +265,7 @@ def campaign_create(
         total_quantity=total_quantity,
         per_customer_limit=per_customer_limit,
         audience=audience,
+        segments=sorted(set(segments)) if audience == Audience.SEGMENTS else [],
     )
     terms = Terms(
         fields={name: getattr(campaign, name) for name in SCALAR_TERMS},

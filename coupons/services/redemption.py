@@ -13,6 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import User
+from crm.services.feed import customer_touch
 from merchants.models import Shop
 
 from ..errors import AlreadyReversed, ReversalWindowClosed
@@ -42,6 +43,15 @@ def coupon_redeem(
     if not used:  # cannot happen under the row lock; the unique index would stop it anyway
         raise already_redeemed(coupon)
     applied = check.applied
+    customer_touch(
+        merchant_id=shop.merchant_id,
+        consumer_id=coupon.holder_id,
+        kind="coupon",
+        reference=f"coupon:{coupon.code}",
+        at=now,
+        campaign_id=coupon.campaign_id,
+        summary=f"核销优惠券「{coupon.campaign.title}」",
+    )
     return Redemption.objects.create(
         coupon=coupon,
         campaign=coupon.campaign,

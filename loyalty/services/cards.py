@@ -5,6 +5,7 @@ from phonenumber_field.phonenumber import PhoneNumber
 
 from accounts.models import Role, User
 from core.codes import short_code_new
+from crm.services.feed import customer_touch
 from merchants.models import Shop
 
 from ..errors import CardAlreadyHeld, CardNotValidHere, NotAConsumer
@@ -28,7 +29,7 @@ def card_create(
             raise CardAlreadyHeld()
         try:
             with transaction.atomic():
-                return MembershipCard.objects.create(
+                card = MembershipCard.objects.create(
                     program=program,
                     consumer=consumer,
                     level=level,
@@ -38,6 +39,14 @@ def card_create(
                 )
         except IntegrityError:
             continue
+        customer_touch(
+            merchant_id=program.merchant_id,
+            consumer_id=consumer.pk,
+            kind="card",
+            reference=f"card:{card.number}",
+            summary=f"办理会员卡 {card.number}",
+        )
+        return card
     raise CardAlreadyHeld()
 
 

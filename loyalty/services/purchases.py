@@ -22,6 +22,7 @@ from django.db import transaction
 from django.db.models import Q
 
 from accounts.models import User
+from crm.services.feed import customer_touch
 from merchants.models import Shop
 
 from ..errors import CardNotUsable, CardNotValidHere, InvalidRedemption
@@ -157,6 +158,15 @@ def card_purchase_record(
         )
     )
     card_level_review(card)
+    if channel != Channel.ONLINE:  # online purchases reach the CRM as consumed orders
+        customer_touch(
+            merchant_id=card.program.merchant_id,
+            consumer_id=card.consumer_id,
+            kind="purchase",
+            reference=f"card:{card.pk}:{idempotency_key}",
+            amount_fen=quote.member_price_fen,
+            summary=f"会员卡消费 ¥{quote.member_price_fen / 100:.2f}",
+        )
     return PurchaseResult(
         card, quote, balance_to_use_fen, quote.to_pay_fen - balance_to_use_fen, entries
     )

@@ -6,6 +6,8 @@ import pytest
 from django.utils import timezone
 
 from accounts.models import Role
+from crm.models import Customer, Segment
+from crm.services.feed import customer_for_consumer
 from deals.services import flash_deal_fan_out, flash_deal_publish
 from geo.models import Subscription
 from merchants.models import Category
@@ -173,3 +175,18 @@ def test_membership_levels_reach_the_card_holders_of_those_levels():
     deal = published(deal_for(shop, target="levels", levels=[silver]))
     flash_deal_fan_out(deal_id=deal.pk)
     assert told(deal) == [holder.pk]
+
+
+def test_crm_segments_reach_the_merchants_customers_in_those_segments():
+    shop = hotpot_shop()
+    loyal, lapsed, elsewhere = (UserFactory(role=Role.CONSUMER) for _ in range(3))
+    for consumer, merchant, segment in (
+        (loyal, shop.merchant, Segment.LOYAL),
+        (lapsed, shop.merchant, Segment.LOST),
+        (elsewhere, hotpot_shop().merchant, Segment.LOYAL),
+    ):
+        customer = customer_for_consumer(merchant_id=merchant.pk, consumer=consumer, source="order")
+        Customer.objects.filter(pk=customer.pk).update(segment=segment)
+    deal = published(deal_for(shop, target="segments", segments=[Segment.LOYAL]))
+    flash_deal_fan_out(deal_id=deal.pk)
+    assert told(deal) == [loyal.pk]

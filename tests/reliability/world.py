@@ -102,3 +102,48 @@ def flash_deals(world: World) -> None:
         recipient=consumer, kind="system", title="欢迎", dedupe_key="welcome"
     )
     world.deal_a = deal_for(world.shop_a)
+
+
+@world_builder
+def crm(world: World) -> None:
+    """A's customer (consumer A, looked after by A's cashier) with a complaint, a retention task
+    and plans in each state the endpoints act on."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from crm import services as crm_services
+    from crm.services.feed import customer_for_consumer
+
+    owner = world.users["owner_a"]
+    world.customer_a = customer_for_consumer(
+        merchant_id=world.merchant_a.pk, consumer=world.users["consumer_a"], source="order"
+    )
+    crm_services.customer_update(customer=world.customer_a, owner=world.cashier_a.user)
+    world.customer_at_risk_a = crm_services.customer_add(
+        merchant=world.merchant_a, phone="+8613912349999", name="老客"
+    )
+    world.complaint_a = crm_services.complaint_create(
+        merchant=world.merchant_a,
+        customer=world.customer_a,
+        channel="phone",
+        content="等太久",
+        owner=None,
+    )
+    world.task_a = crm_services.retention_task_create(
+        customer=world.customer_a, assigned_to=owner, due=timezone.localdate()
+    )
+    plan = {
+        "merchant": world.merchant_a,
+        "created_by": owner,
+        "staff": owner,
+        "customer": world.customer_a,
+        "goal": "回访",
+        "methods": "电话",
+        "deadline": timezone.localdate() + timedelta(days=30),
+    }
+    world.plan_a = crm_services.plan_create(**plan)
+    world.plan_submitted_a = crm_services.plan_submit(plan=crm_services.plan_create(**plan))
+    world.plan_approved_a = crm_services.plan_approve(
+        plan=crm_services.plan_submit(plan=crm_services.plan_create(**plan))
+    )

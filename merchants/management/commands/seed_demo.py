@@ -197,7 +197,14 @@ class Command(BaseCommand):
         )
         self.load_coupons()
         self.load_flash_deals()
+        self.load_crm()
         self.print_logins()
+
+    def load_crm(self):
+        from crm.demo import demo_crm_load
+
+        if demo_crm_load(Merchant.objects.get(owner__phone=DEMO_MERCHANT_PHONE)):
+            self.stdout.write(self.style.SUCCESS("loaded the demo customer directory (CRM)"))
 
     def load_coupons(self):
         merchant = Merchant.objects.get(owner__phone=DEMO_MERCHANT_PHONE)

@@ -1,0 +1,274 @@
+"""The directory: list, add, profile, timeline, CSV import and export, grading and segments.
+Staff read with `view_customers` and write with `manage_customers`; settings are the owner's."""
+
+from django.http import HttpResponse
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework import serializers, status
+from rest_framework.parsers import MultiPartParser
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from accounts.permissions import IsMerchantMember
+from core.pagination import CursorPagination
+
+from .. import selectors, services
+from ..analysis import INDICATORS
+from ..models import Segment, Tier
+from .serializers import (
+    CrmCustomerCreateSerializer,
+    CrmCustomerInputSerializer,
+    CrmCustomerSerializer,
+    CrmInteractionSerializer,
+)
+
+TAGS = ["merchant: crm"]
+CSV_RESPONSE = {(200, "text/csv"): OpenApiTypes.BINARY}
+
+
+def customers_out(customers, many=False):
+    rows = list(customers) if many else [customers]
+    levels = selectors.customer_level_names(rows)
+    return CrmCustomerSerializer(customers, many=many, context={"levels": levels}).data
+
+
+class CustomerPagination(CursorPagination):
+    ordering = "-pk"
+
+
+class CustomerListView(APIView):
+    pagination_class = CustomerPagination
+    """GET the directory (search and filters); POST adds a customer by hand."""
+
+    permission_classes = [IsMerchantMember]
+
+    class FilterSerializer(serializers.Serializer):
+        q = serializers.CharField(required=False, max_length=60, help_text="Name, phone or tag.")
+        tier = serializers.ChoiceField(choices=Tier.choices, required=False)
+        segment = serializers.ChoiceField(choices=Segment.choices, required=False)
+        flag = serializers.ChoiceField(
+            choices=["overdue", "spend_drop", "spend_spike", "arrears"], required=False
+        )
+        owner = serializers.IntegerField(required=False, min_value=1, max_value=2**62)
+        at_risk = serializers.BooleanField(required=False, allow_null=True, default=None)
+
+    @extend_schema(
+        tags=TAGS, parameters=[FilterSerializer], responses=CrmCustomerSerializer(many=True)
+    )
+    def get(self, request):
+        merchant = selectors.member_check(request.user, selectors.VIEW)
+        params = self.FilterSerializer(data=request.query_params)
+        params.is_valid(raise_exception=True)
+        found = selectors.customer_search(merchant, **params.validated_data)
+        paginator = self.pagination_class()
+        page = paginator.paginate_queryset(found, request, view=self)
+        return paginator.get_paginated_response(customers_out(page, many=True))
+
+    @extend_schema(
+        tags=TAGS,
+        request=CrmCustomerCreateSerializer,
+        responses={201: CrmCustomerSerializer, 409: OpenApiResponse(description="已存在")},
+    )
+    def post(self, request):
+        merchant = selectors.member_check(request.user, selectors.MANAGE)
+        data = CrmCustomerCreateSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        fields = dict(data.validated_data)
+        owner = selectors.team_member(merchant, fields.pop("owner", None))
+        customer = services.customer_add(merchant=merchant, owner=owner, **fields)
+        return Response(customers_out(customer), status=status.HTTP_201_CREATED)
+
+
+class CustomerDetailView(APIView):
+    permission_classes = [IsMerchantMember]
+
+    @extend_schema(tags=TAGS, responses=CrmCustomerSerializer)
+    def get(self, request, pk: int):
+        merchant = selectors.member_check(request.user, selectors.VIEW)
+        return Response(customers_out(selectors.customer_of(merchant, pk)))
+
+    @extend_schema(tags=TAGS, request=CrmCustomerInputSerializer, responses=CrmCustomerSerializer)
+    def patch(self, request, pk: int):
+        merchant = selectors.member_check(request.user, selectors.MANAGE)
+        customer = selectors.customer_of(merchant, pk)
+        data = CrmCustomerInputSerializer(data=request.data, partial=True)
+        data.is_valid(raise_exception=True)
+        fields = dict(data.validated_data)
+        if "owner" in fields:
+            fields["owner"] = selectors.team_member(merchant, fields["owner"])
+        customer = services.customer_update(customer=customer, **fields)
+        return Response(customers_out(customer))
+
+
+class TimelinePagination(CursorPagination):
+    ordering = ("-at", "-pk")
+
+
+class CustomerTimelineView(APIView):
+    pagination_class = TimelinePagination
+    """Every interaction, newest first: purchases, cards, coupons, reviews, complaints,
+    contacts and task results."""
+
+    permission_classes = [IsMerchantMember]
+
+    @extend_schema(tags=TAGS, responses=CrmInteractionSerializer(many=True))
+    def get(self, request, pk: int):
+        merchant = selectors.member_check(request.user, selectors.VIEW)
+        customer = selectors.customer_of(merchant, pk)
+        paginator = self.pagination_class()
+        page = paginator.paginate_queryset(selectors.timeline(customer), request, view=self)
+        return paginator.get_paginated_response(CrmInteractionSerializer(page, many=True).data)
+
+
+class CustomerImportView(APIView):
+    """Upload a UTF-8 CSV with a header row: name, phone (required), birthday (YYYY-MM-DD),
+    birthday_lunar, tags (separated by ;), notes. Answers what was created and each rejected
+    line with its reasons."""
+
+    permission_classes = [IsMerchantMember]
+    parser_classes = [MultiPartParser]
+
+    class InputSerializer(serializers.Serializer):
+        file = serializers.FileField()
+
+    class RejectedSerializer(serializers.Serializer):
+        line = serializers.IntegerField()
+        name = serializers.CharField()
+        errors = serializers.ListField(child=serializers.CharField())
+
+    class OutputSerializer(serializers.Serializer):
+        created = serializers.IntegerField()
+        rejected = serializers.ListField(child=serializers.DictField())
+
+    @extend_schema(tags=TAGS, request=InputSerializer, responses=OutputSerializer)
+    def post(self, request):
+        merchant = selectors.member_check(request.user, selectors.MANAGE)
+        data = self.InputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        upload = data.validated_data["file"]
+        if upload.size > 2 * 1024 * 1024:
+            raise serializers.ValidationError({"file": ["文件不能超过 2 MB。"]})
+        report = services.customers_import(merchant=merchant, upload=upload.read())
+        rejected = self.RejectedSerializer(report.rejected, many=True).data
+        return Response({"created": report.created, "rejected": rejected})
+
+
+class CustomerExportView(APIView):
+    """The whole directory as CSV (the import's columns, then level, grade and totals)."""
+
+    permission_classes = [IsMerchantMember]
+
+    @extend_schema(tags=TAGS, responses=CSV_RESPONSE)
+    def get(self, request):
+        merchant = selectors.member_check(request.user, selectors.VIEW)
+        response = HttpResponse(services.customers_csv(merchant), content_type="text/csv")
+        response["Content-Disposition"] = 'attachment; filename="customers.csv"'
+        return response
+
+
+# --- grading ---------------------------------------------------------------------------------
+
+
+class BandSerializer(serializers.Serializer):
+    min = serializers.FloatField(min_value=-1e9, max_value=1e9)
+    points = serializers.IntegerField(min_value=0, max_value=100)
+
+
+class IndicatorSerializer(serializers.Serializer):
+    key = serializers.ChoiceField(choices=list(INDICATORS))
+    weight = serializers.IntegerField(min_value=0, max_value=100)
+    bands = BandSerializer(many=True, min_length=1, max_length=20)
+
+
+class CrmSettingsSerializer(serializers.Serializer):
+    indicators = IndicatorSerializer(many=True, min_length=1, max_length=len(INDICATORS))
+    tier_a_min = serializers.IntegerField(min_value=1, max_value=100)
+    tier_b_min = serializers.IntegerField(min_value=0, max_value=99)
+    end_below_growth_points = serializers.IntegerField(min_value=0, max_value=100)
+    gift_budget_fen = serializers.DictField(
+        child=serializers.IntegerField(min_value=0, max_value=10**9),
+        help_text='Per tier and customer: {"A": 20000, "B": 5000, "C": 0}.',
+    )
+    overdue_ratio = serializers.FloatField(min_value=1.0, max_value=20.0)
+    long_no_contact_days = serializers.IntegerField(min_value=1, max_value=3650)
+    low_satisfaction_max = serializers.IntegerField(min_value=1, max_value=5)
+    random_sample_size = serializers.IntegerField(min_value=0, max_value=50)
+    holiday_tiers = serializers.ListField(
+        child=serializers.ChoiceField(choices=Tier.choices), max_length=3
+    )
+    complaint_response_hours = serializers.IntegerField(min_value=1, max_value=720)
+
+    def validate_gift_budget_fen(self, value):
+        if set(value) - set(Tier.values):
+            raise serializers.ValidationError("只能按 A、B、C 设置。")
+        return value
+
+
+class ScorecardView(APIView):
+    """GET the scorecard and CRM settings; PUT (owner) replaces them."""
+
+    permission_classes = [IsMerchantMember]
+
+    @extend_schema(tags=TAGS, responses=CrmSettingsSerializer)
+    def get(self, request):
+        merchant = selectors.member_check(request.user, selectors.VIEW)
+        return Response(CrmSettingsSerializer(selectors.settings_of(merchant)).data)
+
+    @extend_schema(tags=TAGS, request=CrmSettingsSerializer, responses=CrmSettingsSerializer)
+    def put(self, request):
+        merchant = selectors.owner_check(request.user)
+        data = CrmSettingsSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        saved = services.crm_settings_save(merchant=merchant, **data.validated_data)
+        return Response(CrmSettingsSerializer(saved).data)
+
+
+class RosterView(APIView):
+    """The tier roster: graded customers with score, tier, recommendation and reasons."""
+
+    permission_classes = [IsMerchantMember]
+
+    class FilterSerializer(serializers.Serializer):
+        tier = serializers.ChoiceField(choices=Tier.choices, required=False)
+
+    @extend_schema(
+        tags=TAGS, parameters=[FilterSerializer], responses=CrmCustomerSerializer(many=True)
+    )
+    def get(self, request):
+        merchant = selectors.member_check(request.user, selectors.VIEW)
+        params = self.FilterSerializer(data=request.query_params)
+        params.is_valid(raise_exception=True)
+        found = selectors.roster(merchant, params.validated_data.get("tier", ""))[:2000]
+        return Response(customers_out(found, many=True))
+
+
+class RecomputeView(APIView):
+    """Grade, segment and flag every customer now (the nightly run does the same)."""
+
+    permission_classes = [IsMerchantMember]
+
+    class OutputSerializer(serializers.Serializer):
+        customers = serializers.IntegerField()
+
+    @extend_schema(tags=TAGS, request=None, responses=OutputSerializer)
+    def post(self, request):
+        merchant = selectors.member_check(request.user, selectors.MANAGE)
+        return Response({"customers": services.customers_recompute(merchant=merchant)})
+
+
+class SegmentsView(APIView):
+    """RFM segments with their customer counts: the audiences coupons and deals can target."""
+
+    permission_classes = [IsMerchantMember]
+
+    class OutputSerializer(serializers.Serializer):
+        segment = serializers.CharField()
+        label = serializers.CharField()
+        customers = serializers.IntegerField()
+
+    @extend_schema(tags=TAGS, responses=OutputSerializer(many=True))
+    def get(self, request):
+        from ..analytics import customer_groups
+
+        merchant = selectors.member_check(request.user, selectors.VIEW)
+        return Response(customer_groups(merchant)["segments"])

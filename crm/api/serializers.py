@@ -1,0 +1,205 @@
+from drf_spectacular.utils import extend_schema_field
+from phonenumber_field.serializerfields import PhoneNumberField
+from rest_framework import serializers
+
+from ..models import (
+    Complaint,
+    Customer,
+    HandOver,
+    Interaction,
+    MaintenancePlan,
+    ServiceStandard,
+    Task,
+)
+
+MAX_FEN = 10**11
+
+
+class CrmFlagSerializer(serializers.Serializer):
+    code = serializers.CharField(help_text="overdue, spend_drop, spend_spike, arrears")
+    reason = serializers.CharField()
+
+
+class CrmCustomerSerializer(serializers.ModelSerializer):
+    phone = serializers.CharField(allow_null=True)
+    flags = CrmFlagSerializer(many=True)
+    grade_reasons = serializers.ListField(child=serializers.CharField())
+    level = serializers.SerializerMethodField(help_text="Member level of the customer's card.")
+
+    class Meta:
+        model = Customer
+        fields = [
+            "id",
+            "name",
+            "phone",
+            "birthday",
+            "birthday_lunar",
+            "tags",
+            "notes",
+            "preferred_channel",
+            "contact_every_days",
+            "satisfaction",
+            "source",
+            "owner",
+            "arrears_fen",
+            "level",
+            "spend_fen",
+            "visits",
+            "first_visit_at",
+            "last_visit_at",
+            "last_contact_at",
+            "score",
+            "tier",
+            "recommendation",
+            "grade_reasons",
+            "segment",
+            "flags",
+            "at_risk",
+            "graded_at",
+            "created_at",
+        ]
+
+    def get_level(self, customer) -> str:
+        return self.context.get("levels", {}).get(customer.pk, "")
+
+
+class CrmCustomerInputSerializer(serializers.Serializer):
+    name = serializers.CharField(max_length=60, required=False, allow_blank=True)
+    birthday = serializers.DateField(required=False, allow_null=True)
+    birthday_lunar = serializers.BooleanField(required=False)
+    tags = serializers.ListField(
+        child=serializers.CharField(max_length=20), required=False, max_length=30
+    )
+    notes = serializers.CharField(max_length=2000, required=False, allow_blank=True)
+    preferred_channel = serializers.ChoiceField(
+        choices=Customer._meta.get_field("preferred_channel").choices, required=False
+    )
+    contact_every_days = serializers.IntegerField(
+        min_value=1, max_value=3650, required=False, allow_null=True
+    )
+    arrears_fen = serializers.IntegerField(min_value=0, max_value=MAX_FEN, required=False)
+    owner = serializers.IntegerField(
+        required=False, allow_null=True, min_value=1, help_text="Staff user id."
+    )
+
+
+class CrmCustomerCreateSerializer(CrmCustomerInputSerializer):
+    phone = PhoneNumberField()
+
+
+class CrmInteractionSerializer(serializers.ModelSerializer):
+    staff_name = serializers.CharField(source="staff.name", default="")
+
+    class Meta:
+        model = Interaction
+        fields = [
+            "id",
+            "kind",
+            "at",
+            "summary",
+            "channel",
+            "purpose",
+            "satisfaction",
+            "note",
+            "item_key",
+            "campaign",
+            "staff",
+            "staff_name",
+        ]
+
+
+class CrmStandardSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = ServiceStandard
+        fields = ["tier", "channel", "every_days"]
+        extra_kwargs = {"every_days": {"min_value": 1, "max_value": 3650}}
+
+
+class CrmComplaintSerializer(serializers.ModelSerializer):
+    customer_name = serializers.CharField(source="customer.name")
+
+    class Meta:
+        model = Complaint
+        fields = [
+            "id",
+            "customer",
+            "customer_name",
+            "channel",
+            "content",
+            "owner",
+            "respond_by",
+            "status",
+            "resolution",
+            "resolved_at",
+            "callback_at",
+            "created_at",
+        ]
+
+
+class CrmTaskSerializer(serializers.ModelSerializer):
+    customer_name = serializers.CharField(source="customer.name")
+
+    class Meta:
+        model = Task
+        fields = [
+            "id",
+            "customer",
+            "customer_name",
+            "kind",
+            "plan",
+            "assigned_to",
+            "title",
+            "due",
+            "status",
+            "outcome",
+            "retained",
+            "spent_fen",
+            "done_at",
+            "created_at",
+        ]
+
+
+class CrmPlanSerializer(serializers.ModelSerializer):
+    tasks_open = serializers.SerializerMethodField()
+
+    class Meta:
+        model = MaintenancePlan
+        fields = [
+            "id",
+            "customer",
+            "tier",
+            "goal",
+            "methods",
+            "staff",
+            "budget_fen",
+            "deadline",
+            "status",
+            "created_by",
+            "review_note",
+            "reviewed_at",
+            "result",
+            "spent_fen",
+            "tasks_open",
+            "created_at",
+        ]
+
+    def get_tasks_open(self, plan) -> int:
+        return sum(1 for t in plan.tasks.all() if t.status == "open")
+
+
+@extend_schema_field(
+    {
+        "type": "object",
+        "additionalProperties": {"type": "array", "items": {"type": "integer"}},
+    }
+)
+class MovedField(serializers.JSONField):
+    pass
+
+
+class CrmHandOverSerializer(serializers.ModelSerializer):
+    moved = MovedField()
+
+    class Meta:
+        model = HandOver
+        fields = ["id", "from_staff", "to_staff", "by", "reason", "moved", "at"]

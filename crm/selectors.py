@@ -1,0 +1,150 @@
+"""Reads: the merchant's settings, who may act, the directory, the roster, audiences."""
+
+from django.db.models import CharField, Q, QuerySet
+from django.db.models.functions import Cast
+
+from accounts.models import Role, User
+from merchants.models import Merchant, StaffPermission
+from merchants.selectors import merchant_of, merchant_permission_check
+
+from .analysis import DEFAULT_INDICATORS
+from .errors import NotOurStaff, OwnerOnly
+from .models import CrmSettings, Customer, Interaction, InteractionKind
+
+VIEW = StaffPermission.VIEW_CUSTOMERS
+MANAGE = StaffPermission.MANAGE_CUSTOMERS
+ANALYTICS = StaffPermission.VIEW_ANALYTICS
+
+DEFAULTS = {
+    "indicators": DEFAULT_INDICATORS,
+    "gift_budget_fen": {"A": 20_000, "B": 5_000, "C": 0},
+    "holiday_tiers": ["A", "B"],
+}
+
+
+def settings_of(merchant: Merchant) -> CrmSettings:
+    """The merchant's CRM settings, or the defaults (unsaved) until the owner changes them."""
+    return settings_of_merchant_id(merchant.pk)
+
+
+def settings_of_merchant_id(merchant_id: int) -> CrmSettings:
+    found = CrmSettings.objects.filter(merchant_id=merchant_id).first()
+    return found or CrmSettings(merchant_id=merchant_id, **DEFAULTS)
+
+
+# --- who acts --------------------------------------------------------------------------------
+
+
+def member_check(user: User, permission: str) -> Merchant:
+    return merchant_permission_check(user=user, permission=permission)
+
+
+def owner_check(user: User) -> Merchant:
+    merchant = merchant_of(user)
+    if user.role != Role.MERCHANT_OWNER:
+        raise OwnerOnly()
+    return merchant
+
+
+def team_of(merchant: Merchant) -> QuerySet[User]:
+    """The owner and the staff accounts: who may own customers and tasks."""
+    return User.objects.filter(Q(merchant=merchant) | Q(staff_membership__merchant=merchant))
+
+
+def team_member(merchant: Merchant, user_id: int | None) -> User | None:
+    if user_id is None:
+        return None
+    found = team_of(merchant).filter(pk=user_id).first()
+    if found is None:
+        raise NotOurStaff(fields={"staff": ["该店员不属于本商户。"]})
+    return found
+
+
+# --- directory -------------------------------------------------------------------------------
+
+
+def customers_of(merchant: Merchant) -> QuerySet[Customer]:
+    return Customer.objects.filter(merchant=merchant)
+
+
+def customer_of(merchant: Merchant, pk: int) -> Customer:
+    from core.errors import NotFound
+
+    found = customers_of(merchant).filter(pk=pk).first()
+    if found is None:
+        raise NotFound()
+    return found
+
+
+def customer_search(
+    merchant: Merchant,
+    *,
+    q: str = "",
+    tier: str = "",
+    segment: str = "",
+    flag: str = "",
+    owner: int | None = None,
+    at_risk: bool | None = None,
+) -> QuerySet[Customer]:
+    found = customers_of(merchant)
+    if q:
+        found = found.annotate(phone_text=Cast("phone", CharField())).filter(
+            Q(name__icontains=q) | Q(phone_text__contains=q) | Q(tags__contains=[q])
+        )
+    if tier:
+        found = found.filter(tier=tier)
+    if segment:
+        found = found.filter(segment=segment)
+    if flag:
+        found = found.filter(flags__contains=[{"code": flag}])
+    if owner is not None:
+        found = found.filter(owner_id=owner)
+    if at_risk is not None:
+        found = found.filter(at_risk=at_risk)
+    return found.order_by("-last_visit_at", "pk")
+
+
+def customer_level_names(customers: list[Customer]) -> dict[int, str]:
+    """Customer id -> the member level of their card at this merchant."""
+    from loyalty.models import MembershipCard
+
+    by_consumer = {c.consumer_id: c.pk for c in customers if c.consumer_id}
+    if not by_consumer:
+        return {}
+    merchant_ids = {c.merchant_id for c in customers}
+    cards = MembershipCard.objects.filter(
+        consumer_id__in=by_consumer, program__merchant_id__in=merchant_ids
+    ).values_list("consumer_id", "level__name")
+    return {by_consumer[consumer]: level for consumer, level in cards}
+
+
+def timeline(customer: Customer) -> QuerySet[Interaction]:
+    return customer.interactions.select_related("staff", "campaign")
+
+
+def roster(merchant: Merchant, tier: str = "") -> QuerySet[Customer]:
+    """Graded customers, best first, each with the reasons of its grade."""
+    found = customers_of(merchant).exclude(tier="")
+    if tier:
+        found = found.filter(tier=tier)
+    return found.order_by("tier", "-score", "pk")
+
+
+# --- audiences (coupons, flash deals) --------------------------------------------------------
+
+
+def audience_consumer_ids(merchant: Merchant | int, *segments: str) -> QuerySet:
+    """Consumer ids of the merchant's customers in any of the RFM segments: for coupon
+    campaigns (audience "segments") and flash deals pushed to a customer list."""
+    merchant_id = merchant if isinstance(merchant, int) else merchant.pk
+    return Customer.objects.filter(
+        merchant_id=merchant_id, segment__in=segments, consumer__isnull=False
+    ).values_list("consumer_id", flat=True)
+
+
+def in_segments(merchant_id: int, consumer_id: int, segments: list[str]) -> bool:
+    return audience_consumer_ids(merchant_id, *segments).filter(consumer_id=consumer_id).exists()
+
+
+def contacts_of(customer_ids) -> QuerySet[Interaction]:
+    return Interaction.objects.filter(customer_id__in=customer_ids, kind=InteractionKind.CONTACT)

@@ -1,0 +1,198 @@
+"""The directory fills itself: the write services of loyalty, consumers and coupons call
+`customer_touch` after a card, a purchase, an order, a redemption, a review or a dispute.
+
+With CRM_FEED_ASYNC the touch runs on commit in a Celery task (crm.tasks.customer_touch_apply),
+so the counter's transaction never waits on CRM work; otherwise it runs in the caller's
+transaction (tests, small installs). Either way it is idempotent: a reference is recorded once.
+"""
+
+from dataclasses import asdict, dataclass
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+
+from accounts.models import User
+
+from ..models import (
+    Complaint,
+    ContactChannel,
+    Customer,
+    CustomerSource,
+    Interaction,
+    InteractionKind,
+    Purchase,
+)
+
+
+@dataclass
+class Touch:
+    merchant_id: int
+    consumer_id: int
+    kind: str  # InteractionKind
+    reference: str
+    at: str  # ISO datetime: the payload crosses the broker as JSON
+    amount_fen: int = 0
+    service_name: str = ""
+    summary: str = ""
+    satisfaction: int | None = None
+    campaign_id: int | None = None
+
+
+SOURCE_OF_KIND = {
+    InteractionKind.PURCHASE: CustomerSource.ORDER,
+    InteractionKind.CARD: CustomerSource.CARD,
+    InteractionKind.COUPON: CustomerSource.COUPON,
+    InteractionKind.REVIEW: CustomerSource.REVIEW,
+    InteractionKind.COMPLAINT: CustomerSource.COMPLAINT,
+}
+
+
+def customer_touch(
+    *,
+    merchant_id: int,
+    consumer_id: int | None,
+    kind: str,
+    reference: str,
+    at: datetime | None = None,
+    amount_fen: int = 0,
+    service_name: str = "",
+    summary: str = "",
+    satisfaction: int | None = None,
+    campaign_id: int | None = None,
+) -> None:
+    """Record that a consumer met a merchant; called by other apps' services."""
+    if consumer_id is None:
+        return
+    touch = Touch(
+        merchant_id=merchant_id,
+        consumer_id=consumer_id,
+        kind=kind,
+        reference=reference,
+        at=(at or timezone.now()).isoformat(),
+        amount_fen=amount_fen,
+        service_name=service_name[:100],
+        summary=summary[:200],
+        satisfaction=satisfaction,
+        campaign_id=campaign_id,
+    )
+    if settings.CRM_FEED_ASYNC:
+        from ..tasks import customer_touch_apply_task
+
+        payload = asdict(touch)
+        transaction.on_commit(lambda: customer_touch_apply_task.delay(payload))
+    else:
+        customer_touch_apply(touch)
+
+
+def customer_for_consumer(*, merchant_id: int, consumer: User, source: str) -> Customer:
+    """The merchant's customer for this consumer, locked: found by account, else by the phone
+    a hand-added or imported row carries (then linked), else created."""
+    customers = Customer.objects.select_for_update(of=("self",))
+    found = customers.filter(merchant_id=merchant_id, consumer=consumer).first()
+    if found:
+        return found
+    by_phone = customers.filter(
+        merchant_id=merchant_id, phone=consumer.phone, consumer__isnull=True
+    ).first()
+    if by_phone:
+        by_phone.consumer = consumer
+        by_phone.save(update_fields=["consumer"])
+        return by_phone
+    try:
+        with transaction.atomic():
+            Customer.objects.create(
+                merchant_id=merchant_id,
+                consumer=consumer,
+                phone=consumer.phone,
+                name=consumer.name,
+                source=source,
+            )
+    except IntegrityError:
+        pass  # a concurrent touch made it first (or the phone is on a linked row)
+    return customers.get(merchant_id=merchant_id, consumer=consumer)
+
+
+@transaction.atomic
+def customer_touch_apply(touch: Touch) -> Interaction | None:
+    consumer = User.objects.filter(pk=touch.consumer_id).first()
+    if consumer is None:
+        return None
+    customer = customer_for_consumer(
+        merchant_id=touch.merchant_id,
+        consumer=consumer,
+        source=SOURCE_OF_KIND.get(touch.kind, CustomerSource.ORDER),
+    )
+    at = datetime.fromisoformat(touch.at)
+    if Interaction.objects.filter(
+        customer=customer, kind=touch.kind, reference=touch.reference
+    ).exists():
+        return None  # replayed
+    interaction = Interaction.objects.create(
+        customer=customer,
+        kind=touch.kind,
+        at=at,
+        summary=touch.summary,
+        satisfaction=touch.satisfaction,
+        reference=touch.reference,
+        campaign_id=touch.campaign_id,
+    )
+    if touch.kind == InteractionKind.PURCHASE:
+        purchase_record(
+            customer=customer,
+            at=at,
+            amount_fen=touch.amount_fen,
+            service_name=touch.service_name,
+            reference=touch.reference,
+        )
+    if touch.kind == InteractionKind.REVIEW and touch.satisfaction:
+        customer.satisfaction = touch.satisfaction
+        customer.save(update_fields=["satisfaction"])
+    if touch.kind == InteractionKind.COMPLAINT:
+        Complaint.objects.get_or_create(
+            merchant_id=touch.merchant_id,
+            reference=touch.reference,
+            defaults={
+                "customer": customer,
+                "channel": ContactChannel.WECHAT,
+                "content": touch.summary or "平台争议",
+                "owner": customer.owner,
+                "respond_by": at + response_time(touch.merchant_id),
+            },
+        )
+    return interaction
+
+
+def response_time(merchant_id: int) -> timedelta:
+    from ..selectors import settings_of_merchant_id
+
+    return timedelta(hours=settings_of_merchant_id(merchant_id).complaint_response_hours)
+
+
+def purchase_record(
+    *, customer: Customer, at: datetime, amount_fen: int, service_name: str, reference: str
+) -> Purchase | None:
+    """Append a purchase and move the customer's totals (under the customer's row lock)."""
+    purchase, made = Purchase.objects.get_or_create(
+        customer=customer,
+        reference=reference,
+        defaults={"at": at, "amount_fen": amount_fen, "service_name": service_name},
+    )
+    if not made:
+        return None
+    Customer.objects.filter(pk=customer.pk).update(
+        spend_fen=F("spend_fen") + amount_fen, visits=F("visits") + 1
+    )
+    customer.refresh_from_db(fields=["spend_fen", "visits", "first_visit_at", "last_visit_at"])
+    changed = []
+    if customer.first_visit_at is None or at < customer.first_visit_at:
+        customer.first_visit_at = at
+        changed.append("first_visit_at")
+    if customer.last_visit_at is None or at > customer.last_visit_at:
+        customer.last_visit_at = at
+        changed.append("last_visit_at")
+    if changed:
+        customer.save(update_fields=changed)
+    return purchase

@@ -1,0 +1,164 @@
+"""Scorecard settings, service standards, KPI targets, and the recompute that grades every
+customer, assigns RFM segments, raises anomaly flags and writes the day's KPI snapshot."""
+
+from collections import defaultdict
+from datetime import date
+from statistics import mean
+
+from django.db import transaction
+from django.utils import timezone
+
+from merchants.models import Merchant
+
+from ..analysis import (
+    INDICATORS,
+    History,
+    anomaly_flags,
+    grade,
+    indicator_values,
+    quintile_scores,
+    rfm_segment,
+)
+from ..errors import InvalidScorecard
+from ..models import CrmSettings, Customer, KpiSnapshot, KpiTarget, Purchase, ServiceStandard
+from ..selectors import DEFAULTS
+
+CHURNED_AFTER_DAYS = 180  # a customer with no visit for half a year counts as churned
+
+
+def scorecard_check(indicators: list[dict], tier_a_min: int, tier_b_min: int) -> None:
+    problems = []
+    keys = [i["key"] for i in indicators]
+    if len(set(keys)) != len(keys):
+        problems.append("指标不能重复。")
+    if any(k not in INDICATORS for k in keys):
+        problems.append("未知指标。")
+    if not any(i["weight"] > 0 for i in indicators):
+        problems.append("至少一个指标的权重需大于 0。")
+    if any(not i["bands"] for i in indicators):
+        problems.append("每个指标至少需要一个分档。")
+    if tier_a_min <= tier_b_min:
+        problems.append("A 类最低分须高于 B 类。")
+    if problems:
+        raise InvalidScorecard(fields={"indicators": problems})
+
+
+@transaction.atomic
+def crm_settings_save(*, merchant: Merchant, **fields) -> CrmSettings:
+    current = CrmSettings.objects.filter(merchant=merchant).first()
+    merged = {
+        "indicators": current.indicators if current else DEFAULTS["indicators"],
+        "tier_a_min": current.tier_a_min if current else 70,
+        "tier_b_min": current.tier_b_min if current else 40,
+        **fields,
+    }
+    scorecard_check(merged["indicators"], merged["tier_a_min"], merged["tier_b_min"])
+    defaults = {**DEFAULTS, **fields} if current is None else fields
+    settings, _ = CrmSettings.objects.update_or_create(merchant=merchant, defaults=defaults)
+    return settings
+
+
+@transaction.atomic
+def service_standards_set(*, merchant: Merchant, standards: list[dict]) -> list[ServiceStandard]:
+    ServiceStandard.objects.filter(merchant=merchant).delete()
+    return ServiceStandard.objects.bulk_create(
+        [ServiceStandard(merchant=merchant, **s) for s in standards]
+    )
+
+
+@transaction.atomic
+def kpi_target_set(*, merchant: Merchant, kpi: str, target: float, valid_from: date) -> KpiTarget:
+    found, _ = KpiTarget.objects.update_or_create(
+        merchant=merchant, kpi=kpi, valid_from=valid_from, defaults={"target": target}
+    )
+    return found
+
+
+def histories_of(customer_ids) -> dict[int, History]:
+    histories: dict[int, History] = defaultdict(lambda: History([], []))
+    rows = (
+        Purchase.objects.filter(customer_id__in=customer_ids)
+        .order_by("customer_id", "at", "pk")
+        .values_list("customer_id", "at", "amount_fen")
+    )
+    for customer_id, at, amount in rows:
+        history = histories[customer_id]
+        history.days.append(timezone.localtime(at).date())
+        history.amounts.append(amount)
+    return histories
+
+
+@transaction.atomic
+def customers_recompute(*, merchant: Merchant, today: date | None = None) -> int:
+    """Grade, segment and flag every customer of the merchant; snapshot the KPIs. Idempotent:
+    a rerun on the same day writes the same values."""
+    from ..selectors import settings_of
+
+    today = today or timezone.localdate()
+    prefs = settings_of(merchant)
+    customers = list(Customer.objects.filter(merchant=merchant).select_for_update().order_by("pk"))
+    histories = histories_of([c.pk for c in customers])
+    now = timezone.now()
+    buyers = [c for c in customers if histories[c.pk].days]
+    recency = quintile_scores(
+        [(today - histories[c.pk].days[-1]).days for c in buyers], higher_is_better=False
+    )
+    frequency = quintile_scores([len(histories[c.pk].days) for c in buyers])
+    segments = {c.pk: rfm_segment(r, f) for c, r, f in zip(buyers, recency, frequency, strict=True)}
+    for customer in customers:
+        history = histories[customer.pk]
+        if history.days:
+            graded = grade(
+                indicator_values(history, today, customer.satisfaction),
+                prefs.indicators,
+                tier_a_min=prefs.tier_a_min,
+                tier_b_min=prefs.tier_b_min,
+                end_below_growth_points=prefs.end_below_growth_points,
+            )
+            customer.score, customer.tier = graded.score, graded.tier
+            customer.recommendation, customer.grade_reasons = graded.recommendation, graded.reasons
+        else:
+            customer.score, customer.tier, customer.recommendation = None, "", ""
+            customer.grade_reasons = ["尚无消费记录"]
+        customer.segment = segments.get(customer.pk, "")
+        flags = anomaly_flags(
+            history, today, overdue_ratio=prefs.overdue_ratio, arrears_fen=customer.arrears_fen
+        )
+        customer.flags = [{"code": f.code, "reason": f.reason} for f in flags.flags]
+        customer.at_risk = flags.at_risk
+        customer.graded_at = now
+    Customer.objects.bulk_update(
+        customers,
+        [
+            "score",
+            "tier",
+            "recommendation",
+            "grade_reasons",
+            "segment",
+            "flags",
+            "at_risk",
+            "graded_at",
+        ],
+        batch_size=1000,
+    )
+    kpi_snapshot_write(merchant=merchant, customers=customers, histories=histories, today=today)
+    return len(customers)
+
+
+def kpi_snapshot_write(*, merchant, customers, histories, today: date) -> KpiSnapshot:
+    buyers = [c for c in customers if histories[c.pk].days]
+    churned = {c.pk for c in buyers if (today - histories[c.pk].days[-1]).days > CHURNED_AFTER_DAYS}
+    rated = [c.satisfaction for c in customers if c.satisfaction]
+    active = [c for c in buyers if c.pk not in churned]
+    tenure = [(histories[c.pk].days[-1] - histories[c.pk].days[0]).days for c in active]
+    snapshot, _ = KpiSnapshot.objects.update_or_create(
+        merchant=merchant,
+        day=today,
+        defaults={
+            "customers": len(customers),
+            "churn_rate": round(100 * len(churned) / len(buyers), 2) if buyers else None,
+            "satisfaction": round(mean(rated), 2) if rated else None,
+            "tenure_days": round(mean(tenure), 1) if tenure else None,
+        },
+    )
+    return snapshot
