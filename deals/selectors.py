@@ -2,6 +2,7 @@ from django.db.models import Count, Q
 
 from accounts.models import User
 from coupons.models import Redemption
+from crm.selectors import audience_consumer_ids
 from geo.matching import shop_category_ids, subscribers_near
 from loyalty.models import CardStatus, MembershipCard
 from merchants.models import Shop
@@ -63,3 +64,9 @@ def levels_audience_count(*, levels) -> int:
         .distinct()
         .count()
     )
+
+
+def segments_audience_count(*, merchant, segments: list[str]) -> int:
+    """The merchant's customers with an account in one of the CRM segments (the segments
+    target's reach)."""
+    return audience_consumer_ids(merchant, *segments).distinct().count()

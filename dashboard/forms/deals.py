@@ -2,6 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from coupons.models import BenefitKind
+from crm.models import Segment
 from deals.models import DealTarget
 from deals.services import MAX_MINUTES, MIN_MINUTES
 from loyalty.models import Level
@@ -78,6 +79,12 @@ class FlashDealForm(DashboardForm):
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
+    segments = forms.MultipleChoiceField(
+        label=_("客户分群"),
+        choices=Segment.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
     customer_phones = PhoneListField(label=_("顾客手机号（每行一个）"), required=False)
     sms = forms.BooleanField(label=_("同时发短信（仅限顾客名单）"), required=False)
 
@@ -97,6 +104,7 @@ class FlashDealForm(DashboardForm):
         data = {k: v for k, v in self.cleaned_data.items() if v is not None}
         data["levels"] = list(data.get("levels", []))
         data.setdefault("customer_phones", [])
+        data.setdefault("segments", [])
         return data
 
 
@@ -107,6 +115,7 @@ class AudienceForm(forms.Form):
     target = forms.ChoiceField(choices=DealTarget.choices)
     radius_m = forms.IntegerField(required=False, min_value=100, max_value=20000)
     levels = forms.ModelMultipleChoiceField(queryset=Level.objects.none(), required=False)
+    segments = forms.MultipleChoiceField(choices=Segment.choices, required=False)
     customer_phones = PhoneListField(required=False)
 
     def __init__(self, *args, merchant, **kwargs):

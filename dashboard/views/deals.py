@@ -12,7 +12,12 @@ from core.errors import DomainError
 from coupons.benefits import benefit_text
 from deals import services
 from deals.models import DealTarget, FlashDeal
-from deals.selectors import flash_deal_stats, levels_audience_count, radius_audience_count
+from deals.selectors import (
+    flash_deal_stats,
+    levels_audience_count,
+    radius_audience_count,
+    segments_audience_count,
+)
 from merchants.errors import StaffPermissionMissing
 from merchants.models import StaffPermission
 from merchants.selectors import merchant_permission_check
@@ -42,7 +47,7 @@ def deal_list(request):
     return render(request, "dashboard/deals/list.html", {"rows": rows})
 
 
-def audience_of(form: AudienceForm) -> dict:
+def audience_of(form: AudienceForm, merchant) -> dict:
     """The count of consumers the target reaches now, or what is missing to count them."""
     if not form.is_valid():
         return {"count": None}
@@ -54,6 +59,8 @@ def audience_of(form: AudienceForm) -> dict:
         count = radius_audience_count(shop=data["shop"], radius_m=data["radius_m"])
     elif target == DealTarget.LEVELS:
         count = levels_audience_count(levels=data["levels"])
+    elif target == DealTarget.SEGMENTS:
+        count = segments_audience_count(merchant=merchant, segments=data["segments"])
     else:
         count = len(set(data["customer_phones"]))
     return {"count": count, "target": target}
@@ -64,7 +71,8 @@ def audience_of(form: AudienceForm) -> dict:
 def deal_audience(request):
     """The composer's audience count, refreshed as the radius or target changes (htmx)."""
     form = AudienceForm(request.POST, merchant=request.merchant)
-    return render(request, "dashboard/deals/_audience.html", {"audience": audience_of(form)})
+    audience = audience_of(form, request.merchant)
+    return render(request, "dashboard/deals/_audience.html", {"audience": audience})
 
 
 @merchant_page(permission=MANAGE)
@@ -83,7 +91,9 @@ def deal_new(request):
                 request, _("闪购已发布，开始时推送。") if published else _("草稿已保存。")
             )
             return redirect("dashboard:deal", deal.pk)
-    audience = audience_of(AudienceForm(form.data or None, merchant=request.merchant))
+    audience = audience_of(
+        AudienceForm(form.data or None, merchant=request.merchant), request.merchant
+    )
     if not form.is_bound:
         first = form.fields["shop"].queryset.first()
         if first:
@@ -92,7 +102,8 @@ def deal_new(request):
                 AudienceForm(
                     {"shop": first.pk, "target": DealTarget.RADIUS, "radius_m": 2000},
                     merchant=request.merchant,
-                )
+                ),
+                request.merchant,
             )
     context = {
         "form": form,

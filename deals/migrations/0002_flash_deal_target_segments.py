@@ -4,15 +4,23 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('deals', '0001_initial'),
+        ("deals", "0001_initial"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='flashdeal',
-            name='target',
-            field=models.CharField(choices=[('radius', '门店周边的订阅者'), ('customer_list', '指定顾客名单'), ('levels', '指定会员等级'), ('segments', '指定客户分群')], max_length=20, verbose_name='推送对象'),
+            model_name="flashdeal",
+            name="target",
+            field=models.CharField(
+                choices=[
+                    ("radius", "门店周边的订阅者"),
+                    ("customer_list", "指定顾客名单"),
+                    ("levels", "指定会员等级"),
+                    ("segments", "指定客户分群"),
+                ],
+                max_length=20,
+                verbose_name="推送对象",
+            ),
         ),
     ]

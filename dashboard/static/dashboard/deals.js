@@ -11,7 +11,7 @@
     const targets = form.querySelectorAll('input[name="target"]');
     const showTarget = () => {
       const chosen = form.querySelector('input[name="target"]:checked');
-      for (const kind of ["radius", "levels", "customer_list"]) {
+      for (const kind of ["radius", "levels", "segments", "customer_list"]) {
         const box = form.querySelector(".target-" + kind);
         if (box) box.hidden = !chosen || chosen.value !== kind;
       }
