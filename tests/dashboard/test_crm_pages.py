@@ -32,7 +32,6 @@ def customers(merchant):
 
 
 def test_the_directory_searches_and_filters(owner, customers):
-    zhang, li = customers
     everyone = owner.get(url("customers")).content.decode()
     assert "张三" in everyone and "李四" in everyone
     by_name = owner.get(url("customers"), {"q": "张"}).content.decode()
