@@ -127,10 +127,9 @@ def plan_of(request, plan_id: int) -> MaintenancePlan:
 @merchant_page(owner_only=True)
 @require_POST
 def plan_approve(request, plan_id):
+    plan = plan_of(request, plan_id)  # another merchant's: 404, outside the try below
     try:
-        services.plan_approve(
-            plan=plan_of(request, plan_id), note=request.POST.get("note", "")[:200]
-        )
+        services.plan_approve(plan=plan, note=request.POST.get("note", "")[:200])
     except DomainError as error:
         messages.error(request, str(error.detail))
     else:

@@ -161,3 +161,23 @@ def test_roles(merchant, customers, other_merchant_owner, consumer_browser):
     for page in [*viewing, url("crm-plans"), url("crm-analytics")]:
         assert consumer_browser.get(page).status_code == 403
     assert browser_for().get(url("customers")).status_code == 302
+
+
+def test_another_merchant_cannot_approve_or_return_a_plan(merchant, other_merchant_owner):
+    plan = plan_submit(
+        plan=plan_create(
+            merchant=merchant,
+            created_by=merchant.owner,
+            staff=None,
+            tier="A",
+            goal="回访",
+            methods="电话",
+            deadline=timezone.localdate() + timedelta(days=30),
+        )
+    )
+    assert other_merchant_owner.post(url("crm-plan-approve", plan.pk)).status_code == 404
+    assert (
+        other_merchant_owner.post(url("crm-plan-return", plan.pk), {"note": "x"}).status_code == 404
+    )
+    plan.refresh_from_db()
+    assert plan.status == PlanStatus.SUBMITTED
