@@ -1,5 +1,5 @@
-"""Who changed what: an append-only history of permissions, roles, shops and (as their apps
-land) money, points and coupons, written by PostgreSQL triggers (django-pghistory).
+"""Who changed what: an append-only history of permissions, roles, shops, money, points and
+coupons, written by PostgreSQL triggers (django-pghistory).
 
 Triggers see every write, `save()`, `queryset.update()`, a conditional UPDATE, raw SQL or a
 bulk operation alike, in the writing transaction. Each event carries the request's context:
@@ -14,7 +14,11 @@ Tracking another model is one line here, then `manage.py makemigrations audit`:
 import pghistory
 
 from accounts.models import User
+from coupons.models import Campaign, Coupon, Redemption
+from loyalty.models import CardProgram, Level, MembershipCard
 from merchants.models import Merchant, Shop, StaffMember
+from payments.models import Payment, Refund
+from settlement.models import CommissionRate, PayoutBatch
 
 
 def track(
@@ -47,3 +51,18 @@ StaffMemberEvent = track(StaffMember)
 # Which shops a staff member works in (the many-to-many table).
 StaffShopEvent = track(StaffMember.shops.through, name="StaffShopEvent")
 ShopEvent = track(Shop, exclude=["name_pinyin", "name_initials", "updated_at"])
+
+# Money and points: the cards' cached figures, level and status (the ledger rows themselves are
+# append-only already), the rules that make them, payments, refunds, commission and payouts.
+# Never the consumption password's hash; its wrong-try counter would be noise.
+MembershipCardEvent = track(MembershipCard, exclude=["password", "password_failures"])
+CardProgramEvent = track(CardProgram)
+LevelEvent = track(Level)
+PaymentEvent = track(Payment)
+RefundEvent = track(Refund)
+CommissionRateEvent = track(CommissionRate)
+PayoutBatchEvent = track(PayoutBatch)
+# Coupons: the terms, each coupon's state (never its code, a bearer secret), the redemptions.
+CampaignEvent = track(Campaign)
+CouponEvent = track(Coupon, exclude=["code"])
+RedemptionEvent = track(Redemption)

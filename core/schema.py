@@ -11,6 +11,7 @@ ERROR_DESCRIPTIONS = {
     "401": "未登录或令牌无效 (`not_authenticated`, `token_not_valid`)",
     "403": "无权限 (`permission_denied`)",
     "404": "未找到 (`not_found`)",
+    "409": "与对象当前状态冲突 (a domain code, e.g. `invalid_transition`, `claim_limit_reached`)",
     "415": "请求体格式不支持 (`unsupported_media_type`)",
     "429": "请求过于频繁 (`throttled`)",
 }
@@ -62,4 +63,8 @@ class AutoSchema(BaseAutoSchema):
         # merchant's program) says so with `finds_objects = True`.
         if "{" in self.path or getattr(self.view, "finds_objects", False):
             codes.append("404")
+        # A write to an existing object can meet it in a state that refuses the change (an
+        # order already consumed, a campaign already ended, a limit already reached).
+        if "{" in self.path and self.method in ("POST", "PUT", "PATCH", "DELETE"):
+            codes.append("409")
         return sorted(codes)

@@ -22,10 +22,26 @@ urlpatterns = [
     ),
     path("merchant/cards/", merchant.CardListView.as_view(), name="merchant-cards"),
     path("merchant/cards/<int:pk>/", merchant.CardDetailView.as_view(), name="merchant-card"),
-    path("merchant/cards/<int:pk>/status/", merchant.CardStatusView.as_view()),
-    path("merchant/cards/<int:pk>/entries/", merchant.CardEntriesView.as_view()),
-    path("merchant/cards/<int:pk>/adjustments/", merchant.CardAdjustView.as_view()),
-    path("merchant/cards/<int:pk>/print.png", merchant.CardPrintView.as_view()),
+    path(
+        "merchant/cards/<int:pk>/status/",
+        merchant.CardStatusView.as_view(),
+        name="merchant-card-status",
+    ),
+    path(
+        "merchant/cards/<int:pk>/entries/",
+        merchant.CardEntriesView.as_view(),
+        name="merchant-card-entries",
+    ),
+    path(
+        "merchant/cards/<int:pk>/adjustments/",
+        merchant.CardAdjustView.as_view(),
+        name="merchant-card-adjustments",
+    ),
+    path(
+        "merchant/cards/<int:pk>/print.png",
+        merchant.CardPrintView.as_view(),
+        name="merchant-card-print",
+    ),
     path(
         "merchant/card-top-ups/<int:payment_id>/refund/",
         merchant.TopUpRefundView.as_view(),
@@ -40,8 +56,14 @@ urlpatterns = [
     path("merchant/counter/top-ups/", counter.CounterTopUpView.as_view(), name="counter-top-up"),
     path("me/cards/", consumer.MyCardListView.as_view(), name="my-cards"),
     path("me/cards/<int:pk>/", consumer.MyCardDetailView.as_view(), name="my-card"),
-    path("me/cards/<int:pk>/entries/", consumer.MyCardEntriesView.as_view()),
+    path(
+        "me/cards/<int:pk>/entries/", consumer.MyCardEntriesView.as_view(), name="my-card-entries"
+    ),
     path("me/cards/<int:pk>/image.png", consumer.MyCardImageView.as_view(), name="my-card-image"),
-    path("me/cards/<int:pk>/password/", consumer.MyCardPasswordView.as_view()),
+    path(
+        "me/cards/<int:pk>/password/",
+        consumer.MyCardPasswordView.as_view(),
+        name="my-card-password",
+    ),
     path("me/cards/<int:pk>/top-ups/", consumer.MyCardTopUpView.as_view(), name="my-card-top-up"),
 ]

@@ -3,6 +3,7 @@ from .discovery import discovery
 from .fanout import fanout
 from .foundation import auth_and_health
 from .ledger import ledger
+from .load import load
 from .orders import orders
 from .redemption import redemption
 
@@ -12,6 +13,7 @@ BENCHMARKS = {
     "ledger": ledger,
     "redemption": redemption,
     "orders": orders,
+    "load": load,
     "fanout": fanout,
     "churn": churn,
 }

@@ -28,8 +28,10 @@ from consumers.models import (
 )
 from consumers.rating import shop_ratings_refresh
 from crm.services.feed import customer_touch
+from merchants.errors import NotAMerchant
 from merchants.images import image_process
 from merchants.models import Shop
+from merchants.selectors import merchant_of
 
 from .transitions import order_lock
 
@@ -112,7 +114,9 @@ def review_reply(*, review: Review, text: str) -> Review:
 
 @transaction.atomic
 def review_report(*, review: Review, reporter: User, reason: str, text: str = "") -> ReviewReport:
-    """Anyone signed in may report; the review is hidden until platform staff look at it."""
+    """Anyone signed in may report; the review is hidden until platform staff look at it,
+    except when the reviewed shop's own merchant reports it: that report waits for staff with
+    the review still shown, so a merchant cannot make its bad reviews disappear."""
     try:
         with transaction.atomic():
             report = ReviewReport.objects.create(
@@ -120,10 +124,18 @@ def review_report(*, review: Review, reporter: User, reason: str, text: str = ""
             )
     except IntegrityError as error:
         raise AlreadyReported() from error
-    Review.objects.filter(pk=review.pk, status=ReviewStatus.VISIBLE).update(
-        status=ReviewStatus.HIDDEN
-    )
+    if not _speaks_for_merchant(reporter, review.shop.merchant_id):
+        Review.objects.filter(pk=review.pk, status=ReviewStatus.VISIBLE).update(
+            status=ReviewStatus.HIDDEN
+        )
     return report
+
+
+def _speaks_for_merchant(user: User, merchant_id: int) -> bool:
+    try:
+        return merchant_of(user).pk == merchant_id
+    except NotAMerchant:
+        return False
 
 
 @transaction.atomic

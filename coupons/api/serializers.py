@@ -85,7 +85,7 @@ class CampaignPublicSerializer(BenefitMixin, serializers.ModelSerializer):
     """A campaign as a consumer sees it in a shop's list."""
 
     merchant_name = serializers.CharField(source="merchant.name")
-    service_name = serializers.CharField(source="service.name", default=None)
+    service_name = serializers.CharField(source="service.name", default=None, allow_null=True)
     remaining = serializers.IntegerField()
     claimed_by_me = serializers.IntegerField(
         default=None, help_text="Coupons of it you hold (signed-in consumers only)."

@@ -155,7 +155,7 @@ class CardDesignImageView(APIView):
         )
         return Response(DesignSerializer(design, context={"request": request}).data)
 
-    @extend_schema(tags=TAGS, responses=DesignSerializer)
+    @extend_schema(tags=TAGS, responses={200: DesignSerializer})  # the design without it
     def delete(self, request):
         design = services.card_design_image_set(program=program_of(managing(request)), upload=None)
         return Response(DesignSerializer(design, context={"request": request}).data)

@@ -155,6 +155,9 @@ def test_a_reported_review_is_hidden_until_staff_decide_and_reports_do_not_move_
     url = f"/api/v1/reviews/{review.pk}/report/"
     assert reporter.post(url, {"reason": "false"}).status_code == 201
     assert reporter.post(url, {"reason": "false"}).json()["code"] == "already_reported"
+    # The shop's own merchant cannot hide its bad review: its report only waits for staff.
+    public = client_for(consumer_new()).get(f"/api/v1/shops/{shop.pk}/reviews/").json()
+    assert [r["id"] for r in public["results"]] == [review.pk]
     assert client_for(consumer_new()).post(url, {"reason": "spam"}).status_code == 201
     assert (
         client_for(consumer_new()).get(f"/api/v1/shops/{shop.pk}/reviews/").json()["results"] == []

@@ -19,6 +19,7 @@ from tests.factories import ShopFactory, UserFactory
 from .factories import CampaignFactory, CouponFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
+SERVER_LOG = ROOT / ".local" / "test-coupons-web.log"
 
 
 @pytest.fixture(scope="module")
@@ -37,11 +38,15 @@ def web(django_db_setup, django_db_blocker):
         env=env,
         cwd=ROOT,
         stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
+        stderr=SERVER_LOG.open("w"),  # shown when a test fails
     )
     wait_for_port(port, process)
     yield f"http://127.0.0.1:{port}"
     stop(process)
+
+
+def server_log() -> str:
+    return SERVER_LOG.read_text()[-5000:]
 
 
 def post(url: str, token: str, body: dict, key: str | None = None) -> tuple[int, dict]:
@@ -86,7 +91,7 @@ def test_100_concurrent_redemptions_of_one_code_succeed_exactly_once(web, mercha
     statuses = sorted(status for status, _ in answers)
     assert statuses.count(201) == 1
     # An overloaded machine may turn a request away with 503 (database busy), never a 2nd 201.
-    assert set(statuses) <= {201, 409, 503}
+    assert set(statuses) <= {201, 409, 503}, server_log()
     assert statuses.count(409) >= 90
     refused = [body for status, body in answers if status == 409]
     assert {body["code"] for body in refused} == {"already_redeemed"}

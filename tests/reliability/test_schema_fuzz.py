@@ -62,11 +62,6 @@ schema = live_schema()
 
 
 @pytest.fixture
-def world(db):
-    return World()
-
-
-@pytest.fixture
 def calls():
     """Counts an operation's cases: every other one gets real ids (`@schema.given` would do it
     with a strategy, but schemathesis refuses it next to examples in the schema)."""

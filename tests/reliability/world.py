@@ -13,15 +13,25 @@ A later app adds its objects of A by registering a builder:
 
 import io
 from collections.abc import Callable
-from datetime import date, time
+from datetime import date, time, timedelta
 
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
 from PIL import Image
 
 from accounts.models import Role, User
+from consumers.services import order_consume, order_policy_set, review_create_verified
+from coupons.models import CampaignStatus
+from coupons.services import coupon_redeem, paper_batch_create
+from loyalty.services import card_top_up
 from merchants import services
 from merchants.models import StaffPermission
+from settlement.services import payout_batch_create
+from tests.consumers.conftest import shift
+from tests.consumers.factories import BookableServiceFactory, SlotFactory, booking, purchase
+from tests.coupons.factories import CampaignFactory, CouponFactory
 from tests.factories import MerchantFactory, ServiceFactory, ShopFactory, StaffFactory, UserFactory
+from tests.loyalty.factories import card_create_for, program_create
 
 HOLIDAY = date(2099, 1, 1)
 BUILDERS: list[Callable[["World"], None]] = []
@@ -79,6 +89,76 @@ def merchants(world: World) -> None:
     world.users["staff_a"] = idle.user
     world.cashier_a = StaffFactory(merchant=world.merchant_a, permissions=[StaffPermission.REDEEM])
     world.cashier_a.shops.set([world.shop_a])
+
+
+@world_builder
+def loyalty(world: World) -> None:
+    """A's card program (every shop), consumer A's active card with a consumption password,
+    and a cash top-up of it at A's counter; B has a program of its own."""
+
+    world.program_a = program_create(world.merchant_a)
+    program_create(world.merchant_b)  # B works on its own program, never on A's
+    world.card_a = card_create_for(world.program_a, world.users["consumer_a"])
+    world.top_up_a = card_top_up(
+        card=world.card_a,
+        amount_fen=10_000,
+        backend="cash",
+        by=world.users["owner_a"],
+        shop=world.shop_a,
+        idempotency_key="world-top-up-a",
+    ).payment
+    world.card_a.refresh_from_db()
+
+
+@world_builder
+def coupons(world: World) -> None:
+    """A's published campaign (shop A) and a draft; consumer A holds one coupon of it and
+    used another at A's counter; a paper batch of one."""
+
+    consumer = world.users["consumer_a"]
+    world.campaign_a = CampaignFactory(
+        merchant=world.merchant_a, shops=[world.shop_a], per_customer_limit=5
+    )
+    world.draft_campaign_a = CampaignFactory(merchant=world.merchant_a, status=CampaignStatus.DRAFT)
+    world.coupon_a = CouponFactory(campaign=world.campaign_a, holder=consumer)
+    used = CouponFactory(campaign=world.campaign_a, holder=consumer, holder_seq=2)
+    world.redemption_a = coupon_redeem(
+        shop=world.shop_a,
+        staff=world.cashier_a.user,
+        code=used.code,
+        order_amount_fen=20_000,
+        idempotency_key="world-redeem-a",
+    )
+    world.paper_batch_a = paper_batch_create(
+        campaign=world.campaign_a, count=1, created_by=world.users["owner_a"]
+    )
+
+
+@world_builder
+def orders(world: World) -> None:
+    """Consumer A's orders at shop A: a confirmed booking for tomorrow, one that started an
+    hour ago, one waiting for A to accept, and two consumed purchases (one reviewed, which
+    gives A settlement entries and a payout batch)."""
+
+    consumer, owner = world.users["consumer_a"], world.users["owner_a"]
+    world.bookable_a = BookableServiceFactory(shop=world.shop_a)
+    world.slot_a = SlotFactory(service=world.bookable_a, capacity=5)
+    world.free_slot_a = SlotFactory(
+        service=world.bookable_a, starts_at=world.slot_a.starts_at + timedelta(days=1)
+    )
+    world.order_a = booking(slot=world.slot_a, consumer=consumer)
+    started = booking(slot=SlotFactory(service=world.bookable_a), consumer=consumer)
+    world.started_order_a = shift(started, hours=-25)  # moves its slot too
+    world.visit_a = purchase(service=world.bookable_a, consumer=consumer)
+    order_consume(order=world.visit_a, via="counter", actor=owner)
+    reviewed = purchase(service=world.bookable_a, consumer=consumer)
+    order_consume(order=reviewed, via="counter", actor=owner)
+    world.review_a = review_create_verified(order=reviewed, rating=5, text="很好")
+    world.payout_batch_a = payout_batch_create(
+        merchant=world.merchant_a, until=timezone.now() + timedelta(seconds=1)
+    )
+    order_policy_set(shop=world.shop_a, requires_acceptance=True)
+    world.pending_order_a = booking(slot=world.slot_a, consumer=consumer)
 
 
 @world_builder

@@ -22,6 +22,7 @@ from typing import Any
 
 ACTORS = ("anonymous", "consumer_a", "consumer_b", "owner_a", "staff_a", "owner_b", "admin")
 MISSING_ID = 2_000_000_000  # an id no row has, to compare "not yours" with "does not exist"
+IDEMPOTENT = {"Idempotency-Key": "access-table-0001"}  # each actor's call is rolled back
 
 
 @dataclass(frozen=True)
@@ -31,8 +32,9 @@ class Row:
     expect: dict[str, int]  # actor -> HTTP status
     kwargs: Callable[[Any], dict] = lambda world: {}  # URL kwargs naming objects of A
     body: Callable[[Any], Any] | None = None  # request body built from the world
-    query: dict = field(default_factory=dict)
+    query: dict | Callable[[Any], dict] = field(default_factory=dict)  # or built from the world
     multipart: bool = False
+    headers: dict = field(default_factory=dict)  # e.g. IDEMPOTENT, for counter operations
 
     @property
     def key(self) -> tuple[str, str]:
@@ -74,6 +76,20 @@ def owner_list(ok: int, *, owner_b: int | None = None) -> dict[str, int]:
 
 def owner_object(ok: int) -> dict[str, int]:
     return {**owner_list(ok), "owner_b": 404}
+
+
+def consumer_list(ok: int, *, consumer_a: int | None = None) -> dict[str, int]:
+    """A consumer's own collection (or an action any consumer may take): merchants and the
+    platform's admins are refused."""
+    return {
+        "anonymous": 401,
+        "consumer_a": ok if consumer_a is None else consumer_a,
+        "consumer_b": ok,
+        "owner_a": 403,
+        "staff_a": 403,
+        "owner_b": 403,
+        "admin": 403,
+    }
 
 
 def consumer_object(ok: int) -> dict[str, int]:
