@@ -40,8 +40,19 @@ SHOP_LINKS = [
 MERCHANT_LINKS = [
     Link(_("门店"), "dashboard:home"),
     Link(_("优惠券"), "dashboard:campaigns", StaffPermission.MANAGE_COUPONS),
+    Link(_("闪购"), "dashboard:deals", StaffPermission.MANAGE_COUPONS),
+    Link(_("顾客"), "dashboard:customers", StaffPermission.VIEW_CUSTOMERS),
     Link(_("会员卡"), "dashboard:membership", StaffPermission.MANAGE_CARDS),
     Link(_("店员"), "dashboard:staff", owner_only=True),
+]
+
+# The customers section's tabs.
+CRM_LINKS = [
+    Link(_("顾客"), "dashboard:customers", StaffPermission.VIEW_CUSTOMERS),
+    Link(_("今日待办"), "dashboard:crm-today", StaffPermission.VIEW_CUSTOMERS),
+    Link(_("等级名册"), "dashboard:crm-roster", StaffPermission.VIEW_CUSTOMERS),
+    Link(_("待审批计划"), "dashboard:crm-plans", owner_only=True),
+    Link(_("分析"), "dashboard:crm-analytics", StaffPermission.VIEW_ANALYTICS),
 ]
 
 
@@ -57,5 +68,13 @@ def merchant_links(user: User) -> list[dict]:
     return [
         {"label": link.label, "url": reverse(link.url_name), "name": link.url_name}
         for link in MERCHANT_LINKS
+        if link.visible_to(user)
+    ]
+
+
+def crm_links(user: User) -> list[dict]:
+    return [
+        {"label": link.label, "url": reverse(link.url_name), "name": link.url_name}
+        for link in CRM_LINKS
         if link.visible_to(user)
     ]

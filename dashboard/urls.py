@@ -3,7 +3,7 @@ from datetime import date
 from django.urls import path, register_converter
 from django.views.i18n import set_language
 
-from .views import auth, counter, coupons, hours, membership, services, shops, staff
+from .views import auth, counter, coupons, crm, deals, hours, membership, services, shops, staff
 
 
 class IsoDateConverter:
@@ -61,6 +61,20 @@ urlpatterns = [
         coupons.campaign_transition,
         name="campaign-transition",
     ),
+    path("deals/", deals.deal_list, name="deals"),
+    path("deals/new/", deals.deal_new, name="deal-new"),
+    path("deals/audience/", deals.deal_audience, name="deal-audience"),
+    path("deals/<int:deal_id>/", deals.deal_detail, name="deal"),
+    path("deals/<int:deal_id>/publish/", deals.deal_publish, name="deal-publish"),
+    path("customers/", crm.customer_list, name="customers"),
+    path("customers/today/", crm.today, name="crm-today"),
+    path("customers/roster/", crm.roster, name="crm-roster"),
+    path("customers/plans/", crm.plans, name="crm-plans"),
+    path("customers/plans/<int:plan_id>/approve/", crm.plan_approve, name="crm-plan-approve"),
+    path("customers/plans/<int:plan_id>/return/", crm.plan_return, name="crm-plan-return"),
+    path("customers/analytics/", crm.crm_analytics, name="crm-analytics"),
+    path("customers/<int:customer_id>/", crm.customer_detail, name="customer"),
+    path("customers/<int:customer_id>/contact/", crm.customer_contact, name="customer-contact"),
     path("membership/", membership.program, name="membership"),
     path("membership/card/", membership.design, name="card-design"),
     path("membership/card/preview.png", membership.design_preview, name="card-design-preview"),

@@ -3,7 +3,7 @@ from decimal import Decimal
 from django import template
 
 from core.codes import short_code_format
-from dashboard.nav import merchant_links, shop_links
+from dashboard.nav import crm_links, merchant_links, shop_links
 from merchants.models import StaffPermission
 
 register = template.Library()
@@ -37,3 +37,8 @@ def shop_nav(context, shop) -> list[dict]:
 @register.simple_tag(takes_context=True)
 def merchant_nav(context) -> list[dict]:
     return merchant_links(context["request"].user)
+
+
+@register.simple_tag(takes_context=True)
+def crm_nav(context) -> list[dict]:
+    return crm_links(context["request"].user)

@@ -1,0 +1,59 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from crm.models import ContactChannel, Purpose, Segment, Tier
+
+from .base import DashboardForm
+
+ANY = [("", _("全部"))]
+FLAGS = [
+    ("overdue", _("超期未到店")),
+    ("spend_drop", _("消费下降")),
+    ("spend_spike", _("消费突增")),
+    ("arrears", _("欠款")),
+]
+SATISFACTION = [(n, "★" * n) for n in range(1, 6)]
+
+
+class CustomerFilterForm(DashboardForm):
+    """The directory's search and filters: crm.selectors.customer_search's keywords."""
+
+    q = forms.CharField(label=_("搜索姓名、手机号或标签"), required=False, max_length=60)
+    tier = forms.ChoiceField(label=_("等级"), choices=ANY + Tier.choices, required=False)
+    segment = forms.ChoiceField(label=_("分群"), choices=ANY + Segment.choices, required=False)
+    flag = forms.ChoiceField(label=_("提醒"), choices=ANY + FLAGS, required=False)
+    at_risk = forms.NullBooleanField(
+        label=_("流失风险"),
+        required=False,
+        widget=forms.Select(
+            choices=[("", _("全部")), ("true", _("有风险")), ("false", _("无风险"))]
+        ),
+    )
+
+    def search_fields(self) -> dict:
+        return {k: v for k, v in self.cleaned_data.items() if v not in ("", None)}
+
+
+class ContactForm(DashboardForm):
+    """The outcome of a call, message or visit: crm.services.contact_log's keywords."""
+
+    channel = forms.ChoiceField(
+        label=_("渠道"), choices=ContactChannel.choices, widget=forms.RadioSelect
+    )
+    purpose = forms.ChoiceField(label=_("目的"), choices=Purpose.choices, widget=forms.RadioSelect)
+    note = forms.CharField(
+        label=_("记录"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    satisfaction = forms.TypedChoiceField(
+        label=_("满意度"),
+        choices=SATISFACTION,
+        coerce=int,
+        required=False,
+        empty_value=None,
+        widget=forms.RadioSelect,
+    )
+    item_key = forms.CharField(required=False, max_length=80, widget=forms.HiddenInput)
+
+
+class ReturnForm(DashboardForm):
+    note = forms.CharField(label=_("退回原因"), max_length=200)

@@ -1,0 +1,124 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from coupons.models import BenefitKind
+from crm.models import Segment
+from deals.models import DealTarget
+from deals.services import MAX_MINUTES, MIN_MINUTES
+from loyalty.models import Level
+from merchants.models import Service
+
+from .base import DashboardForm, YuanField
+from .coupons import DATETIME, MAX_YUAN, PhoneListField
+
+
+class ShopSelect(forms.Select):
+    """Each shop option carries its coordinates, so the map centres on the chosen shop."""
+
+    def create_option(self, name, value, label, selected, index, subindex=None, attrs=None):
+        option = super().create_option(name, value, label, selected, index, subindex, attrs)
+        shop = getattr(value, "instance", None)
+        if shop is not None:
+            option["attrs"]["data-lat"] = f"{shop.location.y:.6f}"
+            option["attrs"]["data-lng"] = f"{shop.location.x:.6f}"
+        return option
+
+
+class FlashDealForm(DashboardForm):
+    """The composer: field names are flash_deal_create's keywords (the view passes them on)."""
+
+    shop = forms.ModelChoiceField(
+        label=_("门店"), queryset=Service.objects.none(), widget=ShopSelect
+    )
+    title = forms.CharField(label=_("标题"), max_length=60)
+    description = forms.CharField(
+        label=_("说明"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    benefit_kind = forms.ChoiceField(
+        label=_("优惠类型"), choices=BenefitKind.choices, widget=forms.RadioSelect
+    )
+    amount_off_fen = YuanField(label=_("立减金额（元）"), required=False, max_value=MAX_YUAN)
+    percent_off = forms.IntegerField(
+        label=_("折扣（减去的百分比）"), required=False, min_value=1, max_value=99
+    )
+    percent_cap_fen = YuanField(label=_("最多优惠（元）"), required=False, max_value=MAX_YUAN)
+    service = forms.ModelChoiceField(
+        label=_("赠送或特价的服务"), queryset=Service.objects.none(), required=False
+    )
+    special_price_fen = YuanField(label=_("特价（元）"), required=False, max_value=MAX_YUAN)
+    min_spend_fen = YuanField(
+        label=_("最低消费（元）"), required=False, max_value=MAX_YUAN, help_text=_("0 = 无门槛")
+    )
+    total_quantity = forms.IntegerField(label=_("发行量"), min_value=1, max_value=10_000_000)
+    per_customer_limit = forms.IntegerField(
+        label=_("每人限领"), min_value=1, max_value=100, initial=1
+    )
+    starts_at = forms.DateTimeField(
+        label=_("开始时间"), required=False, widget=DATETIME, help_text=_("不填 = 立即开始")
+    )
+    duration_minutes = forms.IntegerField(
+        label=_("持续分钟数"), min_value=MIN_MINUTES, max_value=MAX_MINUTES, initial=120
+    )
+    target = forms.ChoiceField(
+        label=_("推送对象"),
+        choices=DealTarget.choices,
+        initial=DealTarget.RADIUS,
+        widget=forms.RadioSelect,
+    )
+    radius_m = forms.IntegerField(
+        label=_("推送半径（米）"),
+        required=False,
+        min_value=100,
+        max_value=20000,
+        initial=2000,
+        widget=forms.NumberInput(attrs={"step": 100}),
+    )
+    levels = forms.ModelMultipleChoiceField(
+        label=_("会员等级"),
+        queryset=Level.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    segments = forms.MultipleChoiceField(
+        label=_("客户分群"),
+        choices=Segment.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    customer_phones = PhoneListField(label=_("顾客手机号（每行一个）"), required=False)
+    sms = forms.BooleanField(label=_("同时发短信（仅限顾客名单）"), required=False)
+
+    def __init__(self, *args, merchant, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["shop"].queryset = merchant.shops.order_by("pk")
+        self.fields["service"].queryset = Service.objects.filter(shop__merchant=merchant)
+        self.fields["levels"].queryset = Level.objects.filter(program__merchant=merchant)
+
+    def clean(self):
+        data = super().clean()
+        data["min_spend_fen"] = data.get("min_spend_fen") or 0
+        return data
+
+    def deal_fields(self) -> dict:
+        """flash_deal_create's keywords (None for the offer terms not typed)."""
+        data = {k: v for k, v in self.cleaned_data.items() if v is not None}
+        data["levels"] = list(data.get("levels", []))
+        data.setdefault("customer_phones", [])
+        data.setdefault("segments", [])
+        return data
+
+
+class AudienceForm(forms.Form):
+    """What the audience preview needs from the composer (the rest of it may be unfinished)."""
+
+    shop = forms.ModelChoiceField(queryset=Service.objects.none())
+    target = forms.ChoiceField(choices=DealTarget.choices)
+    radius_m = forms.IntegerField(required=False, min_value=100, max_value=20000)
+    levels = forms.ModelMultipleChoiceField(queryset=Level.objects.none(), required=False)
+    segments = forms.MultipleChoiceField(choices=Segment.choices, required=False)
+    customer_phones = PhoneListField(required=False)
+
+    def __init__(self, *args, merchant, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["shop"].queryset = merchant.shops.order_by("pk")
+        self.fields["levels"].queryset = Level.objects.filter(program__merchant=merchant)

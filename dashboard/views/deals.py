@@ -1,0 +1,163 @@
+"""Flash deals: the composer (target drawn on a map, with the audience counted before
+sending), the list, a deal's page with its delivery stats, and publishing. Every rule is the
+deals app's (services, selectors); these views parse and render."""
+
+from django.conf import settings
+from django.contrib import messages
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from core.errors import DomainError
+from coupons.benefits import benefit_text
+from deals import services
+from deals.models import DealTarget, FlashDeal
+from deals.selectors import (
+    flash_deal_stats,
+    levels_audience_count,
+    radius_audience_count,
+    segments_audience_count,
+)
+from merchants.errors import StaffPermissionMissing
+from merchants.models import StaffPermission
+from merchants.selectors import merchant_permission_check
+
+from ..access import merchant_page
+from ..forms.deals import AudienceForm, FlashDealForm
+
+MANAGE = StaffPermission.MANAGE_COUPONS
+INVALID = 422
+
+
+def deals_of(merchant):
+    return FlashDeal.objects.filter(merchant=merchant).select_related("campaign", "shop")
+
+
+def deal_of(request, deal_id: int) -> FlashDeal:
+    """The merchant's deal; another merchant's is 404."""
+    return get_object_or_404(deals_of(request.merchant), pk=deal_id)
+
+
+@merchant_page(permission=MANAGE)
+def deal_list(request):
+    rows = [
+        {"deal": deal, "benefit": benefit_text(deal.campaign)}
+        for deal in deals_of(request.merchant).order_by("-pk")[:100]
+    ]
+    return render(request, "dashboard/deals/list.html", {"rows": rows})
+
+
+def audience_of(form: AudienceForm, merchant) -> dict:
+    """The count of consumers the target reaches now, or what is missing to count them."""
+    if not form.is_valid():
+        return {"count": None}
+    data = form.cleaned_data
+    target = data["target"]
+    if target == DealTarget.RADIUS:
+        if not data.get("radius_m"):
+            return {"count": None}
+        count = radius_audience_count(shop=data["shop"], radius_m=data["radius_m"])
+    elif target == DealTarget.LEVELS:
+        count = levels_audience_count(levels=data["levels"])
+    elif target == DealTarget.SEGMENTS:
+        count = segments_audience_count(merchant=merchant, segments=data["segments"])
+    else:
+        count = len(set(data["customer_phones"]))
+    return {"count": count, "target": target}
+
+
+@merchant_page(permission=MANAGE)
+@require_POST
+def deal_audience(request):
+    """The composer's audience count, refreshed as the radius or target changes (htmx)."""
+    form = AudienceForm(request.POST, merchant=request.merchant)
+    audience = audience_of(form, request.merchant)
+    return render(request, "dashboard/deals/_audience.html", {"audience": audience})
+
+
+@merchant_page(permission=MANAGE)
+def deal_new(request):
+    form = FlashDealForm(request.POST or None, merchant=request.merchant)
+    if request.method == "POST" and form.is_valid():
+        try:
+            deal = services.flash_deal_create(merchant=request.merchant, **form.deal_fields())
+            if "publish" in request.POST:
+                services.flash_deal_publish(deal=deal)
+        except DomainError as error:
+            form.add_domain_error(error)
+        else:
+            published = "publish" in request.POST
+            messages.success(
+                request, _("闪购已发布，开始时推送。") if published else _("草稿已保存。")
+            )
+            return redirect("dashboard:deal", deal.pk)
+    audience = audience_of(
+        AudienceForm(form.data or None, merchant=request.merchant), request.merchant
+    )
+    if not form.is_bound:
+        first = form.fields["shop"].queryset.first()
+        if first:
+            form.initial["shop"] = first
+            audience = audience_of(
+                AudienceForm(
+                    {"shop": first.pk, "target": DealTarget.RADIUS, "radius_m": 2000},
+                    merchant=request.merchant,
+                ),
+                request.merchant,
+            )
+    context = {
+        "form": form,
+        "audience": audience,
+        "tiles_url": settings.DASHBOARD_MAP_TILES_URL,
+        "tiles_attribution": settings.DASHBOARD_MAP_ATTRIBUTION,
+    }
+    return render(
+        request, "dashboard/deals/form.html", context, status=INVALID if form.errors else 200
+    )
+
+
+def stats_chart(stats: dict) -> dict:
+    return {
+        "labels": [_("推送人数"), _("站内信送达"), _("已读"), _("领券"), _("核销")],
+        "counts": [
+            stats["recipients"],
+            stats["inbox_delivered"],
+            stats["inbox_read"],
+            stats["coupons_claimed"],
+            stats["coupons_redeemed"],
+        ],
+    }
+
+
+@merchant_page
+def deal_detail(request, deal_id):
+    """The deal and its delivery stats: manage_coupons, or view_analytics for the stats."""
+    try:
+        merchant_permission_check(user=request.user, permission=MANAGE)
+        can_manage = True
+    except StaffPermissionMissing:
+        merchant_permission_check(user=request.user, permission=StaffPermission.VIEW_ANALYTICS)
+        can_manage = False
+    deal = deal_of(request, deal_id)
+    stats = flash_deal_stats(deal)
+    context = {
+        "deal": deal,
+        "benefit": benefit_text(deal.campaign),
+        "stats": stats,
+        "chart": stats_chart(stats),
+        "can_manage": can_manage,
+    }
+    return render(request, "dashboard/deals/detail.html", context)
+
+
+@merchant_page(permission=MANAGE)
+@require_POST
+def deal_publish(request, deal_id):
+    deal = deal_of(request, deal_id)
+    try:
+        services.flash_deal_publish(deal=deal)
+    except DomainError as error:
+        messages.error(request, str(error.detail))
+    else:
+        messages.success(request, _("闪购已发布，开始时推送。"))
+    return redirect("dashboard:deal", deal.pk)

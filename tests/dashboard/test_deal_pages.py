@@ -1,0 +1,141 @@
+"""Flash-deal pages: the composer (its audience counted before sending, through the deals
+app's selector), publishing, the list, a deal's delivery stats; each role's answer."""
+
+import pytest
+from django.urls import reverse
+
+from deals.models import DealRecipient, DealStatus, FlashDeal
+from deals.services import flash_deal_fan_out
+from merchants.models import StaffPermission
+from tests.deals.factories import deal_for, hotpot_shop, subscriber
+
+from .conftest import browser_for, staff_member
+
+pytestmark = pytest.mark.django_db
+
+
+def url(name, *args):
+    return reverse(f"dashboard:{name}", args=args)
+
+
+@pytest.fixture
+def hotpot(merchant):
+    return hotpot_shop(merchant)
+
+
+def composed(shop, **override):
+    return {
+        "shop": shop.pk,
+        "title": "午市火锅立减 30 元",
+        "benefit_kind": "amount_off",
+        "amount_off_fen": "30",
+        "total_quantity": "100",
+        "per_customer_limit": "1",
+        "duration_minutes": "120",
+        "target": "radius",
+        "radius_m": "3000",
+        **override,
+    }
+
+
+def test_the_composer_counts_the_audience_for_the_radius_before_sending(owner, hotpot):
+    subscriber(north_m=500)
+    subscriber(north_m=2500, radius_m=10_000)
+    subscriber(north_m=100, category="hair")  # another category
+    page = owner.get(url("deal-new"))
+    assert page.status_code == 200
+    assert (
+        'id="deal-map"' in page.content.decode() and 'data-lat="31.228600"' in page.content.decode()
+    )
+    counts = {}
+    for radius in (1000, 3000):
+        response = owner.post(url("deal-audience"), composed(hotpot, radius_m=str(radius)))
+        assert response.status_code == 200
+        counts[radius] = response.context["audience"]["count"]
+    assert counts == {1000: 1, 3000: 2}
+    assert not FlashDeal.objects.exists() and not DealRecipient.objects.exists()
+    unfinished = owner.post(url("deal-audience"), {"shop": hotpot.pk, "target": "radius"})
+    assert "选好门店和推送对象后显示可触达人数" in unfinished.content.decode()
+    phones = owner.post(
+        url("deal-audience"),
+        {
+            "shop": hotpot.pk,
+            "target": "customer_list",
+            "customer_phones": "13800000001\n13800000002",
+        },
+    )
+    assert phones.context["audience"]["count"] == 2
+
+
+def test_the_composer_publishes_and_the_deal_page_charts_its_delivery(owner, merchant, hotpot):
+    near = subscriber(north_m=500)
+    response = owner.post(url("deal-new"), {**composed(hotpot), "publish": "1"})
+    deal = FlashDeal.objects.get(merchant=merchant)
+    assert response.status_code == 302 and response["Location"] == url("deal", deal.pk)
+    assert deal.status == DealStatus.PUBLISHED and deal.radius_m == 3000
+    assert deal.campaign.amount_off_fen == 3000
+    flash_deal_fan_out(deal_id=deal.pk)
+    page = owner.get(url("deal", deal.pk))
+    assert page.status_code == 200
+    chart = page.context["chart"]
+    assert chart["counts"][0] == 1 and page.context["stats"]["recipients"] == 1
+    assert DealRecipient.objects.filter(deal=deal, consumer=near).exists()
+    assert 'id="deal-chart"' in page.content.decode()
+    listed = owner.get(url("deals")).content.decode()
+    assert "午市火锅立减 30 元" in listed and "已发布" in listed
+
+
+def test_a_draft_is_published_from_its_page_once(owner, hotpot):
+    owner.post(url("deal-new"), {**composed(hotpot), "draft": "1"})
+    deal = FlashDeal.objects.get()
+    assert deal.status == DealStatus.DRAFT
+    owner.post(url("deal-publish", deal.pk))
+    deal.refresh_from_db()
+    assert deal.status == DealStatus.PUBLISHED
+    again = owner.post(url("deal-publish", deal.pk), follow=True)
+    assert "该闪购已发布。" in again.content.decode()
+
+
+def test_composer_errors_are_shown_beside_their_fields_in_chinese(owner, hotpot):
+    response = owner.post(url("deal-new"), composed(hotpot, title="", duration_minutes="1"))
+    assert response.status_code == 422
+    errors = response.context["form"].errors
+    assert errors["title"] == ["该字段是必填项。"]
+    assert errors["duration_minutes"] == ["确保该值大于或等于5。"]
+    refused = owner.post(url("deal-new"), composed(hotpot, radius_m=""))  # the service's rule
+    assert refused.status_code == 422
+    assert refused.context["form"].errors["radius_m"] == ["按距离推送需要填写推送半径。"]
+    sms = owner.post(url("deal-new"), composed(hotpot, sms="on"))
+    assert sms.context["form"].errors["sms"] == ["短信仅用于指定顾客名单的闪购。"]
+    assert 'aria-invalid="true"' in refused.content.decode()
+    assert not FlashDeal.objects.exists()
+
+
+def test_roles(merchant, hotpot, other_merchant_owner, consumer_browser):
+    deal = deal_for(hotpot)
+    pages = [url("deals"), url("deal-new"), url("deal", deal.pk)]
+    manager = browser_for(staff_member(merchant, [hotpot], [StaffPermission.MANAGE_COUPONS]).user)
+    for page in pages:
+        assert manager.get(page).status_code == 200
+    analyst = browser_for(staff_member(merchant, [hotpot], [StaffPermission.VIEW_ANALYTICS]).user)
+    assert analyst.get(url("deal", deal.pk)).status_code == 200
+    assert 'id="publish"' not in analyst.get(url("deal", deal.pk)).content.decode()
+    for page in pages[:2]:
+        assert analyst.get(page).status_code == 403
+    assert analyst.post(url("deal-publish", deal.pk)).status_code == 403
+    assert analyst.post(url("deal-audience"), composed(hotpot)).status_code == 403
+    nobody = browser_for(staff_member(merchant, [hotpot], [StaffPermission.REDEEM]).user)
+    for page in pages:
+        response = nobody.get(page)
+        assert (
+            response.status_code == 403 and "店主未授予此操作的权限。" in response.content.decode()
+        )
+    assert other_merchant_owner.get(url("deal", deal.pk)).status_code == 404
+    assert other_merchant_owner.post(url("deal-publish", deal.pk)).status_code == 404
+    other_shop = other_merchant_owner.post(url("deal-audience"), composed(hotpot))
+    assert other_shop.context["audience"]["count"] is None  # not its shop: nothing counted
+    for page in pages:
+        assert consumer_browser.get(page).status_code == 403
+    assert browser_for().get(url("deals")).status_code == 302
+    deal.refresh_from_db()
+    assert deal.status == DealStatus.DRAFT
