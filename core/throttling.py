@@ -19,6 +19,16 @@ def redis_for(url: str) -> redis.Redis:
     return redis.Redis.from_url(url, socket_connect_timeout=2, socket_timeout=2)
 
 
+def redis_run(pipe: redis.client.Pipeline) -> list:
+    """Execute `pipe`. A socket that breaks or times out mid-handshake can surface from redis-py
+    as a bare OSError or "I/O operation on closed file" (ValueError) instead of its own
+    ConnectionError; it is the same outage, so it gets the same 503 (core.faults)."""
+    try:
+        return pipe.execute()
+    except (OSError, ValueError) as error:
+        raise redis.exceptions.ConnectionError(str(error)) from error
+
+
 class CounterThrottleMixin:
     def allow_request(self, request, view) -> bool:
         if self.rate is None:
@@ -32,7 +42,7 @@ class CounterThrottleMixin:
         pipe = redis_for(settings.CACHES["default"]["LOCATION"]).pipeline(transaction=False)
         pipe.incr(key)
         pipe.expire(key, self.duration + 1)
-        count, _ = pipe.execute()
+        count, _ = redis_run(pipe)
         self.retry_after = (window + 1) * self.duration - now
         return count <= self.num_requests
 

@@ -16,7 +16,7 @@ import math
 from django.conf import settings
 from rest_framework.throttling import SimpleRateThrottle
 
-from core.throttling import redis_for
+from core.throttling import redis_for, redis_run
 
 
 class CodeFailureThrottle(SimpleRateThrottle):
@@ -36,9 +36,9 @@ class CodeFailureThrottle(SimpleRateThrottle):
         """Only looks: a request is counted once it has failed."""
         if self.rate is None:
             return True
-        failures = redis_for(settings.CACHES["default"]["LOCATION"]).get(
-            self._counter(request, view)
-        )
+        pipe = redis_for(settings.CACHES["default"]["LOCATION"]).pipeline(transaction=False)
+        pipe.get(self._counter(request, view))
+        (failures,) = redis_run(pipe)
         return int(failures or 0) < self.num_requests
 
     def wait(self) -> float:
@@ -51,4 +51,4 @@ class CodeFailureThrottle(SimpleRateThrottle):
         pipe = redis_for(settings.CACHES["default"]["LOCATION"]).pipeline(transaction=False)
         pipe.incr(key)
         pipe.expire(key, self.duration + 1)
-        pipe.execute()
+        redis_run(pipe)

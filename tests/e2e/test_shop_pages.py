@@ -146,7 +146,8 @@ def test_photos_are_uploaded_by_kind_and_shown_as_thumbnails(page, owner_shop, t
     page.get_by_role("button", name="上传").click()
     thumbnail = page.locator("#photos img")
     expect(thumbnail).to_have_count(1)
-    assert thumbnail.evaluate("img => img.complete && img.naturalWidth") == 480
+    page.wait_for_function("() => document.querySelector('#photos img').naturalWidth > 0")
+    assert thumbnail.evaluate("img => img.naturalWidth") == 480
     screenshot(page, "photos")
 
 
