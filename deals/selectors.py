@@ -2,13 +2,12 @@ from django.db.models import Count, Q
 
 from accounts.models import User
 from coupons.models import Redemption
-from crm.selectors import audience_consumer_ids
-from geo.matching import shop_category_ids, subscribers_near
-from loyalty.models import CardStatus, MembershipCard
+from geo.matching import subscribers_of_shop_deal
 from merchants.models import Shop
 from notifications.models import InboxMessage, OutboxMessage
 
 from .models import DealRecipient, FlashDeal
+from .targets import level_holder_ids, segment_member_ids
 
 
 def flash_deal_stats(deal: FlashDeal) -> dict:
@@ -39,34 +38,18 @@ def flash_deal_stats(deal: FlashDeal) -> dict:
     }
 
 
-def radius_audience_count(
-    *, shop: Shop, radius_m: int, category_ids: list[int] | None = None
-) -> int:
-    """How many consumers a radius deal from `shop` would reach now: active accounts with a
-    subscription covering the shop (to `category_ids`, by default the shop's categories and
-    their parents, or to the shop itself) whose place is within `radius_m`. Reads only: the
-    composer shows it before anything is sent (the same match as the fan-out's resolver)."""
-    ids = subscribers_near(
-        shop_id=shop.pk,
-        lng=shop.location.x,
-        lat=shop.location.y,
-        category_ids=shop_category_ids(shop) if category_ids is None else category_ids,
-        radius_m=radius_m,
-    )
-    return User.objects.filter(pk__in=list(ids), is_active=True).count()
+def radius_audience_count(*, shop: Shop, radius_m: int) -> int:
+    """How many active accounts a radius deal from `shop` would reach now: the fan-out's own
+    match (geo.matching), read only, for the composer to show before anything is sent."""
+    ids = subscribers_of_shop_deal(shop=shop, radius_m=radius_m)
+    return User.objects.filter(pk__in=ids, is_active=True).count()
 
 
 def levels_audience_count(*, levels) -> int:
-    """Consumers holding an active card of one of `levels` (the levels target's reach)."""
-    return (
-        MembershipCard.objects.filter(level__in=levels, status=CardStatus.ACTIVE)
-        .values("consumer_id")
-        .distinct()
-        .count()
-    )
+    """The levels target's reach."""
+    return len(level_holder_ids(levels))
 
 
 def segments_audience_count(*, merchant, segments: list[str]) -> int:
-    """The merchant's customers with an account in one of the CRM segments (the segments
-    target's reach)."""
-    return audience_consumer_ids(merchant, *segments).distinct().count()
+    """The segments target's reach."""
+    return len(segment_member_ids(merchant.pk, segments))

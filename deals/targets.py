@@ -58,16 +58,26 @@ def customer_list(deal: FlashDeal) -> Audience:
     return audience
 
 
+def level_holder_ids(levels) -> set[int]:
+    """Consumers holding an active card of one of `levels`."""
+    return set(
+        MembershipCard.objects.filter(level__in=levels, status=CardStatus.ACTIVE).values_list(
+            "consumer_id", flat=True
+        )
+    )
+
+
+def segment_member_ids(merchant_id: int, segments: list[str]) -> set[int]:
+    """The merchant's customers with an account in any of the CRM segments."""
+    return set(audience_consumer_ids(merchant_id, *segments))
+
+
 @target_resolver(DealTarget.LEVELS)
 def membership_levels(deal: FlashDeal) -> Audience:
-    holders = MembershipCard.objects.filter(
-        level__in=deal.campaign.levels.all(), status=CardStatus.ACTIVE
-    ).values_list("consumer_id", flat=True)
-    return Audience(user_ids=sorted(set(holders)))
+    return Audience(user_ids=sorted(level_holder_ids(deal.campaign.levels.all())))
 
 
 @target_resolver(DealTarget.SEGMENTS)
 def crm_segments(deal: FlashDeal) -> Audience:
     """The merchant's customers with an account in any of the campaign's RFM segments."""
-    ids = audience_consumer_ids(deal.merchant_id, *deal.campaign.segments)
-    return Audience(user_ids=sorted(set(ids)))
+    return Audience(user_ids=sorted(segment_member_ids(deal.merchant_id, deal.campaign.segments)))
