@@ -123,10 +123,13 @@ def render(face: Face, width: int) -> Image.Image:
         (margin, height - margin - round(6 * unit)), number, font=font(round(5 * unit)), fill=color
     )
     if face.qr_payload:
-        side = round(height * 0.46)
-        code = qr_image(face.qr_payload, box_size=10, border=2).get_image().convert("RGB")
+        # Whole pixels per module and the standard 4-module quiet zone: a module scaled by a
+        # fraction comes out one pixel wider here and there, which some scanners misread.
+        code = qr_image(face.qr_payload, box_size=1, border=4).get_image().convert("RGB")
+        scale = max(1, round(height * 0.46) // code.width)
+        side = code.width * scale
         code = code.resize((side, side), Image.NEAREST)
-        pad = round(1.2 * unit)
+        pad = round(0.4 * unit)
         box = (width - margin - side - pad, height - margin - side - pad)
         draw.rounded_rectangle(
             (box[0], box[1], box[0] + side + 2 * pad, box[1] + side + 2 * pad),

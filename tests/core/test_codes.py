@@ -1,7 +1,5 @@
 """core.codes: typed codes without look-alikes; signed QR payloads that decode and verify."""
 
-import cv2
-import numpy as np
 import pytest
 
 from core.codes import (
@@ -14,12 +12,7 @@ from core.codes import (
     short_code_new,
     short_code_normalize,
 )
-
-
-def decode_png(png: bytes) -> str:
-    image = cv2.imdecode(np.frombuffer(png, np.uint8), cv2.IMREAD_GRAYSCALE)
-    text, _, _ = cv2.QRCodeDetector().detectAndDecode(image)
-    return text
+from tests.qr import qr_decode
 
 
 def test_short_codes_avoid_look_alikes_and_survive_how_people_type_them():
@@ -39,7 +32,7 @@ def test_typed_codes_outside_the_alphabet_are_invalid(typed):
 
 def test_a_qr_image_decodes_to_a_payload_that_verifies():
     payload = qr_payload("C", "K7QM3XHDPA")
-    assert decode_png(qr_png(payload)) == payload
+    assert qr_decode(qr_png(payload)) == payload
     assert qr_payload_read(payload) == ("C", "K7QM3XHDPA")
 
 

@@ -3,14 +3,13 @@ coupons, show a QR that the counter can scan and redeem."""
 
 from datetime import timedelta
 
-import cv2
-import numpy as np
 import pytest
 from django.utils import timezone
 
 from coupons.models import Audience, CampaignCustomer, CampaignStatus, Coupon
 from tests.conftest import client_for
 from tests.factories import ShopFactory, UserFactory
+from tests.qr import qr_decode
 
 from .factories import CampaignFactory, CouponFactory, member_of
 
@@ -26,12 +25,6 @@ def shop_campaigns(client, shop) -> list[str]:
 
 def claim(client, campaign):
     return client.post(f"/api/v1/campaigns/{campaign.pk}/claim/")
-
-
-def decode_png(png: bytes) -> str:
-    image = cv2.imdecode(np.frombuffer(png, np.uint8), cv2.IMREAD_GRAYSCALE)
-    text, _, _ = cv2.QRCodeDetector().detectAndDecode(image)
-    return text
 
 
 def test_a_shop_lists_only_what_can_be_claimed_there(api, merchant):
@@ -143,7 +136,7 @@ def test_the_qr_image_decodes_to_a_payload_the_counter_redeems(consumer, merchan
     png = client_for(consumer).get(f"{MINE}{body['id']}/qr.png", HTTP_ACCEPT="image/png")
     assert png.status_code == 200
     assert png["Content-Type"] == "image/png"
-    payload = decode_png(png.content)
+    payload = qr_decode(png.content)
     assert payload == body["qr_payload"]
     assert body["qr_url"].endswith(f"{MINE}{body['id']}/qr.png")
     redeemed = client_for(merchant.owner).post(

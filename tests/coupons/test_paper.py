@@ -11,6 +11,7 @@ from core.codes import short_code_format
 from coupons.models import Campaign, CampaignStatus, Coupon, CouponChannel
 from tests.conftest import client_for
 from tests.factories import MerchantFactory, ShopFactory
+from tests.qr import qr_decode
 
 from .factories import CampaignFactory
 
@@ -26,8 +27,7 @@ def qr_payloads(pdf: bytes) -> list[str]:
             # Enlarged with a quiet zone, as a phone camera would see it on paper.
             pixels = cv2.resize(pixels, None, fx=4, fy=4, interpolation=cv2.INTER_NEAREST)
             pixels = cv2.copyMakeBorder(pixels, 40, 40, 40, 40, cv2.BORDER_CONSTANT, value=255)
-            text, _, _ = cv2.QRCodeDetector().detectAndDecode(pixels)
-            payloads.append(text)
+            payloads.append(qr_decode(pixels))
     return payloads
 
 

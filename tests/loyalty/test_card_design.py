@@ -3,7 +3,6 @@ really renders (not blank, not tofu boxes), the print image is CR80 at 300 dpi."
 
 import io
 
-import cv2
 import numpy as np
 import pytest
 from PIL import Image, ImageChops, ImageDraw
@@ -12,16 +11,11 @@ from core.codes import qr_payload, qr_payload_read
 from loyalty import rendering
 from tests.conftest import client_for
 from tests.factories import StaffFactory
+from tests.qr import qr_decode
 
 from .factories import card_create_for, program_create
 
 DESIGN = "/api/v1/merchant/card-program/design/"
-
-
-def decode_qr(png: bytes) -> str:
-    image = np.array(Image.open(io.BytesIO(png)).convert("RGB"))
-    text, _, _ = cv2.QRCodeDetector().detectAndDecode(image)
-    return text
 
 
 def photo_png() -> bytes:
@@ -41,7 +35,7 @@ def test_the_card_image_carries_a_qr_code_an_independent_decoder_reads(card):
     response = client_for(card.consumer).get(f"/api/v1/me/cards/{card.pk}/image.png")
     assert response.status_code == 200
     assert response["Content-Type"] == "image/png"
-    text = decode_qr(response.content)
+    text = qr_decode(response.content)
     assert text == qr_payload("M", card.number)
     assert qr_payload_read(text) == ("M", card.number)
 
@@ -53,7 +47,7 @@ def test_the_print_image_is_cr80_at_300_dpi_with_bleed_and_scans(card):
     image = Image.open(io.BytesIO(response.content))
     assert round(image.info["dpi"][0]) == 300
     assert image.size == (1011 + 48, 638 + 48)  # 85.60 x 53.98 mm + 2 mm a side, 300 dpi
-    assert decode_qr(response.content) == qr_payload("M", card.number)
+    assert qr_decode(response.content) == qr_payload("M", card.number)
 
 
 def test_chinese_text_renders_as_distinct_glyphs_not_tofu():
@@ -105,7 +99,7 @@ def test_design_steps_template_image_text_preview_edit_publish(card):
     assert published.json()["published"]["title"] == edited.json()["title"]
     after = my_image.get(f"/api/v1/me/cards/{card.pk}/image.png").content
     assert after != before
-    assert decode_qr(after) == qr_payload("M", card.number)
+    assert qr_decode(after) == qr_payload("M", card.number)
 
 
 def test_a_missing_cjk_font_is_a_clear_error(card, settings):
