@@ -183,7 +183,7 @@ REST_FRAMEWORK = {
         "anon": env("THROTTLE_ANON", default="120/min"),
         "user": env("THROTTLE_USER", default="600/min"),
         "auth": env("THROTTLE_AUTH", default="10/min"),
-        "coupon_code_failures": env("THROTTLE_COUPON_CODE_FAILURES", default="10/min"),
+        "counter_code_failures": env("THROTTLE_COUNTER_CODE_FAILURES", default="10/min"),
     },
     "NUM_PROXIES": env.int("NUM_PROXIES", default=0),
     "TEST_REQUEST_DEFAULT_FORMAT": "json",

@@ -14,6 +14,7 @@ from rest_framework.views import APIView
 
 from accounts.permissions import IsMerchantMember
 from core.idempotency import IDEMPOTENCY_PARAMETER, idempotent
+from core.throttling import CodeFailuresThrottled
 from merchants.models import Service, StaffPermission
 from merchants.selectors import merchant_permission_check, shop_for_edit, shops_of
 
@@ -70,8 +71,12 @@ def merchant_order_body(order_id: int, request, serializer=MerchantOrderSerializ
     retrieve=extend_schema(tags=TAGS),
 )
 class MerchantOrderViewSet(
-    mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
+    CodeFailuresThrottled,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    viewsets.GenericViewSet,
 ):
+    code_actions = ("lookup", "consume")
     lookup_value_regex = r"\d+"
     finds_objects = False  # the counter actions find their order by a code: they may 404
     permission_classes = [IsMerchantMember]

@@ -14,17 +14,16 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from accounts.permissions import IsMerchantMember
-from core.codes import InvalidCode, short_code_format
+from core.codes import short_code_format
 from core.idempotency import HEADER, IDEMPOTENCY_PARAMETER, idempotent
+from core.throttling import CodeFailuresThrottled
 from merchants.models import StaffPermission
-from merchants.selectors import shop_for_edit
+from merchants.selectors import merchant_permission_check, shop_for_edit
 
 from .. import services
 from ..benefits import benefit_text, validity_text, when_text
-from ..errors import CouponNotFound
 from ..models import Redemption
 from ..selectors import coupon_check, coupon_code_read, coupon_for_counter, redemptions_visible
-from ..throttling import CodeFailureThrottle
 from .serializers import RedemptionSerializer
 
 REDEEM = StaffPermission.REDEEM
@@ -91,7 +90,13 @@ class ReverseInputSerializer(serializers.Serializer):
     ),
     retrieve=extend_schema(tags=TAGS),
 )
-class RedemptionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+class RedemptionViewSet(
+    CodeFailuresThrottled,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    viewsets.GenericViewSet,
+):
+    code_actions = ("create", "lookup")
     lookup_value_regex = r"\d+"
     permission_classes = [IsMerchantMember]
     serializer_class = RedemptionSerializer
@@ -99,6 +104,8 @@ class RedemptionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
             return Redemption.objects.none()
+        # The counter's record, as for orders: for those who work the counter (`redeem`).
+        merchant_permission_check(user=self.request.user, permission=REDEEM)
         redemptions = redemptions_visible(self.request.user).select_related("campaign__service")
         params = self.request.query_params
         for name in ("shop", "campaign"):
@@ -107,17 +114,6 @@ class RedemptionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
         if (value := params.get("reversed")) in ("true", "false"):
             redemptions = redemptions.filter(reversed_at__isnull=value == "false")
         return redemptions.order_by("-pk")
-
-    def get_throttles(self):
-        throttles = super().get_throttles()
-        if self.action in ("create", "lookup"):
-            throttles.append(CodeFailureThrottle())
-        return throttles
-
-    def handle_exception(self, exc):
-        if isinstance(exc, InvalidCode | CouponNotFound):
-            CodeFailureThrottle().failure_record(self.request, self)
-        return super().handle_exception(exc)
 
     @extend_schema(
         tags=TAGS,

@@ -16,6 +16,7 @@ from core.idempotency import (
     IdempotencyKeyMissing,
     idempotent,
 )
+from core.throttling import CodeFailuresThrottled
 from merchants.models import StaffPermission
 from merchants.selectors import shop_for_edit
 from payments.backends import payment_backends
@@ -72,7 +73,7 @@ def counter_view_of(card: MembershipCard, shop) -> dict:
     return CounterCardSerializer(card).data
 
 
-class CounterCardView(APIView):
+class CounterCardView(CodeFailuresThrottled, APIView):
     finds_objects = True
     permission_classes = [IsMerchantMember]
 
@@ -131,7 +132,7 @@ def purchase_output(result) -> dict:
     ).data
 
 
-class CounterPurchaseView(APIView):
+class CounterPurchaseView(CodeFailuresThrottled, APIView):
     finds_objects = True
     permission_classes = [IsMerchantMember]
 
@@ -206,7 +207,7 @@ def top_up_answer(result, card_serializer=CardSerializer, context=None) -> tuple
     }
 
 
-class CounterTopUpView(APIView):
+class CounterTopUpView(CodeFailuresThrottled, APIView):
     finds_objects = True
     permission_classes = [IsMerchantMember]
 

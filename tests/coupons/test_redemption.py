@@ -269,7 +269,7 @@ def test_the_idempotency_key_is_required(merchant, shop, coupon):
 
 
 def test_repeated_invalid_codes_from_one_device_are_throttled(merchant, shop, coupon, settings):
-    rate = settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]["coupon_code_failures"]
+    rate = settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]["counter_code_failures"]
     limit = int(rate.split("/")[0])
     cashier = StaffFactory(merchant=merchant, permissions=[StaffPermission.REDEEM])
     cashier.shops.set([shop])

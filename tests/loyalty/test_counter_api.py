@@ -202,3 +202,23 @@ def test_a_program_without_stored_value_refuses_top_ups(db):
     )
     assert response.json()["code"] == "top_up_not_allowed"
     assert MembershipCard.objects.get(pk=card.pk).balance_fen == 0
+
+
+def test_guessing_card_numbers_is_throttled_with_the_devices_other_counter_codes(setup, settings):
+    """Card, order and coupon codes share one failure count per counter device."""
+    _program, shop, cashier, card = setup
+    limit = int(settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]["counter_code_failures"][:-4])
+    for attempt in range(limit - 1):
+        guess = cashier.get(LOOKUP, {"code": f"K7QM3XHD{'PQRSTUVWXY'[attempt]}A", "shop": shop.pk})
+        assert guess.status_code == 404
+    order = cashier.get("/api/v1/merchant/orders/lookup/", {"code": "K7QM3XHDPA"})
+    assert order.status_code == 404  # the last failure the device may have this window
+    blocked = [
+        cashier.get(LOOKUP, {"code": card.number, "shop": shop.pk}),
+        post(cashier, PURCHASE, {"code": card.number, "shop": shop.pk, "amount_fen": 100}, "k-1"),
+        cashier.get("/api/v1/merchant/orders/lookup/", {"code": "K7QM3XHDPA"}),
+        cashier.post("/api/v1/merchant/redemptions/lookup/", {"code": "x", "shop": shop.pk}),
+    ]
+    assert [(b.status_code, b.json()["code"]) for b in blocked] == [(429, "throttled")] * 4
+    owner = client_for(card.program.merchant.owner)  # another device is unaffected
+    assert owner.get(LOOKUP, {"code": card.number, "shop": shop.pk}).status_code == 200

@@ -33,7 +33,7 @@ from schemathesis.specs.openapi.checks import (
 
 from accounts.services import tokens_for
 from config.wsgi import application
-from core.throttling import CounterThrottleMixin
+from core.throttling import CodeFailureThrottle, CounterThrottleMixin
 from tests.reliability.access import all_rows
 from tests.reliability.world import World
 
@@ -82,7 +82,8 @@ def keep_the_test_connection():
 @pytest.fixture(autouse=True)
 def no_throttles(monkeypatch):
     """Hundreds of requests a minute from one client: throttles are tested on their own."""
-    monkeypatch.setattr(CounterThrottleMixin, "allow_request", lambda self, request, view: True)
+    for throttle in (CounterThrottleMixin, CodeFailureThrottle):
+        monkeypatch.setattr(throttle, "allow_request", lambda self, request, view: True)
 
 
 def template_pattern(template: str) -> re.Pattern:

@@ -104,8 +104,8 @@ ROWS = [
         kwargs=lambda w: {"pk": w.campaign_a.pk, "batch_id": w.paper_batch_a.pk},
     ),
     # The counter in shop A: B is told the shop does not exist.
-    # The record of redemptions: everyone working in the shop reads it (staff included).
-    Row("redemption-list", "GET", merchant_list(200)),
+    # The record of redemptions, like the orders: for those who work the counter (`redeem`).
+    Row("redemption-list", "GET", merchant_list(200, staff=403)),
     Row(
         "redemption-list",
         "POST",
@@ -114,7 +114,7 @@ ROWS = [
         headers=IDEMPOTENT,
     ),
     Row("redemption-lookup", "POST", merchant_object(200), body=at_counter),
-    Row("redemption-detail", "GET", merchant_object(200, staff=200), kwargs=redemption),
+    Row("redemption-detail", "GET", merchant_object(200), kwargs=redemption),
     Row(
         "redemption-reverse",
         "POST",
