@@ -2,12 +2,17 @@
 of the app that owns the rule (coupons, loyalty, consumers) once per idempotency key, and
 answers a partial: the result, or the same card with the refusal in plain words."""
 
+from functools import wraps
+
 from django.shortcuts import render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from consumers import services as order_services
 from consumers.models import ConsumedVia
-from core.errors import DomainError
+from core.codes import InvalidCode
+from core.errors import DomainError, NotFound
+from core.throttling import CodeFailureThrottle
 from coupons import services as coupon_services
 from coupons.models import Redemption
 from loyalty import services as card_services
@@ -45,6 +50,32 @@ def error_partial(request, shop, form):
     return refused(request, "dashboard/counter/_error.html", {"shop": shop, "form": form})
 
 
+def code_guesses_throttled(view):
+    """The API's counter rule on the page too: a device that has sent too many codes that do
+    not read or are not found this window is refused until it ends (core.throttling)."""
+
+    @wraps(view)
+    def wrapper(request, shop):
+        guesses = CodeFailureThrottle()
+        if guesses.allow_request(request, None):
+            return view(request, shop)
+        form = LookupForm(request.POST)
+        form.is_valid()  # the errors are for showing
+        wait = {"seconds": guesses.wait()}
+        form.add_error(None, _("无效的码输入过多，请 %(seconds)s 秒后再试。") % wait)
+        return error_partial(request, shop, form)
+
+    return wrapper
+
+
+def refusal_show(request, form, error: DomainError) -> None:
+    """A service's refusal on the form; a code that does not read or is not found is also a
+    failure of this device (code_guesses_throttled)."""
+    if isinstance(error, InvalidCode | NotFound):
+        CodeFailureThrottle().failure_record(request, None)
+    form.add_domain_error(error)
+
+
 @shop_page(permission=REDEEM)
 def counter(request, shop):
     """The cashier's page: the camera (jsQR in the browser), a photo, or a typed code."""
@@ -53,6 +84,7 @@ def counter(request, shop):
 
 @shop_page(permission=REDEEM)
 @require_POST
+@code_guesses_throttled
 def counter_lookup(request, shop):
     """A decoded QR or a typed code -> a partial: what it is (dashboard.counter.HANDLERS)."""
     form = LookupForm(request.POST)
@@ -62,12 +94,13 @@ def counter_lookup(request, shop):
             scan = scan_read(code=fields["code"], typed_kind=fields["kind"] or "C")
             return scan_handle(request, shop, scan)
         except DomainError as error:
-            form.add_domain_error(error)
+            refusal_show(request, form, error)
     return error_partial(request, shop, form)
 
 
 @shop_page(permission=REDEEM)
 @require_POST
+@code_guesses_throttled
 def coupon_redeem(request, shop):
     form = CouponRedeemForm(request.POST)
     template = "dashboard/counter/_coupon.html"
@@ -90,7 +123,7 @@ def coupon_redeem(request, shop):
             request, scope="coupons.redeem", key=fields["idempotency_key"], perform=perform
         )
     except DomainError as error:
-        form.add_domain_error(error)
+        refusal_show(request, form, error)
         return lookup_again(request, shop, form, template, coupon_context)
     redemption = Redemption.objects.select_related("coupon", "campaign").get(
         pk=body["redemption"], shop=shop
@@ -106,13 +139,14 @@ def lookup_again(request, shop, form, template, context_of, **extra):
         code = form.data.get("code", "")
         context = context_of(shop, code, form) if not extra else context_of(shop, code, **extra)
     except DomainError as error:
-        form.add_domain_error(error)
+        refusal_show(request, form, error)
         return error_partial(request, shop, form)
     return refused(request, template, context)
 
 
 @shop_page(permission=REDEEM)
 @require_POST
+@code_guesses_throttled
 def card_purchase(request, shop):
     form = CardPurchaseForm(request.POST)
     template = "dashboard/counter/_card.html"
@@ -156,7 +190,7 @@ def card_purchase(request, shop):
             request, scope="loyalty.purchase", key=fields["idempotency_key"], perform=perform
         )
     except DomainError as error:
-        form.add_domain_error(error)
+        refusal_show(request, form, error)
         return again()
     context = {"shop": shop, "card": card, "result": body, "replayed": replayed}
     return render(request, "dashboard/counter/_card_purchase_done.html", context)
@@ -164,6 +198,7 @@ def card_purchase(request, shop):
 
 @shop_page(permission=REDEEM)
 @require_POST
+@code_guesses_throttled
 def card_top_up(request, shop):
     form = CardTopUpForm(request.POST)
     template = "dashboard/counter/_card.html"
@@ -199,7 +234,7 @@ def card_top_up(request, shop):
             request, scope="loyalty.top_up", key=fields["idempotency_key"], perform=perform
         )
     except DomainError as error:
-        form.add_domain_error(error)
+        refusal_show(request, form, error)
         return again()
     context = {"shop": shop, "card": card, "result": body, "replayed": replayed}
     return render(request, "dashboard/counter/_card_top_up_done.html", context)
@@ -207,6 +242,7 @@ def card_top_up(request, shop):
 
 @shop_page(permission=REDEEM)
 @require_POST
+@code_guesses_throttled
 def order_consume(request, shop):
     form = OrderConsumeForm(request.POST)
     template = "dashboard/counter/_order.html"
@@ -228,7 +264,7 @@ def order_consume(request, shop):
             request, scope="orders.consume", key=fields["idempotency_key"], perform=perform
         )
     except DomainError as error:
-        form.add_domain_error(error)
+        refusal_show(request, form, error)
         return lookup_again(request, shop, form, template, order_again)
     order.refresh_from_db()
     context = {"shop": shop, "order": order, "replayed": replayed}

@@ -174,6 +174,19 @@ def test_forged_altered_or_mistyped_codes_are_refused_in_plain_words(cashier, sh
     assert "无法识别的券码或二维码，请核对后重试。" in response.content.decode()
 
 
+def test_guessing_codes_on_the_page_is_throttled_like_the_api(cashier, shop, card, settings):
+    """The page and the API share the device's failure count (core.throttling)."""
+    limit = int(settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]["counter_code_failures"][:-4])
+    for attempt in range(limit):
+        guess = lookup(cashier, shop, code=f"K7QM3XHD{'PQRSTUVWXY'[attempt]}A", kind="M")
+        assert "未找到该会员卡，请核对卡号。" in guess.content.decode()
+    blocked = lookup(cashier, shop, code=card.number, kind="M")
+    assert blocked.status_code == 422
+    assert "无效的码输入过多，请" in blocked.content.decode()
+    api = cashier.get("/api/v1/merchant/counter/card/", {"code": card.number, "shop": shop.pk})
+    assert api.status_code == 429
+
+
 def test_an_empty_lookup_asks_for_the_code(cashier, shop):
     response = lookup(cashier, shop, code="")
     assert response.status_code == 422
