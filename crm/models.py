@@ -12,6 +12,7 @@ from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from phonenumber_field.modelfields import PhoneNumberField
 
@@ -489,3 +490,15 @@ class KpiSnapshot(models.Model):
 
     def __str__(self):
         return f"{self.merchant_id} {self.day}"
+
+
+class PendingTouch(models.Model):
+    """A touch committed with the write it comes from, waiting to reach the directory: the
+    feed's outbox. The task applies and deletes it in one transaction; beat applies what a
+    lost enqueue (a broker outage, a broker restarted empty) left behind."""
+
+    payload = models.JSONField()  # crm.services.feed.Touch
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    def __str__(self):
+        return f"{self.payload.get('kind')} {self.payload.get('reference')}"

@@ -1,16 +1,22 @@
-"""CRM background work: the feed when CRM_FEED_ASYNC, and the nightly recompute."""
+"""CRM background work: the feed when CRM_FEED_ASYNC (and its net), and the nightly recompute."""
 
 from celery import shared_task
 
 from merchants.models import Merchant
 
-from .services import customer_touch_apply, customers_recompute
-from .services.feed import Touch
+from .services import customers_recompute
+from .services.feed import pending_touch_apply, pending_touches_due
 
 
 @shared_task(acks_late=True)
-def customer_touch_apply_task(payload: dict) -> None:
-    customer_touch_apply(Touch(**payload))
+def customer_touch_apply_task(pending_id: int) -> bool:
+    return pending_touch_apply(pending_id)
+
+
+@shared_task(acks_late=True)
+def pending_touches_apply() -> int:
+    """Beat, every minute: the touches a lost enqueue left pending, applied here in order."""
+    return sum(pending_touch_apply(pending_id) for pending_id in pending_touches_due())
 
 
 @shared_task(acks_late=True)

@@ -275,6 +275,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "geo.tasks.activity_areas_refresh",
         "schedule": crontab(hour=4, minute=40),
     },
+    "crm-pending-touches-apply": {
+        "task": "crm.tasks.pending_touches_apply",
+        "schedule": timedelta(minutes=1),
+    },
     "crm-customers-recompute": {
         "task": "crm.tasks.customers_recompute_all",
         "schedule": crontab(hour=3, minute=30),

@@ -1,9 +1,11 @@
 """The directory fills itself: the write services of loyalty, consumers and coupons call
 `customer_touch` after a card, a purchase, an order, a redemption, a review or a dispute.
 
-With CRM_FEED_ASYNC the touch runs on commit in a Celery task (crm.tasks.customer_touch_apply),
-so the counter's transaction never waits on CRM work; otherwise it runs in the caller's
-transaction (tests, small installs). Either way it is idempotent: a reference is recorded once.
+With CRM_FEED_ASYNC the touch is written as a PendingTouch in the caller's transaction and
+applied on commit by a Celery task (crm.tasks.customer_touch_apply_task), so the counter's
+transaction never waits on CRM work and no touch is lost with an enqueue: beat applies the ones
+left pending. Otherwise it runs in the caller's transaction (tests, small installs). Either way
+it is idempotent: a reference is recorded once.
 """
 
 from dataclasses import asdict, dataclass
@@ -23,8 +25,11 @@ from ..models import (
     CustomerSource,
     Interaction,
     InteractionKind,
+    PendingTouch,
     Purchase,
 )
+
+PENDING_GRACE = timedelta(minutes=1)  # an on-commit task normally takes far less
 
 
 @dataclass
@@ -81,10 +86,35 @@ def customer_touch(
     if settings.CRM_FEED_ASYNC:
         from ..tasks import customer_touch_apply_task
 
-        payload = asdict(touch)
-        transaction.on_commit(lambda: customer_touch_apply_task.delay(payload))
+        pending = PendingTouch.objects.create(payload=asdict(touch))
+        # robust: a broker outage at commit must not undo the caller; beat applies it later.
+        transaction.on_commit(lambda: customer_touch_apply_task.delay(pending.pk), robust=True)
     else:
         customer_touch_apply(touch)
+
+
+def pending_touch_apply(pending_id: int) -> bool:
+    """Apply one pending touch and delete it, together; False if it is gone (applied) or being
+    applied by another worker right now."""
+    with transaction.atomic():
+        pending = (
+            PendingTouch.objects.select_for_update(skip_locked=True).filter(pk=pending_id).first()
+        )
+        if pending is None:
+            return False
+        customer_touch_apply(Touch(**pending.payload))
+        pending.delete()
+    return True
+
+
+def pending_touches_due(*, now: datetime | None = None) -> list[int]:
+    """Touches still pending after PENDING_GRACE: their task was never enqueued or was lost."""
+    cutoff = (now or timezone.now()) - PENDING_GRACE
+    return list(
+        PendingTouch.objects.filter(created_at__lte=cutoff)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
 
 
 def customer_for_consumer(*, merchant_id: int, consumer: User, source: str) -> Customer:

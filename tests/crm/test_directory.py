@@ -3,6 +3,7 @@ tenant isolation; RFM segments as a coupon audience."""
 
 import csv
 import io
+import time
 from datetime import date, timedelta
 
 import pytest
@@ -13,8 +14,9 @@ from consumers.services import review_create_general
 from coupons.models import Audience
 from coupons.selectors import audience_includes, campaigns_claimable
 from coupons.services import campaign_create, campaign_transition
-from crm.models import Customer, Interaction
+from crm.models import Customer, Interaction, PendingTouch
 from crm.selectors import audience_consumer_ids
+from crm.tasks import pending_touches_apply
 from loyalty.services import card_program_save, card_purchase_record
 from loyalty.services.cards import card_grant
 from tests.conftest import client_for
@@ -174,3 +176,44 @@ def test_rfm_segments_are_a_coupon_audience():
     assert list(campaigns_claimable(shop=shop, user=lapsed, now=now)) == []
     other = MerchantFactory()
     assert list(audience_consumer_ids(other, segment)) == []
+
+
+def purchase_at_new_merchant():
+    merchant = MerchantFactory()
+    shop = ShopFactory(merchant=merchant)
+    program = card_program_save(merchant=merchant, name="卡", levels=LEVELS)
+    card = card_grant(program=program, phone=UserFactory().phone)
+    card_purchase_record(
+        card_id=card.pk, amount_fen=8_800, idempotency_key="k1", by=None, shop=shop
+    )
+    return merchant
+
+
+def test_a_touch_whose_enqueue_was_lost_reaches_the_directory_through_beat(settings):
+    """Async feed: the touch is committed with the purchase; here its on-commit task never runs
+    (the test's transaction never commits, as if the broker had lost it), and beat's net
+    applies it once, after the grace period."""
+    settings.CRM_FEED_ASYNC = True
+    merchant = purchase_at_new_merchant()
+    assert PendingTouch.objects.count() == 2  # the card, then the purchase
+    assert not Customer.objects.filter(merchant=merchant).exists()
+    assert pending_touches_apply() == 0  # its task may still be on its way
+    PendingTouch.objects.update(created_at=timezone.now() - timedelta(minutes=2))
+    assert pending_touches_apply() == 2
+    customer = Customer.objects.get(merchant=merchant)
+    assert (customer.visits, customer.spend_fen) == (1, 8_800)
+    assert pending_touches_apply() == 0 and not PendingTouch.objects.exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_async_feed_reaches_the_directory_through_a_real_worker(
+    settings, celery_worker_process
+):
+    settings.CRM_FEED_ASYNC = True
+    merchant = purchase_at_new_merchant()
+    deadline = time.monotonic() + 30
+    while PendingTouch.objects.exists() and time.monotonic() < deadline:
+        time.sleep(0.1)
+    customer = Customer.objects.get(merchant=merchant)
+    assert (customer.visits, customer.spend_fen) == (1, 8_800)
+    assert sorted(customer.interactions.values_list("kind", flat=True)) == ["card", "purchase"]
