@@ -8,7 +8,7 @@ from django.utils import timezone
 from accounts.models import Role
 from crm.models import Customer, Segment
 from crm.services.feed import customer_for_consumer
-from deals.services import flash_deal_fan_out, flash_deal_publish
+from deals.services import flash_deal_fan_out, flash_deal_publish, flash_deals_due
 from geo.models import Subscription
 from merchants.models import Category
 from notifications.models import InboxMessage, OutboxMessage
@@ -89,6 +89,20 @@ def test_a_draft_or_not_yet_started_deal_tells_nobody():
     later = published(deal_for(shop, starts_at=timezone.now() + timedelta(hours=1)))
     assert flash_deal_fan_out(deal_id=later.pk).skipped == "not_started"
     assert told(draft) == told(later) == []
+
+
+def test_beat_picks_up_every_started_deal_whose_fan_out_is_unfinished():
+    """The net under a lost enqueue (a broker outage at publish, a broker restarted empty):
+    beat re-enqueues these every minute, and the fan-out itself is idempotent."""
+    shop = hotpot_shop()
+    lost = published(deal_for(shop))  # in this test its on-commit enqueue never runs
+    later = published(deal_for(shop, starts_at=timezone.now() + timedelta(hours=1)))
+    done = published(deal_for(shop))
+    flash_deal_fan_out(deal_id=done.pk)
+    draft = deal_for(shop)
+    assert flash_deals_due() == [lost.pk]
+    assert later.pk in flash_deals_due(now=later.starts_at)
+    assert draft.pk not in flash_deals_due(now=later.starts_at)
 
 
 def local_span(before: timedelta, after: timedelta):
