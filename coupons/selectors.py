@@ -1,8 +1,9 @@
 """Reads: what a consumer may claim and holds, and what the counter sees before it redeems."""
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
+from django.conf import settings
 from django.db.models import (
     Count,
     Exists,
@@ -238,4 +239,19 @@ def redemptions_visible(user: User) -> QuerySet[Redemption]:
     """Redemptions in the shops the user works in (all of them for the owner)."""
     return Redemption.objects.filter(shop__in=shops_of(user)).select_related(
         "coupon", "campaign", "shop", "staff", "reversed_by"
+    )
+
+
+def reversal_window() -> timedelta:
+    return timedelta(minutes=settings.COUPON_REVERSAL_WINDOW_MINUTES)
+
+
+def redemptions_reversible(*, shop: Shop, now: datetime | None = None) -> QuerySet[Redemption]:
+    """This shop's redemptions that can still be undone (inside the reversal window), newest
+    first: what the counter page offers to undo."""
+    since = (now or timezone.now()) - reversal_window()
+    return (
+        Redemption.objects.filter(shop=shop, reversed_at__isnull=True, redeemed_at__gt=since)
+        .select_related("coupon", "campaign", "staff")
+        .order_by("-redeemed_at", "-pk")
     )

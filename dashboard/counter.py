@@ -28,7 +28,13 @@ from loyalty.selectors import merchant_card_by_code, program_valid_at
 from loyalty.services.password import spending_locked
 from merchants.models import Shop
 
-from .forms.counter import CardPurchaseForm, CardTopUpForm, CouponRedeemForm, OrderConsumeForm
+from .forms.counter import (
+    CardPurchaseForm,
+    CardTopUpForm,
+    CouponRedeemForm,
+    CouponReverseForm,
+    OrderConsumeForm,
+)
 
 
 @dataclass(frozen=True)
@@ -61,6 +67,10 @@ Handler = Callable[[HttpRequest, Shop, Scan], HttpResponse]
 
 def new_key() -> str:
     return f"dash-{uuid.uuid4().hex}"
+
+
+def reverse_form_new() -> CouponReverseForm:
+    return CouponReverseForm(initial={"idempotency_key": new_key()})
 
 
 # --- looking up: what the cashier sees -----------------------------------------------------------

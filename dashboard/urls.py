@@ -45,6 +45,11 @@ urlpatterns = [
     path(f"{shop}counter/", counter.counter, name="counter"),
     path(f"{shop}counter/lookup/", counter.counter_lookup, name="counter-lookup"),
     path(f"{shop}counter/coupon/", counter.coupon_redeem, name="counter-coupon-redeem"),
+    path(
+        f"{shop}counter/redemptions/<int:redemption_id>/reverse/",
+        counter.coupon_reverse,
+        name="counter-coupon-reverse",
+    ),
     path(f"{shop}counter/card/purchase/", counter.card_purchase, name="counter-card-purchase"),
     path(f"{shop}counter/card/top-up/", counter.card_top_up, name="counter-card-top-up"),
     path(f"{shop}counter/order/", counter.order_consume, name="counter-order-consume"),

@@ -6,7 +6,7 @@ partial unique index allows one standing redemption per coupon. Locks are taken 
 then redemption, in both operations.
 """
 
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from django.conf import settings
 from django.db import transaction
@@ -18,7 +18,7 @@ from merchants.models import Shop
 
 from ..errors import AlreadyReversed, ReversalWindowClosed
 from ..models import Coupon, CouponStatus, Redemption
-from ..selectors import already_redeemed, coupon_check, coupon_for_counter
+from ..selectors import already_redeemed, coupon_check, coupon_for_counter, reversal_window
 
 
 @transaction.atomic
@@ -63,10 +63,6 @@ def coupon_redeem(
         payable_fen=applied.payable_fen,
         redeemed_at=now,
     )
-
-
-def reversal_window() -> timedelta:
-    return timedelta(minutes=settings.COUPON_REVERSAL_WINDOW_MINUTES)
 
 
 @transaction.atomic

@@ -80,3 +80,10 @@ class CardTopUpForm(CounterActionForm):
 
 class OrderConsumeForm(CounterActionForm):
     pass
+
+
+class CouponReverseForm(DashboardForm):
+    """Undo a redemption made by mistake (within the reversal window)."""
+
+    idempotency_key = forms.CharField(max_length=100, widget=forms.HiddenInput)
+    reason = forms.CharField(label=_("撤销原因"), max_length=200, required=False)

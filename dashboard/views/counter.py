@@ -4,7 +4,8 @@ answers a partial: the result, or the same card with the refusal in plain words.
 
 from functools import wraps
 
-from django.shortcuts import render
+from django.conf import settings
+from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -15,6 +16,7 @@ from core.errors import DomainError, NotFound
 from core.throttling import CodeFailureThrottle
 from coupons import services as coupon_services
 from coupons.models import Redemption
+from coupons.selectors import redemptions_reversible
 from loyalty import services as card_services
 from merchants.models import StaffPermission
 from payments.errors import PaymentDeclined
@@ -27,6 +29,7 @@ from ..counter import (
     coupon_context,
     order_context,
     order_here,
+    reverse_form_new,
     scan_handle,
     scan_read,
 )
@@ -34,12 +37,14 @@ from ..forms.counter import (
     CardPurchaseForm,
     CardTopUpForm,
     CouponRedeemForm,
+    CouponReverseForm,
     LookupForm,
     OrderConsumeForm,
 )
 
 REDEEM = StaffPermission.REDEEM
 INVALID = 422
+REVERSIBLE_SHOWN = 10  # on the counter page
 
 
 def refused(request, template: str, context: dict):
@@ -78,8 +83,18 @@ def refusal_show(request, form, error: DomainError) -> None:
 
 @shop_page(permission=REDEEM)
 def counter(request, shop):
-    """The cashier's page: the camera (jsQR in the browser), a photo, or a typed code."""
-    return render(request, "dashboard/counter/page.html", {"shop": shop, "form": LookupForm()})
+    """The cashier's page: the camera (jsQR in the browser), a photo, or a typed code; below,
+    this shop's redemptions that can still be undone."""
+    context = {
+        "shop": shop,
+        "form": LookupForm(),
+        "window": settings.COUPON_REVERSAL_WINDOW_MINUTES,
+        "reversible": [
+            (redemption, reverse_form_new())
+            for redemption in redemptions_reversible(shop=shop)[:REVERSIBLE_SHOWN]
+        ],
+    }
+    return render(request, "dashboard/counter/page.html", context)
 
 
 @shop_page(permission=REDEEM)
@@ -128,8 +143,42 @@ def coupon_redeem(request, shop):
     redemption = Redemption.objects.select_related("coupon", "campaign").get(
         pk=body["redemption"], shop=shop
     )
-    context = {"shop": shop, "redemption": redemption, "replayed": replayed}
+    context = {
+        "shop": shop,
+        "redemption": redemption,
+        "replayed": replayed,
+        "reverse_form": reverse_form_new(),
+    }
     return render(request, "dashboard/counter/_coupon_done.html", context)
+
+
+@shop_page(permission=REDEEM)
+@require_POST
+def coupon_reverse(request, shop, redemption_id: int):
+    """Undo a redemption made by mistake here, within the reversal window: the coupon can be
+    used again; the record stays, marked reversed (coupons.services.redemption_reverse)."""
+    redemption = get_object_or_404(Redemption.objects.filter(shop=shop), pk=redemption_id)
+    form = CouponReverseForm(request.POST)
+    if form.is_valid():
+        fields = form.cleaned_data
+        try:
+
+            def perform():
+                coupon_services.redemption_reverse(
+                    redemption=redemption, by=request.user, reason=fields["reason"]
+                )
+                return 200, {"redemption": redemption.pk}
+
+            _body, replayed = counter_once(
+                request, scope="coupons.reverse", key=fields["idempotency_key"], perform=perform
+            )
+        except DomainError as error:
+            form.add_domain_error(error)
+        else:
+            redemption.refresh_from_db()
+            context = {"shop": shop, "redemption": redemption, "replayed": replayed}
+            return render(request, "dashboard/counter/_coupon_reversed.html", context)
+    return error_partial(request, shop, form)
 
 
 def lookup_again(request, shop, form, template, context_of, **extra):

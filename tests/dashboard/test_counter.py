@@ -198,3 +198,35 @@ def test_staff_without_redeem_cannot_act(merchant, shop, coupon):
     form = {"code": coupon.code, "idempotency_key": "dash-no-permission", "order_amount_fen": "200"}
     assert act(manager, "counter-coupon-redeem", shop, **form).status_code == 403
     assert not Redemption.objects.exists()
+
+
+def test_a_mistaken_redemption_is_undone_from_the_page_once(cashier, merchant, shop, coupon):
+    found = lookup(cashier, shop, code=coupon.code, kind="C").content.decode()
+    done = act(
+        cashier,
+        "counter-coupon-redeem",
+        shop,
+        code=coupon.code,
+        idempotency_key=hidden(found, "idempotency_key"),
+        order_amount_fen="200",
+    ).content.decode()
+    redemption = Redemption.objects.get()
+    page = cashier.get(reverse("dashboard:counter", args=[shop.pk])).content.decode()
+    assert f'data-redemption="{redemption.pk}"' in page  # offered for undo on the page too
+    url = reverse("dashboard:counter-coupon-reverse", args=[shop.pk, redemption.pk])
+    form = {"idempotency_key": hidden(done, "idempotency_key"), "reason": "点错了"}
+    undone = cashier.post(url, form, HTTP_HX_REQUEST="true")
+    assert undone.status_code == 200 and "已撤销核销" in undone.content.decode()
+    again = cashier.post(url, form, HTTP_HX_REQUEST="true")  # a double tap replays
+    assert "重复提交，未再次撤销" in again.content.decode()
+    redemption.refresh_from_db()
+    coupon.refresh_from_db()
+    assert (redemption.reversal_reason, coupon.status) == ("点错了", CouponStatus.AVAILABLE)
+    page = cashier.get(reverse("dashboard:counter", args=[shop.pk])).content.decode()
+    assert f'data-redemption="{redemption.pk}"' not in page
+    late = cashier.post(url, {"idempotency_key": "dash-late-0001"}, HTTP_HX_REQUEST="true")
+    assert late.status_code == 422  # already reversed, said in plain words
+    other_shop = ShopFactory(merchant=merchant)
+    elsewhere = reverse("dashboard:counter-coupon-reverse", args=[other_shop.pk, redemption.pk])
+    owner = browser_for(merchant.owner)
+    assert owner.post(elsewhere, form, HTTP_HX_REQUEST="true").status_code == 404

@@ -56,6 +56,17 @@ def test_the_counter_redeems_a_coupon_scanned_by_the_camera(page, fake_camera, c
         cashier.pk,
         10800,
     )
+    # A mistake: undone from the recent list, after the browser's confirmation.
+    page.reload()
+    recent = page.locator(f'#recent-redemptions [data-redemption="{redemption.pk}"]')
+    expect(recent).to_contain_text("新客满100减20")
+    recent.get_by_placeholder("撤销原因（可选）").fill("顾客改用会员卡")
+    page.once("dialog", lambda dialog: dialog.accept())
+    recent.get_by_role("button", name="撤销核销").click()
+    expect(page.locator("#recent-redemptions [data-reversed]")).to_contain_text("已撤销核销")
+    screenshot(page, "counter-undone")
+    redemption.refresh_from_db()
+    assert redemption.reversal_reason == "顾客改用会员卡"
 
 
 def test_the_counter_reads_a_photo_of_a_card_qr_and_typed_codes(page, cashier_shop):

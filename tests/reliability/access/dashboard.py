@@ -67,6 +67,12 @@ ROWS = [
         Row(f"dashboard:counter-{action}", "POST", page(422), kwargs=shop)
         for action in ("coupon-redeem", "card-purchase", "card-top-up", "order-consume")
     ),
+    Row(  # posted empty: the form (it needs its key) comes back with its errors
+        "dashboard:counter-coupon-reverse",
+        "POST",
+        page(422),
+        kwargs=lambda w: {"shop_id": w.shop_a.pk, "redemption_id": w.redemption_a.pk},
+    ),
     # Coupons (manage_coupons): A's campaigns are not found for B.
     Row("dashboard:campaigns", "GET", page(200, owner_b=200)),
     Row("dashboard:campaign-new", "GET", page(200, owner_b=200)),
