@@ -84,6 +84,20 @@ class LevelForm(forms.Form):
 LevelFormSet = forms.formset_factory(LevelForm, extra=1, can_delete=True, max_num=10)
 
 
+class BonusTierForm(forms.Form):
+    """充 500 送 50: a top-up of at least this much gets this bonus; the best tier wins."""
+
+    min_amount_fen = YuanField(
+        label=_("充值满（元）"), min_value=Decimal("0.01"), max_value=Decimal(1_000_000)
+    )
+    bonus_fen = YuanField(
+        label=_("赠送（元）"), min_value=Decimal("0.01"), max_value=Decimal(1_000_000)
+    )
+
+
+BonusTierFormSet = forms.formset_factory(BonusTierForm, extra=1, can_delete=True, max_num=10)
+
+
 class DesignForm(DashboardForm):
     template = forms.ChoiceField(
         label=_("1. 选择模板"), choices=CardTemplate.choices, widget=forms.RadioSelect

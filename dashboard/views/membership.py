@@ -20,7 +20,7 @@ from loyalty.services.design import design_of
 from merchants.models import StaffPermission
 
 from ..access import is_htmx, merchant_page
-from ..forms.membership import DesignForm, LevelFormSet, ProgramForm
+from ..forms.membership import BonusTierFormSet, DesignForm, LevelFormSet, ProgramForm
 
 MANAGE = StaffPermission.MANAGE_CARDS
 INVALID = 422
@@ -51,14 +51,26 @@ def program_initial(program: CardProgram | None) -> tuple[dict, list[dict]]:
     return initial, levels
 
 
-def levels_of(formset, basis: str) -> list[dict]:
-    """The kept rows in order, ranked 0, 1, 2...; a spend threshold typed in yuan is fen."""
-    scale = 100 if basis == UpgradeBasis.SPEND else 1
-    rows = [
-        form.cleaned_data
+def tiers_of(program: CardProgram | None) -> list[dict]:
+    if program is None:
+        return []
+    tiers = program.bonus_tiers.order_by("min_amount_fen")
+    return list(tiers.values("min_amount_fen", "bonus_fen"))
+
+
+def rows_kept(formset) -> list[dict]:
+    """A formset's filled rows not marked for deletion, in order, without the DELETE flag."""
+    return [
+        {name: value for name, value in form.cleaned_data.items() if name != "DELETE"}
         for form in formset.forms
         if form.cleaned_data and not form.cleaned_data.get("DELETE")
     ]
+
+
+def levels_of(formset, basis: str) -> list[dict]:
+    """The kept rows in order, ranked 0, 1, 2...; a spend threshold typed in yuan is fen."""
+    scale = 100 if basis == UpgradeBasis.SPEND else 1
+    rows = rows_kept(formset)
     return [
         {
             "rank": rank,
@@ -79,13 +91,16 @@ def program(request):
     form = ProgramForm(data, initial=initial, merchant=request.merchant)
     # Bound, the rows are what was posted: blank extra rows are skipped, filled ones kept.
     levels = LevelFormSet(data, initial=None if data else level_rows, prefix="levels")
-    if request.method == "POST" and form.is_valid() and levels.is_valid():
+    tiers = BonusTierFormSet(data, initial=None if data else tiers_of(current), prefix="bonus")
+    valid = [part.is_valid() for part in (form, levels, tiers)]  # each shows its own errors
+    if request.method == "POST" and all(valid):
         fields = dict(form.cleaned_data)
         shops = list(fields.pop("shops"))
         try:
             services.card_program_save(
                 merchant=request.merchant,
                 levels=levels_of(levels, fields["upgrade_basis"]),
+                bonus_tiers=rows_kept(tiers),
                 shops=shops,
                 **fields,
             )
@@ -94,8 +109,9 @@ def program(request):
         else:
             messages.success(request, _("会员计划已保存。"))
             return redirect("dashboard:membership")
-    context = {"form": form, "levels": levels, "program": current}
-    status = INVALID if form.errors or levels.total_error_count() else 200
+    context = {"form": form, "levels": levels, "tiers": tiers, "program": current}
+    invalid = form.errors or levels.total_error_count() or tiers.total_error_count()
+    status = INVALID if invalid else 200
     return render(request, "dashboard/membership/program.html", context, status=status)
 
 

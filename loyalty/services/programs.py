@@ -72,6 +72,9 @@ def card_program_save(
         raise InvalidProgram(fields={"levels": ["仍有会员持有的等级不能删除。"]})
     dropped.delete()
     if bonus_tiers is not None:
+        amounts = [tier["min_amount_fen"] for tier in bonus_tiers]
+        if len(set(amounts)) != len(amounts):
+            raise InvalidProgram(fields={"bonus_tiers": ["同一充值金额只能设一档赠送。"]})
         program.bonus_tiers.all().delete()
         TopUpBonusTier.objects.bulk_create(
             TopUpBonusTier(program=program, **tier) for tier in bonus_tiers

@@ -38,6 +38,14 @@ def program_data(**override):
         "levels-1-price_percent": "88",
         "levels-1-threshold": "1000",
         "levels-2-name": "",
+        "bonus-TOTAL_FORMS": "3",
+        "bonus-INITIAL_FORMS": "0",
+        "bonus-0-min_amount_fen": "500",
+        "bonus-0-bonus_fen": "50",
+        "bonus-1-min_amount_fen": "1000",
+        "bonus-1-bonus_fen": "120",
+        "bonus-2-min_amount_fen": "",
+        "bonus-2-bonus_fen": "",
     }
     return data | override
 
@@ -51,6 +59,22 @@ def test_the_program_and_its_levels_are_saved(owner, merchant):
     assert program.redeem_fen == 100
     page = owner.get(url("membership")).content.decode()
     assert 'value="金卡"' in page and 'name="levels-1-threshold" value="1000"' in page
+    tiers = program.bonus_tiers.order_by("min_amount_fen")
+    tiers = list(tiers.values_list("min_amount_fen", "bonus_fen"))
+    assert tiers == [(50_000, 5_000), (100_000, 12_000)]  # 充 500 送 50, 充 1000 送 120
+    assert 'name="bonus-1-bonus_fen" value="120.00"' in page
+
+
+def test_bonus_tiers_are_edited_and_a_repeated_amount_is_refused(owner, merchant):
+    owner.post(url("membership"), program_data())
+    dropped = program_data(**{"bonus-1-DELETE": "on", "bonus-0-bonus_fen": "60"})
+    assert owner.post(url("membership"), dropped).status_code == 302
+    program = CardProgram.objects.get(merchant=merchant)
+    assert list(program.bonus_tiers.values_list("min_amount_fen", "bonus_fen")) == [(50_000, 6_000)]
+    twice = owner.post(url("membership"), program_data(**{"bonus-1-min_amount_fen": "500"}))
+    assert twice.status_code == 422
+    assert "同一充值金额只能设一档赠送。" in twice.content.decode()
+    assert program.bonus_tiers.count() == 1  # nothing half-saved
 
 
 def test_level_and_program_errors_are_in_chinese(owner, merchant):

@@ -66,6 +66,13 @@ def test_levels_must_climb(owner_client, levels):
     assert response.json()["code"] == "invalid_card_program"
 
 
+def test_one_bonus_tier_per_top_up_amount(owner_client):
+    tiers = [{"min_amount_fen": 50_000, "bonus_fen": 5_000}] * 2
+    response = owner_client.put(PROGRAM, {**BODY, "bonus_tiers": tiers})
+    assert (response.status_code, response.json()["code"]) == (400, "invalid_card_program")
+    assert response.json()["fields"]["bonus_tiers"] == ["同一充值金额只能设一档赠送。"]
+
+
 def test_a_level_cards_hold_cannot_be_dropped(db):
     card = card_create_for(program_create())
     owner = client_for(card.program.merchant.owner)
