@@ -143,6 +143,17 @@ class FlashDealStatsSerializer(serializers.Serializer):
         responses={201: FlashDealSerializer},
         description="400 `invalid_deal` or `invalid_campaign` naming the fields.",
     ),
+    update=extend_schema(
+        tags=TAGS,
+        summary="Edit a draft flash deal (every field, as when creating it)",
+        request=FlashDealInputSerializer,
+        responses={
+            200: FlashDealSerializer,
+            409: error_response("`deal_already_published`: it has been pushed already"),
+        },
+        description="400 `invalid_deal` or `invalid_campaign` naming the fields; 409 "
+        "`deal_already_published` once published.",
+    ),
 )
 class FlashDealViewSet(
     mixins.ListModelMixin,
@@ -182,6 +193,12 @@ class FlashDealViewSet(
         data.is_valid(raise_exception=True)
         deal = services.flash_deal_create(merchant=self.merchant, **data.validated_data)
         return self.output(deal, status.HTTP_201_CREATED)
+
+    def update(self, request, pk=None):
+        deal = self.get_object()
+        data = FlashDealInputSerializer(data=request.data, merchant=self.merchant)
+        data.is_valid(raise_exception=True)
+        return self.output(services.flash_deal_update(deal=deal, **data.validated_data))
 
     @extend_schema(
         tags=TAGS,

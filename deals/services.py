@@ -19,7 +19,8 @@ from django.utils import timezone
 from phonenumber_field.phonenumber import PhoneNumber
 
 from coupons.models import Audience as CampaignAudience
-from coupons.services import campaign_create, campaign_transition
+from coupons.services import campaign_create, campaign_transition, campaign_update
+from coupons.services.campaigns import BENEFIT_FIELDS
 from loyalty.models import Level
 from merchants.models import Merchant, Shop
 from notifications.models import MessageKind
@@ -39,67 +40,134 @@ CAMPAIGN_AUDIENCE = {
 MIN_MINUTES, MAX_MINUTES = 5, 12 * 60
 
 
-@transaction.atomic
-def flash_deal_create(
+@dataclass(frozen=True)
+class DealTerms:
+    """What a merchant fills in for a deal: its shop, offer, window and target. `offer` holds the
+    campaign's benefit terms (coupons.campaign_create's keyword arguments)."""
+
+    shop: Shop
+    title: str
+    benefit_kind: str
+    total_quantity: int
+    duration_minutes: int
+    target: str
+    starts_at: datetime
+    radius_m: int | None
+    sms: bool
+    levels: list[Level]
+    customer_phones: list[PhoneNumber]
+    segments: list[str]
+    offer: dict
+
+    @property
+    def ends_at(self) -> datetime:
+        return self.starts_at + timedelta(minutes=self.duration_minutes)
+
+    def check(self, *, merchant: Merchant, now: datetime) -> None:
+        problems = {}
+        if self.shop.merchant_id != merchant.pk:
+            problems["shop"] = ["只能选择本商户的门店。"]
+        if not MIN_MINUTES <= self.duration_minutes <= MAX_MINUTES:
+            problems["duration_minutes"] = [f"闪购时长须在 {MIN_MINUTES} 分钟到 12 小时之间。"]
+        if self.ends_at <= now:
+            problems["starts_at"] = ["闪购结束时间已过。"]
+        if self.target == DealTarget.RADIUS and self.radius_m is None:
+            problems["radius_m"] = ["按距离推送需要填写推送半径。"]
+        if self.sms and self.target != DealTarget.CUSTOMER_LIST:
+            problems["sms"] = ["短信仅用于指定顾客名单的闪购。"]
+        if problems:
+            raise InvalidDeal(fields=problems)
+
+    def campaign_terms(self) -> dict:
+        """The campaign's terms, complete (an edit replaces every one of them): redeemable at
+        the deal's shop only, from starts_at for duration_minutes."""
+        return {
+            "title": self.title,
+            "description": self.offer.get("description", ""),
+            "benefit_kind": self.benefit_kind,
+            **{name: self.offer.get(name) for name in BENEFIT_FIELDS},
+            "min_spend_fen": self.offer.get("min_spend_fen", 0),
+            "per_customer_limit": self.offer.get("per_customer_limit", 1),
+            "total_quantity": self.total_quantity,
+            "valid_from": self.starts_at,
+            "valid_until": self.ends_at,
+            "shops": [self.shop],
+            "audience": CAMPAIGN_AUDIENCE[self.target],
+            "levels": list(self.levels),
+            "customer_phones": list(self.customer_phones),
+            "segments": sorted(set(self.segments)) if self.target == DealTarget.SEGMENTS else [],
+        }
+
+    def deal_fields(self) -> dict:
+        return {
+            "shop": self.shop,
+            "target": self.target,
+            "radius_m": self.radius_m if self.target == DealTarget.RADIUS else None,
+            "sms": self.sms,
+            "starts_at": self.starts_at,
+            "ends_at": self.ends_at,
+        }
+
+
+def deal_terms(
     *,
-    merchant: Merchant,
     shop: Shop,
     title: str,
     benefit_kind: str,
     total_quantity: int,
     duration_minutes: int,
     target: str,
+    now: datetime,
     starts_at: datetime | None = None,
     radius_m: int | None = None,
     sms: bool = False,
     levels: list[Level] = (),
     customer_phones: list[PhoneNumber] = (),
     segments: list[str] = (),
-    now: datetime | None = None,
     **offer,
-) -> FlashDeal:
-    """A draft deal and its draft campaign (redeemable at `shop` only, from starts_at for
-    duration_minutes). `offer` holds the campaign's benefit terms (coupons.campaign_create)."""
-    now = now or timezone.now()
-    starts_at = starts_at or now
-    problems = {}
-    if shop.merchant_id != merchant.pk:
-        problems["shop"] = ["只能选择本商户的门店。"]
-    if not MIN_MINUTES <= duration_minutes <= MAX_MINUTES:
-        problems["duration_minutes"] = [f"闪购时长须在 {MIN_MINUTES} 分钟到 12 小时之间。"]
-    if starts_at + timedelta(minutes=duration_minutes) <= now:
-        problems["starts_at"] = ["闪购结束时间已过。"]
-    if target == DealTarget.RADIUS and radius_m is None:
-        problems["radius_m"] = ["按距离推送需要填写推送半径。"]
-    if sms and target != DealTarget.CUSTOMER_LIST:
-        problems["sms"] = ["短信仅用于指定顾客名单的闪购。"]
-    if problems:
-        raise InvalidDeal(fields=problems)
-    ends_at = starts_at + timedelta(minutes=duration_minutes)
-    campaign = campaign_create(
-        merchant=merchant,
+) -> DealTerms:
+    return DealTerms(
+        shop=shop,
         title=title,
         benefit_kind=benefit_kind,
         total_quantity=total_quantity,
-        valid_from=starts_at,
-        valid_until=ends_at,
-        shops=[shop],
-        audience=CAMPAIGN_AUDIENCE[target],
-        levels=levels,
-        customer_phones=customer_phones,
-        segments=segments,
-        **offer,
-    )
-    return FlashDeal.objects.create(
-        campaign=campaign,
-        merchant=merchant,
-        shop=shop,
+        duration_minutes=duration_minutes,
         target=target,
-        radius_m=radius_m if target == DealTarget.RADIUS else None,
+        starts_at=starts_at or now,
+        radius_m=radius_m,
         sms=sms,
-        starts_at=starts_at,
-        ends_at=ends_at,
+        levels=list(levels),
+        customer_phones=list(customer_phones),
+        segments=list(segments),
+        offer=offer,
     )
+
+
+@transaction.atomic
+def flash_deal_create(*, merchant: Merchant, now: datetime | None = None, **fields) -> FlashDeal:
+    """A draft deal and its draft campaign; `fields` are DealTerms' (see deal_terms)."""
+    now = now or timezone.now()
+    terms = deal_terms(now=now, **fields)
+    terms.check(merchant=merchant, now=now)
+    campaign = campaign_create(merchant=merchant, **terms.campaign_terms())
+    return FlashDeal.objects.create(campaign=campaign, merchant=merchant, **terms.deal_fields())
+
+
+@transaction.atomic
+def flash_deal_update(*, deal: FlashDeal, now: datetime | None = None, **fields) -> FlashDeal:
+    """Replace a draft's offer, window and target as a whole (the same fields as creating it);
+    once published it is 409 `deal_already_published`: it has been pushed to people."""
+    now = now or timezone.now()
+    deal = FlashDeal.objects.select_for_update().select_related("merchant").get(pk=deal.pk)
+    if deal.status != DealStatus.DRAFT:
+        raise DealAlreadyPublished()
+    terms = deal_terms(now=now, **fields)
+    terms.check(merchant=deal.merchant, now=now)
+    campaign_update(campaign=deal.campaign, **terms.campaign_terms())
+    for name, value in terms.deal_fields().items():
+        setattr(deal, name, value)
+    deal.save()
+    return deal
 
 
 @transaction.atomic

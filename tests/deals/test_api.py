@@ -54,6 +54,49 @@ def test_create_publish_and_stats():
     ]
 
 
+def test_a_draft_is_edited_as_a_whole_and_a_published_deal_is_not():
+    shop = hotpot_shop()
+    api = client_for(shop.merchant.owner)
+    deal = api.post("/api/v1/merchant/flash-deals/", {**DEAL, "shop": shop.pk}, format="json")
+    url = f"/api/v1/merchant/flash-deals/{deal.json()['id']}/"
+    phones = ["13800001111", "13800002222"]
+    edited = api.put(
+        url,
+        {
+            **DEAL,
+            "shop": shop.pk,
+            "title": "晚市火锅 8 折",
+            "benefit_kind": "percent_off",
+            "amount_off_fen": None,
+            "percent_off": 20,
+            "duration_minutes": 60,
+            "target": "customer_list",
+            "customer_phones": phones,
+            "sms": True,
+        },
+        format="json",
+    )
+    assert edited.status_code == 200, edited.json()
+    body = edited.json()
+    created = deal.json()
+    assert (body["id"], body["campaign"]["id"]) == (created["id"], created["campaign"]["id"])
+    assert (body["target"], body["radius_m"], body["sms"]) == ("customer_list", None, True)
+    campaign = body["campaign"]
+    assert (campaign["title"], campaign["benefit_kind"], campaign["percent_off"]) == (
+        "晚市火锅 8 折",
+        "percent_off",
+        20,
+    )
+    assert campaign["amount_off_fen"] is None  # the old kind's value is gone
+    assert campaign["audience"] == "customer_list"
+    no_radius = api.put(url, {**DEAL, "shop": shop.pk, "radius_m": None}, format="json")
+    assert no_radius.status_code == 400  # checked as on creating; nothing changed
+    assert api.get(url).json()["target"] == "customer_list"
+    api.post(f"{url}publish/")
+    late = api.put(url, {**DEAL, "shop": shop.pk}, format="json")
+    assert (late.status_code, late.json()["code"]) == (409, "deal_already_published")
+
+
 def test_invalid_deals_are_refused_with_the_fields_named():
     shop = hotpot_shop()
     api = client_for(shop.merchant.owner)

@@ -61,6 +61,13 @@ ROWS = [
         body=lambda w: {**NEW_DEAL, "shop": w.shop_a.pk},
     ),
     Row("merchant-flash-deal-detail", "GET", merchant_object(200), kwargs=deal),
+    Row(
+        "merchant-flash-deal-detail",
+        "PUT",
+        merchant_object(200),
+        kwargs=deal,
+        body=lambda w: {**NEW_DEAL, "shop": w.shop_a.pk},
+    ),
     Row("merchant-flash-deal-publish", "POST", merchant_object(200), kwargs=deal),
     Row("merchant-flash-deal-stats", "GET", merchant_object(200), kwargs=deal),
     # The inbox and preferences: every signed-in user has their own.
