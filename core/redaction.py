@@ -1,12 +1,15 @@
 """A logging filter that keeps secrets out of logs: passwords (login and consumption passwords),
 tokens (JWT, refresh, session, CSRF), `Authorization` and `Cookie` values, coupon codes and
-signed QR payloads.
+signed QR payloads, push device tokens.
 
 It rewrites each record's final text (message with its arguments, traceback, stack) before any
 handler formats it, so it catches a secret in gunicorn's access line (`?code=...`), in a log
 call's arguments, or in an exception message alike. Attached to every handler in LOGGING, in
 gunicorn's logconfig_dict and to Celery's handlers. Standard library only: gunicorn's master
 imports it before Django is set up. `Idempotency-Key` values are not secret and stay readable.
+
+Where a secret must be named on purpose (a push backend's line per device), `mask` shows only
+its tail.
 """
 
 import logging
@@ -18,7 +21,8 @@ REDACTED = "[redacted]"
 SECRET_KEYS = "|".join(  # names of secrets, not secrets
     [
         r"[\w-]*password[\w-]*",  # login, staff and consumption passwords
-        *("passwd", "pin", "secret", "token", "access", "refresh", "authorization", "cookie"),
+        r"[\w-]*token",  # token, device_token, push_token, csrftoken...
+        *("passwd", "pin", "secret", "access", "refresh", "authorization", "cookie"),
         *("sessionid", "csrftoken", "csrfmiddlewaretoken"),
         *("code", "coupon_code", "short_code", "redeem_code", "qr", "qr_payload", "payload"),
     ]
@@ -39,9 +43,19 @@ PATTERNS = [
     (re.compile(r"\b(Bearer|Basic|Token)\s+[A-Za-z0-9._~+/=-]+", re.I), rf"\1 {REDACTED}"),
     # A JWT anywhere (access and refresh tokens).
     (re.compile(r"\beyJ[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*"), REDACTED),
+    # PostgreSQL's detail of a unique violation: Key (platform, token)=(ios, 9f86d0...)
+    (
+        re.compile(rf"(\bKey \([^)]*\b(?:{SECRET_KEYS})\b[^)]*\)=\()[^)]*\)", re.I),
+        rf"\1{REDACTED})",
+    ),
     # Signed QR payloads (core.codes): O2O:<kind>:<value>:<signature>, raw or URL-encoded.
     (re.compile(r"O2O(?::|%3A)[A-Z](?::|%3A)[^\s&\"']+", re.I), f"O2O:{REDACTED}"),
 ]
+
+
+def mask(secret: str, keep: int = 6) -> str:
+    """Only the last `keep` characters, enough to tell one device's token from another's."""
+    return "…" + secret[-keep:] if len(secret) > keep else "…"
 
 
 def redact(text: str) -> str:

@@ -1,16 +1,21 @@
-"""Every signed-in user's inbox and notification preferences, under /api/v1/me/."""
+"""Every signed-in user's inbox and notification preferences, and consumers' push devices, under
+/api/v1/me/."""
 
+from django.core.validators import RegexValidator
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from accounts.permissions import IsConsumer
 from core.errors import NotFound
+from core.redaction import mask
 from core.serializers import LocalTimeField
 
 from . import services
-from .models import InboxMessage, MessageKind, Preference
+from .models import Device, DevicePlatform, InboxMessage, MessageKind, Preference
 
 TAGS = ["inbox and notifications"]
 
@@ -134,3 +139,71 @@ class PreferenceView(APIView):
         data.is_valid(raise_exception=True)
         preference = services.preference_update(user=request.user, **data.validated_data)
         return Response(PreferenceSerializer(preference).data, status=status.HTTP_200_OK)
+
+
+class DeviceSerializer(serializers.ModelSerializer):
+    token_tail = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Device
+        fields = ["id", "platform", "token_tail", "app_version", "created_at", "last_seen_at"]
+
+    def get_token_tail(self, device) -> str:
+        """The token's last characters, to tell this phone from the others; never the token."""
+        return mask(device.token)
+
+
+class DeviceInputSerializer(serializers.Serializer):
+    platform = serializers.ChoiceField(choices=DevicePlatform.choices)
+    token = serializers.CharField(
+        min_length=16,
+        max_length=512,
+        validators=[
+            RegexValidator(
+                r"^[A-Za-z0-9_:.+/=-]+$", _("推送令牌只能包含字母、数字和 _:.+/=- 符号。")
+            )
+        ],
+        help_text="The push service's token: APNs (ios), FCM (android), Push Kit (harmony).",
+    )
+    app_version = serializers.CharField(max_length=32, required=False, allow_blank=True)
+
+
+@extend_schema_view(
+    list=extend_schema(tags=TAGS, summary="My phones registered for push"),
+    create=extend_schema(
+        tags=TAGS,
+        summary="Register this phone for push, or refresh it",
+        request=DeviceInputSerializer,
+        responses={201: DeviceSerializer, 200: DeviceSerializer},
+        description="201 for a new token; 200 for a known one, which moves to me (a phone that "
+        "changed hands) and is active again. Register at every start of the app.",
+    ),
+    destroy=extend_schema(tags=TAGS, summary="Unregister one of my phones (no more pushes)"),
+)
+class DeviceViewSet(mixins.ListModelMixin, mixins.DestroyModelMixin, viewsets.GenericViewSet):
+    """Consumers' phones: pushes go to each active one. A token the push service reports invalid
+    is deactivated and no longer listed until the app registers it again."""
+
+    serializer_class = DeviceSerializer
+    permission_classes = [IsConsumer]
+    lookup_value_regex = r"[0-9]{1,18}"  # a non-number is 404, not a 500
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return Device.objects.none()
+        return Device.objects.filter(consumer=self.request.user).order_by("-pk")
+
+    def filter_queryset(self, queryset):
+        return queryset.filter(active=True) if self.action == "list" else queryset
+
+    def create(self, request):
+        data = DeviceInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        device, created = services.device_register(consumer=request.user, **data.validated_data)
+        return Response(
+            DeviceSerializer(device).data,
+            status=status.HTTP_201_CREATED if created else status.HTTP_200_OK,
+        )
+
+    def perform_destroy(self, device):
+        services.device_unregister(device=device)

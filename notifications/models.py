@@ -14,6 +14,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.redaction import mask
+
 
 class MessageKind(models.TextChoices):
     FLASH_DEAL = "flash_deal", _("闪购")
@@ -63,8 +65,10 @@ class OutboxStatus(models.TextChoices):
 
 class OutboxMessage(models.Model):
     """One message for one channel backend. `address` is where it goes: a phone number for SMS,
-    the user id for push (the push service maps users to devices). SMS to a phone on a
-    merchant's customer list may have no recipient account."""
+    the user id for push (sent to the user's active devices when it leaves). SMS to a phone on a
+    merchant's customer list may have no recipient account. A message that can never leave
+    fails for good with `last_error` saying why: `expired`, `no_device` (a push to a user with
+    no active device), or the gateway's refusal."""
 
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -111,6 +115,42 @@ class OutboxMessage(models.Model):
 
     def __str__(self):
         return f"{self.channel} {self.address} {self.status}"
+
+
+class DevicePlatform(models.TextChoices):
+    IOS = "ios", "iOS"  # APNs
+    ANDROID = "android", "Android"  # FCM
+    HARMONY = "harmony", _("鸿蒙")  # HarmonyOS Push Kit
+
+
+class Device(models.Model):
+    """A consumer's phone registered for push, known to its push service by `token`. A token is
+    one phone's app install: registered again by whoever signs in on that phone, it moves to
+    them. A device the push service reports unknown is deactivated, not deleted, so the same
+    token registered again comes back to life."""
+
+    consumer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, related_name="devices", on_delete=models.CASCADE
+    )
+    platform = models.CharField(_("平台"), max_length=8, choices=DevicePlatform.choices)
+    token = models.CharField(_("推送令牌"), max_length=512)  # APNs: 64+ hex; FCM: ~160+
+    app_version = models.CharField(_("应用版本"), max_length=32, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    last_seen_at = models.DateTimeField(default=timezone.now)
+    active = models.BooleanField(default=True)
+
+    class Meta:
+        verbose_name = _("推送设备")
+        verbose_name_plural = _("推送设备")
+        constraints = [
+            models.UniqueConstraint(fields=["platform", "token"], name="device_token_once")
+        ]
+        indexes = [
+            models.Index(fields=["consumer"], condition=Q(active=True), name="device_active")
+        ]
+
+    def __str__(self):
+        return f"{self.consumer_id} {self.platform} {mask(self.token)}"
 
 
 class Preference(models.Model):

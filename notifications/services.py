@@ -1,9 +1,11 @@
-"""Writing notifications: preferences, the inbox, and the bulk fan-out a campaign uses.
+"""Writing notifications: preferences, the inbox, push devices, and the bulk fan-out a campaign
+uses.
 
 `notifications_send_many` runs inside its caller's transaction: the inbox rows, the outbox
 rows and the daily push counters commit (or vanish) with whatever decided to notify, and the
 caller enqueues delivery of the returned outbox ids on commit. Delivery itself (claiming one
-outbox row, calling its backend, recording the outcome and the next attempt) is `outbox_send`.
+outbox row, calling its backend, recording the outcome and the next attempt) is `outbox_send`;
+a push goes to the recipient's active devices as they are when it leaves.
 """
 
 import json
@@ -18,12 +20,19 @@ from django.utils import timezone
 
 from accounts.models import User
 
-from .backends import PermanentFailure, TemporaryFailure, backend_for
-from .backends.base import OutgoingMessage
+from .backends import (
+    ChannelBackend,
+    OutgoingMessage,
+    PermanentFailure,
+    PushToken,
+    TemporaryFailure,
+    backend_for,
+)
 from .errors import InvalidQuietHours
-from .models import Channel, InboxMessage, OutboxMessage, OutboxStatus, Preference
+from .models import Channel, Device, InboxMessage, OutboxMessage, OutboxStatus, Preference
 
 logger = logging.getLogger(__name__)
+NO_DEVICE = "no_device"  # last_error of a push whose recipient has no active device
 DEFAULTS = Preference()  # the unsaved defaults stand for users without a row
 
 
@@ -77,6 +86,28 @@ def inbox_mark_all_read(*, user: User, now: datetime | None = None) -> int:
     return InboxMessage.objects.filter(recipient=user, read_at__isnull=True).update(
         read_at=now or timezone.now()
     )
+
+
+# --- push devices ----------------------------------------------------------------------------
+
+
+@transaction.atomic
+def device_register(
+    *, consumer: User, platform: str, token: str, app_version: str | None = None
+) -> tuple[Device, bool]:
+    """Register a phone for push, or refresh it; True when the token is new. A known token (an
+    app reinstalled, a phone that changed hands) moves to `consumer` and is active again.
+    update_or_create locks the row, and a concurrent first registration of the same token
+    falls back to updating the row the other one inserted, so a token is never stored twice."""
+    fields = {"consumer": consumer, "active": True, "last_seen_at": timezone.now()}
+    if app_version is not None:
+        fields["app_version"] = app_version
+    return Device.objects.update_or_create(platform=platform, token=token, defaults=fields)
+
+
+def device_unregister(*, device: Device) -> None:
+    """The app signed out on that phone: forget its token (registering again brings it back)."""
+    device.delete()
 
 
 # --- bulk fan-out ----------------------------------------------------------------------------
@@ -302,8 +333,12 @@ def outbox_send(*, message_id: int, now: datetime | None = None) -> timedelta | 
         data=message.data,
         idempotency_key=f"outbox-{message.pk}",
     )
+    backend = backend_for(message.channel)
     try:
-        provider_id = backend_for(message.channel).send(outgoing)
+        if message.channel == Channel.PUSH:
+            provider_id = _push_to_devices(backend, outgoing, recipient_id=message.recipient_id)
+        else:
+            provider_id = backend.send(outgoing)
     except PermanentFailure as error:
         done.update(status=OutboxStatus.FAILED, last_error=str(error)[:300])
         return None
@@ -318,10 +353,30 @@ def outbox_send(*, message_id: int, now: datetime | None = None) -> timedelta | 
             last_error=str(error)[:300],
         )
         return delay
+    if provider_id is None:  # no device to receive it: a retry would find none either
+        done.update(status=OutboxStatus.FAILED, last_error=NO_DEVICE)
+        return None
     done.update(
         status=OutboxStatus.SENT, sent_at=timezone.now(), provider_message_id=provider_id[:100]
     )
     return None
+
+
+def _push_to_devices(
+    backend: ChannelBackend, outgoing: OutgoingMessage, *, recipient_id: int | None
+) -> str | None:
+    """Push to the recipient's active devices, and deactivate those the push service reported
+    invalid. The provider's message id, or None when no valid device received it. A device
+    registered again while this push was under way stays active: its token is fresh."""
+    started = timezone.now()
+    devices = list(Device.objects.filter(consumer_id=recipient_id, active=True).order_by("pk"))
+    if not devices:
+        return None
+    receipt = backend.send_push(outgoing, [PushToken(d.platform, d.token) for d in devices])
+    invalid = [d.pk for d in devices if d.token in receipt.invalid_tokens]
+    stale = Device.objects.filter(pk__in=invalid, consumer_id=recipient_id)
+    stale.filter(last_seen_at__lt=started).update(active=False)
+    return None if len(invalid) == len(devices) else receipt.provider_message_id
 
 
 def outbox_due(*, now: datetime | None = None, limit: int = 5000) -> list[int]:

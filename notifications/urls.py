@@ -5,6 +5,7 @@ from . import api
 
 router = SimpleRouter()
 router.register("me/inbox", api.InboxViewSet, basename="inbox")
+router.register("me/devices", api.DeviceViewSet, basename="my-device")
 
 urlpatterns = [
     path(

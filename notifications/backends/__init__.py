@@ -3,17 +3,34 @@
     NOTIFICATION_SMS_BACKEND = "notifications.backends.console.ConsoleBackend"
     NOTIFICATION_PUSH_BACKEND = "notifications.backends.file.FileBackend"
 
-A real SMS gateway or push service subclasses `base.ChannelBackend` and implements `send`.
+A real SMS gateway subclasses `base.ChannelBackend` and implements `send`; a push service
+implements `send_push`, which gets the recipient's active device tokens and reports the ones the
+service no longer knows.
 """
 
 from django.conf import settings
 from django.utils.module_loading import import_string
 
-from .base import ChannelBackend, PermanentFailure, TemporaryFailure
+from .base import (
+    ChannelBackend,
+    OutgoingMessage,
+    PermanentFailure,
+    PushReceipt,
+    PushToken,
+    TemporaryFailure,
+)
 
 SETTINGS = {"sms": "NOTIFICATION_SMS_BACKEND", "push": "NOTIFICATION_PUSH_BACKEND"}
 
-__all__ = ["ChannelBackend", "PermanentFailure", "TemporaryFailure", "backend_for"]
+__all__ = [
+    "ChannelBackend",
+    "OutgoingMessage",
+    "PermanentFailure",
+    "PushReceipt",
+    "PushToken",
+    "TemporaryFailure",
+    "backend_for",
+]
 
 
 def backend_for(channel: str) -> ChannelBackend:

@@ -13,6 +13,7 @@ from django.db.models import Count
 from deals.models import DealRecipient, FlashDeal
 from deals.services import flash_deal_publish
 from notifications.models import InboxMessage, OutboxMessage
+from notifications.services import device_register
 from tests.conftest import ROOT, process_env, stop
 
 from .factories import deal_for, hotpot_shop, subscriber
@@ -87,6 +88,8 @@ def finished(deal) -> bool:
 def test_publishing_tells_the_right_consumers_once_each(workers, fanout_queue):
     shop = hotpot_shop()
     inside = [subscriber(north_m=100 * i) for i in range(1, 6)]
+    for consumer in inside:  # a push goes to the consumer's phones
+        device_register(consumer=consumer, platform="ios", token=f"{consumer.pk:064x}")
     outside = [subscriber(north_m=6000), subscriber(north_m=200, category="hair")]
     workers()
     deal = flash_deal_publish(deal=deal_for(shop, radius_m=3000))

@@ -89,12 +89,10 @@ def test_the_dispatcher_takes_back_a_message_whose_sender_died():
 
 
 def test_the_file_backend_writes_one_json_line_per_message(settings, tmp_path):
-    settings.NOTIFICATION_PUSH_BACKEND = "notifications.backends.file.FileBackend"
+    settings.NOTIFICATION_SMS_BACKEND = "notifications.backends.file.FileBackend"
     settings.NOTIFICATION_FILE_PATH = tmp_path
-    push = OutboxMessage.objects.create(
-        channel="push", address="42", kind="flash_deal", title="闪购", dedupe_key="deal:1"
-    )
-    outbox_send(message_id=push.pk)
-    [line] = (tmp_path / "push.jsonl").read_text().splitlines()
+    sms = message("+8613900000005")
+    outbox_send(message_id=sms.pk)
+    [line] = (tmp_path / "sms.jsonl").read_text().splitlines()
     assert json.loads(line)["title"] == "闪购"
-    assert json.loads(line)["idempotency_key"] == f"outbox-{push.pk}"
+    assert json.loads(line)["idempotency_key"] == f"outbox-{sms.pk}"

@@ -26,6 +26,12 @@ CODE = "K7QM3XHDPA"
         ("token eyJhbGciOiJIUzI1NiJ9.eyJ1c2VyX2lkIjoxfQ.c2lnbmF0dXJl leaked", "eyJhbGci"),
         ("scanned O2O:C:K7QM3XHDPA:Xy-9_sig", CODE),
         ("GET /scan/?q=O2O%3AC%3AK7QM3XHDPA%3Asig", CODE),
+        ('{"platform": "ios", "device_token": "9f86d081884c7d65"}', "9f86d081884c7d65"),
+        ("push_token=9f86d081884c7d65 rejected", "9f86d081884c7d65"),
+        (
+            "DETAIL:  Key (platform, token)=(ios, 9f86d081884c7d65) already exists.",
+            "9f86d081884c7d65",
+        ),
     ],
 )
 def test_secrets_are_redacted_wherever_they_appear(text, secret):

@@ -185,6 +185,16 @@ def flash_deals(world: World) -> None:
 
 
 @world_builder
+def devices(world: World) -> None:
+    """Consumer A's phone, registered for push."""
+    from notifications.services import device_register
+
+    world.device_a, _ = device_register(
+        consumer=world.users["consumer_a"], platform="ios", token="a1" * 32
+    )
+
+
+@world_builder
 def crm(world: World) -> None:
     """A's customer (consumer A, looked after by A's cashier) with a complaint, a retention task
     and plans in each state the endpoints act on."""

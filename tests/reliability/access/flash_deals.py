@@ -1,4 +1,5 @@
-"""Flash deals (merchant), subscriptions and places (consumer), the inbox (everyone)."""
+"""Flash deals (merchant), subscriptions, places and push devices (consumer), the inbox
+(everyone)."""
 
 from . import Row, merchant_list, merchant_object, signed_in
 
@@ -23,6 +24,10 @@ def consumer_a_only(ok: int) -> dict[str, int]:
 def users_a_only(ok: int) -> dict[str, int]:
     """A's own message: to every other signed-in user it does not exist."""
     return {**signed_in(404), "consumer_a": ok}
+
+
+def device(world) -> dict:
+    return {"pk": world.device_a.pk}
 
 
 def deal(world) -> dict:
@@ -83,6 +88,15 @@ ROWS = [
         signed_in(200),
         body=lambda w: {"push": False, "quiet_start": "22:00", "quiet_end": "08:00"},
     ),
+    # Consumers' phones registered for push.
+    Row("my-device-list", "GET", consumers(200)),
+    Row(
+        "my-device-list",
+        "POST",
+        consumers(201),
+        body=lambda w: {"platform": "android", "token": "fcm:APA91b" + "x" * 140},
+    ),
+    Row("my-device-detail", "DELETE", consumer_a_only(204), kwargs=device),
     # Consumers' places, subscriptions, check-ins and activity area.
     Row("my-place-list", "GET", consumers(200)),
     Row(
