@@ -70,6 +70,7 @@ urlpatterns = [
     path("deals/new/", deals.deal_new, name="deal-new"),
     path("deals/audience/", deals.deal_audience, name="deal-audience"),
     path("deals/<int:deal_id>/", deals.deal_detail, name="deal"),
+    path("deals/<int:deal_id>/edit/", deals.deal_edit, name="deal-edit"),
     path("deals/<int:deal_id>/publish/", deals.deal_publish, name="deal-publish"),
     path("customers/", crm.customer_list, name="customers"),
     path("customers/today/", crm.today, name="crm-today"),

@@ -1,9 +1,10 @@
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from coupons.models import BenefitKind
 from crm.models import Segment
-from deals.models import DealTarget
+from deals.models import DealTarget, FlashDeal
 from deals.services import MAX_MINUTES, MIN_MINUTES
 from loyalty.models import Level
 from merchants.models import Service
@@ -98,6 +99,28 @@ class FlashDealForm(DashboardForm):
         data = super().clean()
         data["min_spend_fen"] = data.get("min_spend_fen") or 0
         return data
+
+    @staticmethod
+    def initial_for(deal: FlashDeal) -> dict:
+        """A draft's fields as the composer shows them (editing it replaces them all)."""
+        campaign = deal.campaign
+        names = [
+            "title", "description", "benefit_kind", "amount_off_fen", "percent_off",
+            "percent_cap_fen", "service", "special_price_fen", "min_spend_fen", "total_quantity",
+            "per_customer_limit", "segments",
+        ]  # fmt: skip
+        return {name: getattr(campaign, name) for name in names} | {
+            "shop": deal.shop,
+            "starts_at": timezone.localtime(deal.starts_at),
+            "duration_minutes": int((deal.ends_at - deal.starts_at).total_seconds() // 60),
+            "target": deal.target,
+            "radius_m": deal.radius_m,
+            "sms": deal.sms,
+            "levels": list(campaign.levels.all()),
+            "customer_phones": "\n".join(
+                str(p.national_number) for p in campaign.customers.values_list("phone", flat=True)
+            ),
+        }
 
     def deal_fields(self) -> dict:
         """flash_deal_create's keywords (None for the offer terms not typed)."""

@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 from core.errors import DomainError
 from coupons.benefits import benefit_text
 from deals import services
-from deals.models import DealTarget, FlashDeal
+from deals.models import DealStatus, DealTarget, FlashDeal
 from deals.selectors import (
     flash_deal_stats,
     levels_audience_count,
@@ -77,10 +77,29 @@ def deal_audience(request):
 
 @merchant_page(permission=MANAGE)
 def deal_new(request):
-    form = FlashDealForm(request.POST or None, merchant=request.merchant)
+    return composer(request, None)
+
+
+@merchant_page(permission=MANAGE)
+def deal_edit(request, deal_id):
+    deal = deal_of(request, deal_id)
+    if deal.status != DealStatus.DRAFT:
+        messages.error(request, _("闪购已发布，不能再修改。"))
+        return redirect("dashboard:deal", deal.pk)
+    return composer(request, deal)
+
+
+def composer(request, deal: FlashDeal | None):
+    """A new deal, or a draft edited as a whole; saved as a draft or published at once."""
+    initial = FlashDealForm.initial_for(deal) if deal else {}
+    data = request.POST if request.method == "POST" else None
+    form = FlashDealForm(data, initial=initial, merchant=request.merchant)
     if request.method == "POST" and form.is_valid():
         try:
-            deal = services.flash_deal_create(merchant=request.merchant, **form.deal_fields())
+            if deal is None:
+                deal = services.flash_deal_create(merchant=request.merchant, **form.deal_fields())
+            else:
+                deal = services.flash_deal_update(deal=deal, **form.deal_fields())
             if "publish" in request.POST:
                 services.flash_deal_publish(deal=deal)
         except DomainError as error:
@@ -94,7 +113,15 @@ def deal_new(request):
     audience = audience_of(
         AudienceForm(form.data or None, merchant=request.merchant), request.merchant
     )
-    if not form.is_bound:
+    if deal is not None and not form.is_bound:
+        audience = audience_of(
+            AudienceForm(
+                {**initial, "shop": deal.shop_id, "levels": [lv.pk for lv in initial["levels"]]},
+                merchant=request.merchant,
+            ),
+            request.merchant,
+        )
+    elif not form.is_bound:
         first = form.fields["shop"].queryset.first()
         if first:
             form.initial["shop"] = first
@@ -107,6 +134,7 @@ def deal_new(request):
             )
     context = {
         "form": form,
+        "deal": deal,
         "audience": audience,
         "tiles_url": settings.DASHBOARD_MAP_TILES_URL,
         "tiles_attribution": settings.DASHBOARD_MAP_ATTRIBUTION,

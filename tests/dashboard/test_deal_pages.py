@@ -96,6 +96,30 @@ def test_a_draft_is_published_from_its_page_once(owner, hotpot):
     assert "该闪购已发布。" in again.content.decode()
 
 
+def test_a_draft_is_edited_in_the_composer_until_it_is_published(owner, hotpot):
+    owner.post(url("deal-new"), {**composed(hotpot), "draft": "1"})
+    deal = FlashDeal.objects.get()
+    page = owner.get(url("deal-edit", deal.pk))
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert "修改闪购草稿" in html and 'value="午市火锅立减 30 元"' in html
+    assert 'name="duration_minutes" value="120"' in html
+    changed = composed(hotpot, title="晚市火锅立减 40 元", amount_off_fen="40", radius_m="1500")
+    assert owner.post(url("deal-edit", deal.pk), {**changed, "draft": "1"}).status_code == 302
+    deal.refresh_from_db()
+    assert (deal.campaign.title, deal.campaign.amount_off_fen, deal.radius_m) == (
+        "晚市火锅立减 40 元",
+        4000,
+        1500,
+    )
+    assert FlashDeal.objects.count() == 1  # the same deal, not a new one
+    owner.post(url("deal-edit", deal.pk), {**changed, "publish": "1"})
+    deal.refresh_from_db()
+    assert deal.status == DealStatus.PUBLISHED
+    late = owner.get(url("deal-edit", deal.pk), follow=True)
+    assert "闪购已发布，不能再修改。" in late.content.decode()
+
+
 def test_composer_errors_are_shown_beside_their_fields_in_chinese(owner, hotpot):
     response = owner.post(url("deal-new"), composed(hotpot, title="", duration_minutes="1"))
     assert response.status_code == 422

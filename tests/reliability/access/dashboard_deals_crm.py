@@ -39,6 +39,8 @@ ROWS = [
     Row("dashboard:deal-audience", "POST", page(200)),
     Row("dashboard:deal", "GET", of_a(200), kwargs=deal),
     Row("dashboard:deal-publish", "POST", of_a(302), kwargs=deal),
+    Row("dashboard:deal-edit", "GET", of_a(200), kwargs=deal),
+    Row("dashboard:deal-edit", "POST", of_a(422), kwargs=deal),  # posted empty: the errors
     Row("dashboard:customers", "GET", page(200)),
     Row("dashboard:customer", "GET", of_a(200), kwargs=customer),
     Row("dashboard:customer-contact", "POST", of_a(422), kwargs=customer),
