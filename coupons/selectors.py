@@ -93,26 +93,31 @@ def accepted_at_shop_filter(shop: Shop) -> Q:
     return Q(merchant_id=shop.merchant_id) & (~Exists(shops) | Exists(shops.filter(shop=shop)))
 
 
-def campaigns_claimable(*, shop: Shop, user: User | None, now: datetime) -> QuerySet[Campaign]:
-    """Published, not sold out, window not over, accepted at the shop, audience includes the
-    user; for a signed-in consumer each carries `claimed_by_me`."""
-    campaigns = (
-        Campaign.objects.filter(
-            accepted_at_shop_filter(shop),
-            _audience_filter(user),
-            Q(valid_until__isnull=True) | Q(valid_until__gt=now),
-            status=CampaignStatus.PUBLISHED,
-            issued_count__lt=F("total_quantity"),
-        )
-        .select_related("service", "merchant")
-        .prefetch_related("shops")
-        .order_by("-pk")
+def campaigns_open_to(*, user: User | None, now: datetime) -> QuerySet[Campaign]:
+    """What the user may claim now: published, not sold out, window not over, audience
+    includes the user (coupon_claim's checks, as a filter)."""
+    return Campaign.objects.filter(
+        _audience_filter(user),
+        Q(valid_until__isnull=True) | Q(valid_until__gt=now),
+        status=CampaignStatus.PUBLISHED,
+        issued_count__lt=F("total_quantity"),
     )
+
+
+def campaigns_for_display(campaigns: QuerySet[Campaign], user: User | None) -> QuerySet[Campaign]:
+    """What CampaignPublicSerializer reads; for a signed-in user each carries `claimed_by_me`."""
+    campaigns = campaigns.select_related("service", "merchant").prefetch_related("shops")
     if user is not None and user.is_authenticated:
         campaigns = campaigns.annotate(
             claimed_by_me=Count("coupons", filter=Q(coupons__holder_phone=user.phone))
         )
     return campaigns
+
+
+def campaigns_claimable(*, shop: Shop, user: User | None, now: datetime) -> QuerySet[Campaign]:
+    """Campaigns open to the user that are accepted at the shop, newest first."""
+    campaigns = campaigns_open_to(user=user, now=now).filter(accepted_at_shop_filter(shop))
+    return campaigns_for_display(campaigns, user).order_by("-pk")
 
 
 # --- a consumer's coupons ----------------------------------------------------------------------

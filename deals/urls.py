@@ -1,8 +1,9 @@
 from rest_framework.routers import SimpleRouter
 
-from . import api
+from . import api, api_consumer
 
 router = SimpleRouter()
 router.register("merchant/flash-deals", api.FlashDealViewSet, basename="merchant-flash-deal")
+router.register("flash-deals", api_consumer.FlashDealNearViewSet, basename="flash-deal")
 
 urlpatterns = router.urls

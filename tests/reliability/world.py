@@ -163,7 +163,9 @@ def orders(world: World) -> None:
 
 @world_builder
 def flash_deals(world: World) -> None:
-    """Consumer A's place, subscription, check-in and inbox message; merchant A's deal."""
+    """Consumer A's place, subscription, check-in and inbox message; merchant A's draft deal
+    and a live one for consumer A."""
+    from deals.services import flash_deal_publish
     from geo.services import check_in_create, place_create, subscription_create
     from merchants.models import Category
     from notifications.models import InboxMessage
@@ -182,6 +184,10 @@ def flash_deals(world: World) -> None:
         recipient=consumer, kind="system", title="欢迎", dedupe_key="welcome"
     )
     world.deal_a = deal_for(world.shop_a)
+    # Live and private: for consumer A only (consumers' flash-deal list and detail).
+    world.private_deal_a = flash_deal_publish(
+        deal=deal_for(world.shop_a, target="customer_list", customer_phones=[consumer.phone])
+    )
 
 
 @world_builder

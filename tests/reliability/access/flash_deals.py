@@ -1,7 +1,7 @@
-"""Flash deals (merchant), subscriptions, places and push devices (consumer), the inbox
-(everyone)."""
+"""Flash deals (merchant; live ones near a point for anyone), subscriptions, places and push
+devices (consumer), the inbox (everyone)."""
 
-from . import Row, merchant_list, merchant_object, signed_in
+from . import Row, everyone, merchant_list, merchant_object, signed_in
 
 
 def consumers(ok: int) -> dict[str, int]:
@@ -34,6 +34,10 @@ def deal(world) -> dict:
     return {"pk": world.deal_a.pk}
 
 
+def private_deal(world) -> dict:
+    return {"pk": world.private_deal_a.pk}
+
+
 def message(world) -> dict:
     return {"pk": world.inbox_a.pk}
 
@@ -57,6 +61,9 @@ NEW_DEAL = {
 }
 
 ROWS = [
+    # Live deals near a point: anyone; A's customer-list deal exists for consumer A only.
+    Row("flash-deal-list", "GET", everyone(200), query={"lat": 31.2286, "lng": 121.4481}),
+    Row("flash-deal-detail", "GET", {**everyone(404), "consumer_a": 200}, kwargs=private_deal),
     # The merchant's flash deals: manage_coupons (staff_a has no permission).
     Row("merchant-flash-deal-list", "GET", merchant_list(200, staff=403)),
     Row(
