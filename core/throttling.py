@@ -117,6 +117,11 @@ class CodeFailureThrottle(throttling.SimpleRateThrottle):
     def wait(self) -> float:
         return math.ceil(self.retry_after)
 
+    def failure_note(self, request, view, error: Exception) -> None:
+        """Count `error` against the device when it is what guessing produces."""
+        if isinstance(error, InvalidCode | NotFound):
+            self.failure_record(request, view)
+
     def failure_record(self, request, view) -> None:
         if self.rate is None:
             return
@@ -144,6 +149,6 @@ class CodeFailuresThrottled:
         return throttles
 
     def handle_exception(self, exc):
-        if self.takes_code() and isinstance(exc, InvalidCode | NotFound):
-            CodeFailureThrottle().failure_record(self.request, self)
+        if self.takes_code():
+            CodeFailureThrottle().failure_note(self.request, self, exc)
         return super().handle_exception(exc)

@@ -11,8 +11,7 @@ from django.views.decorators.http import require_POST
 
 from consumers import services as order_services
 from consumers.models import ConsumedVia
-from core.codes import InvalidCode
-from core.errors import DomainError, NotFound
+from core.errors import DomainError
 from core.throttling import CodeFailureThrottle
 from coupons import services as coupon_services
 from coupons.models import Redemption
@@ -76,8 +75,7 @@ def code_guesses_throttled(view):
 def refusal_show(request, form, error: DomainError) -> None:
     """A service's refusal on the form; a code that does not read or is not found is also a
     failure of this device (code_guesses_throttled)."""
-    if isinstance(error, InvalidCode | NotFound):
-        CodeFailureThrottle().failure_record(request, None)
+    CodeFailureThrottle().failure_note(request, None, error)
     form.add_domain_error(error)
 
 

@@ -110,28 +110,16 @@ def composer(request, deal: FlashDeal | None):
                 request, _("闪购已发布，开始时推送。") if published else _("草稿已保存。")
             )
             return redirect("dashboard:deal", deal.pk)
-    audience = audience_of(
-        AudienceForm(form.data or None, merchant=request.merchant), request.merchant
-    )
-    if deal is not None and not form.is_bound:
-        audience = audience_of(
-            AudienceForm(
-                {**initial, "shop": deal.shop_id, "levels": [lv.pk for lv in initial["levels"]]},
-                merchant=request.merchant,
-            ),
-            request.merchant,
-        )
-    elif not form.is_bound:
+    # The audience of what the form shows: as posted, the draft's, or a first radius guess.
+    if form.is_bound:
+        shown = form.data
+    elif deal is not None:
+        shown = {**initial, "shop": deal.shop_id, "levels": [lv.pk for lv in initial["levels"]]}
+    else:
         first = form.fields["shop"].queryset.first()
-        if first:
-            form.initial["shop"] = first
-            audience = audience_of(
-                AudienceForm(
-                    {"shop": first.pk, "target": DealTarget.RADIUS, "radius_m": 2000},
-                    merchant=request.merchant,
-                ),
-                request.merchant,
-            )
+        form.initial["shop"] = first
+        shown = {"shop": first and first.pk, "target": DealTarget.RADIUS, "radius_m": 2000}
+    audience = audience_of(AudienceForm(shown, merchant=request.merchant), request.merchant)
     context = {
         "form": form,
         "deal": deal,

@@ -1,5 +1,5 @@
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from core.redaction import mask
 
@@ -31,7 +31,7 @@ class PushToken:
     android: FCM, harmony: Push Kit). Its repr shows only the token's tail, for logs."""
 
     platform: str
-    token: str = field(repr=False)
+    token: str
 
     @property
     def masked(self) -> str:
