@@ -107,15 +107,7 @@ class PreferenceSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Preference
-        fields = [
-            "in_app",
-            "sms",
-            "push",
-            "quiet_start",
-            "quiet_end",
-            "max_pushes_per_day",
-            "unsubscribed_all",
-        ]
+        fields = list(services.PREFERENCE_COLUMNS)
 
 
 class PreferenceView(APIView):

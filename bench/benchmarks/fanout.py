@@ -3,7 +3,6 @@
 one real Celery worker."""
 
 import os
-import statistics
 import subprocess
 import time
 from pathlib import Path
@@ -14,6 +13,7 @@ from django.test.utils import override_settings
 
 from accounts.models import Role, User
 from bench.data.subscriptions import subscriptions_load
+from bench.stats import latency
 from config.celery_app import app
 from deals.models import FlashDeal
 from deals.services import flash_deal_create, flash_deal_publish
@@ -43,13 +43,7 @@ def raw_sql(categories: list[int]) -> str:
 
 
 def median_ms(call, repeat: int = 15) -> float:
-    call()
-    samples = []
-    for _ in range(repeat):
-        started = time.perf_counter()
-        call()
-        samples.append((time.perf_counter() - started) * 1000)
-    return round(statistics.median(samples), 1)
+    return round(latency(call, repeat)["p50_ms"], 1)
 
 
 def bench_shop():
