@@ -2,6 +2,7 @@ from django.contrib.gis.geos import Point
 from django.core import signing
 from django.core.files.storage import default_storage
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers
 from rest_framework.permissions import AllowAny
@@ -18,6 +19,7 @@ from merchants.models import Category, Shop
 from .selectors import DiscoverQuery, shops_discover
 
 CURSOR_SALT = "geo.discover.cursor"
+RADIUS_RENAMED = _("参数 radius 已改名为 radius_m（单位：米）。")
 
 
 class InvalidCursor(DomainError):
@@ -108,7 +110,21 @@ class ShopFeatureSerializer(ShopSummaryMixin, GeoFeatureModelSerializer):
 
 class DiscoverPageSerializer(serializers.Serializer):
     next = serializers.URLField(allow_null=True, help_text="The next page, or null at the end.")
+    next_cursor = serializers.CharField(
+        allow_null=True, help_text="The next page's `cursor` parameter, or null at the end."
+    )
     results = ShopSummarySerializer(many=True)
+
+
+class ShopFeatureCollectionSerializer(serializers.Serializer):
+    """`format=geojson`: a GeoJSON FeatureCollection with the page links beside it."""
+
+    type = serializers.ChoiceField(choices=["FeatureCollection"])
+    features = ShopFeatureSerializer(many=True)
+    next = serializers.URLField(allow_null=True, help_text="The next page, or null at the end.")
+    next_cursor = serializers.CharField(
+        allow_null=True, help_text="The next page's `cursor` parameter, or null at the end."
+    )
 
 
 class DiscoverView(APIView):
@@ -120,8 +136,11 @@ class DiscoverView(APIView):
     class FilterSerializer(serializers.Serializer):
         lat = serializers.FloatField(required=False, min_value=-90, max_value=90)
         lng = serializers.FloatField(required=False, min_value=-180, max_value=180)
-        radius = serializers.FloatField(
-            required=False, min_value=1, max_value=50000, help_text="metres, default 2000"
+        radius_m = serializers.FloatField(
+            required=False,
+            min_value=1,
+            max_value=50000,
+            help_text="Metres (WGS84 geodesic) around lat/lng; default 2000, none with in_bbox.",
         )
         in_bbox = serializers.CharField(
             required=False, help_text="lng1,lat1,lng2,lat2 (south-west and north-east corners)"
@@ -158,6 +177,8 @@ class DiscoverView(APIView):
             return levels
 
         def validate(self, attrs):
+            if "radius" in self.initial_data:
+                raise serializers.ValidationError({"radius": [RADIUS_RENAMED]})
             has_point = "lat" in attrs and "lng" in attrs
             if not has_point and "in_bbox" not in attrs:
                 raise serializers.ValidationError({"lat": ["请提供 lat 和 lng，或 in_bbox。"]})
@@ -171,7 +192,7 @@ class DiscoverView(APIView):
             point = Point(params["lng"], params["lat"], srid=4326)
         else:
             point = Point((bbox[0] + bbox[2]) / 2, (bbox[1] + bbox[3]) / 2, srid=4326)
-        radius = params.get("radius", None if bbox else 2000)
+        radius = params.get("radius_m", None if bbox else 2000)
         return DiscoverQuery(
             point=point,
             radius_m=radius,
@@ -204,7 +225,8 @@ class DiscoverView(APIView):
         responses={
             (200, "application/json"): DiscoverPageSerializer,
             (200, "application/geo+json"): OpenApiResponse(
-                ShopFeatureSerializer(many=True), description="GeoJSON FeatureCollection"
+                ShopFeatureCollectionSerializer,
+                description="`format=geojson` or `Accept: application/geo+json`",
             ),
         },
     )
@@ -213,7 +235,7 @@ class DiscoverView(APIView):
         params.is_valid(raise_exception=True)
         query = self.query_from(params.validated_data)
         page = shops_discover(query, timezone.now())
-        next_url = None
+        next_url = cursor = None
         if page.next_after is not None:
             cursor = signing.dumps([query.sort, *page.next_after], salt=CURSOR_SALT)
             next_url = request.build_absolute_uri(
@@ -222,9 +244,9 @@ class DiscoverView(APIView):
         context = {"request": request}
         if request.accepted_renderer.format == "geojson":
             collection = ShopFeatureSerializer(page.shops, many=True, context=context).data
-            return Response({**collection, "next": next_url})
+            return Response({**collection, "next": next_url, "next_cursor": cursor})
         results = ShopSummarySerializer(page.shops, many=True, context=context).data
-        return Response({"next": next_url, "results": results})
+        return Response({"next": next_url, "next_cursor": cursor, "results": results})
 
     @staticmethod
     def next_query(request, cursor: str) -> str:
