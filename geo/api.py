@@ -11,6 +11,14 @@ from rest_framework.views import APIView
 from rest_framework_gis.fields import GeometryField
 from rest_framework_gis.serializers import GeoFeatureModelSerializer
 
+from core.coords import (
+    CoordTypeMixin,
+    WGS84InputMixin,
+    coord_type_in,
+    coord_type_of,
+    point_out,
+    to_wgs84,
+)
 from core.errors import DomainError
 from core.renderers import GeoJSONRenderer, JSONRenderer
 from merchants.api.serializers import CategoryBriefSerializer, LatLngField, RatingSerializer
@@ -72,12 +80,13 @@ class ShopSummarySerializer(ShopSummaryMixin, serializers.ModelSerializer):
         """The declared fields, written out: discovery's hottest loop (a third of a request's
         time through DRF's generic field machinery). The declared fields still define the
         OpenAPI schema; tests/geo check that the keys agree."""
+        lat, lng = point_out(shop.lat, shop.lng, self.context)  # the request's coord_type
         return {
             "id": shop.pk,
             "name": shop.name,
             "address": shop.address,
             "distance_m": shop.distance_m,
-            "location": {"lat": shop.lat, "lng": shop.lng},
+            "location": {"lat": lat, "lng": lng},
             "categories": shop.category_list,
             "rating": {
                 "score": shop.rating,
@@ -96,7 +105,8 @@ class AnnotatedPointField(GeometryField):
     """The shop's point, made from the lat/lng that geo.selectors.candidates annotates."""
 
     def get_attribute(self, shop) -> Point:
-        return Point(shop.lng, shop.lat, srid=4326)
+        lat, lng = point_out(shop.lat, shop.lng, self.context)  # the request's coord_type
+        return Point(lng, lat, srid=4326)
 
 
 class ShopFeatureSerializer(ShopSummaryMixin, GeoFeatureModelSerializer):
@@ -127,13 +137,13 @@ class ShopFeatureCollectionSerializer(serializers.Serializer):
     )
 
 
-class DiscoverView(APIView):
+class DiscoverView(CoordTypeMixin, APIView):
     """Shops near a point (nearest first), or inside a map's bounding box."""
 
     permission_classes = [AllowAny]
     renderer_classes = [JSONRenderer, GeoJSONRenderer]
 
-    class FilterSerializer(serializers.Serializer):
+    class FilterSerializer(WGS84InputMixin, serializers.Serializer):
         lat = serializers.FloatField(required=False, min_value=-90, max_value=90)
         lng = serializers.FloatField(required=False, min_value=-180, max_value=180)
         radius_m = serializers.FloatField(
@@ -165,6 +175,8 @@ class DiscoverView(APIView):
                 raise serializers.ValidationError("格式应为 lng1,lat1,lng2,lat2。") from error
             if not (-180 <= x1 < x2 <= 180 and -90 <= y1 < y2 <= 90):
                 raise serializers.ValidationError("经纬度超出范围，或西南角不在东北角的西南方。")
+            coord_type = coord_type_in(self.context)  # the corners, in WGS84
+            (y1, x1), (y2, x2) = to_wgs84(y1, x1, coord_type), to_wgs84(y2, x2, coord_type)
             return (x1, y1, x2, y2)
 
         def validate_price_level(self, value):
@@ -231,7 +243,8 @@ class DiscoverView(APIView):
         },
     )
     def get(self, request):
-        params = self.FilterSerializer(data=request.query_params)
+        context = {"request": request, "coord_type": coord_type_of(request)}
+        params = self.FilterSerializer(data=request.query_params, context=context)
         params.is_valid(raise_exception=True)
         query = self.query_from(params.validated_data)
         page = shops_discover(query, timezone.now())
@@ -241,7 +254,6 @@ class DiscoverView(APIView):
             next_url = request.build_absolute_uri(
                 request.path + "?" + self.next_query(request, cursor)
             )
-        context = {"request": request}
         if request.accepted_renderer.format == "geojson":
             collection = ShopFeatureSerializer(page.shops, many=True, context=context).data
             return Response({**collection, "next": next_url, "next_cursor": cursor})
