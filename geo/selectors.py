@@ -186,6 +186,12 @@ def candidates(query: DiscoverQuery, now: datetime) -> QuerySet[Shop]:
     )
 
 
+def first_fetch(limit: int) -> int:
+    """How many candidates a nearest-first page fetches first: the page, one more to know
+    whether there is a next page, and a margin for the sphere's error."""
+    return limit + 1 + max(8, (limit + 1) // 2)
+
+
 def nearest_page(query: DiscoverQuery, now: datetime, candidates=candidates) -> list[Shop]:
     """Up to `limit + 1` shops beyond the cursor in exact (geodesic, id) order.
 
@@ -196,7 +202,7 @@ def nearest_page(query: DiscoverQuery, now: datetime, candidates=candidates) -> 
     """
     after = query.after
     want = query.limit + 1
-    fetch = want + max(8, want // 2)
+    fetch = first_fetch(query.limit)
     while True:
         rows = list(candidates(query, now)[:fetch])
         exhausted = len(rows) < fetch
@@ -225,10 +231,8 @@ def shops_discover(query: DiscoverQuery, now: datetime, *, candidates=candidates
         page = nearest_page(query, now, candidates)
     else:
         page = list(candidates(query, now)[: query.limit + 1])
-        for shop in page:
+        for shop in page:  # ST_DWithin (on the spheroid) has applied the radius
             shop.geodesic_m = shop.geodesic.m
-        if query.radius_m is not None and not radius_in_sql(query):  # never: other sorts
-            page = [shop for shop in page if shop.geodesic_m <= query.radius_m]
     key = SORT_KEYS[query.sort][0]
     more = len(page) > query.limit
     page = page[: query.limit]

@@ -284,3 +284,31 @@ def test_nearest_first_pages_are_in_exact_geodesic_order(api):
         if rng.random() < 0.2:
             params["price_level"] = "1,2"
         check(api, brute, params)
+
+
+def test_pages_are_declared_as_they_are_answered(api):
+    import yaml
+
+    for _ in range(3):
+        ShopFactory()
+    near = {"lat": 31.2286, "lng": 121.4481, "limit": 2}
+    page = api.get(DISCOVER, near).json()
+    assert list(page) == ["next", "next_cursor", "results"]
+    geojson = api.get(DISCOVER, {**near, "format": "geojson"}).json()
+    assert set(geojson) == {"type", "features", "next", "next_cursor"}
+    assert geojson["next_cursor"] and geojson["next_cursor"] == page["next_cursor"]
+
+    schema = yaml.safe_load(api.get("/api/schema/").content)
+    content = schema["paths"][DISCOVER]["get"]["responses"]["200"]["content"]
+    components = schema["components"]["schemas"]
+    json_page = components[content["application/json"]["schema"]["$ref"].split("/")[-1]]
+    geo_page = components[content["application/geo+json"]["schema"]["$ref"].split("/")[-1]]
+    assert set(json_page["required"]) == set(page)
+    assert set(geo_page["required"]) == set(geojson)
+    assert json_page["properties"]["next_cursor"]["nullable"] is True
+
+
+def test_the_old_radius_name_is_refused_not_ignored(api):
+    response = api.get(DISCOVER, {"lat": 31.2, "lng": 121.4, "radius": 500})
+    assert response.status_code == 400
+    assert "radius_m" in response.json()["fields"]["radius"][0]
