@@ -197,30 +197,55 @@ def test_the_issue_queries_have_no_duplicates_and_lose_nothing(api, world, extra
     assert found, "the scenario should find shops"
 
 
+CHOICES = {
+    "category": [None, "hotpot", "dining", "hair", "beauty", "gym"],
+    "q": [None, None, None, "火锅", "火", "huoguo", "hg", "Huo Guo", "锅底", "xingbake"],
+    "open_now": [None, "true", "false"],
+    "min_rating": [None, "4", "4.5"],
+    "price_level": [None, "1,2", "3", "1,3,4"],
+    "sort": ["distance", "rating", "relevance"],
+    "format": [None, "geojson"],
+    "limit": [1, 2, 3, 7, 20, 100],
+    "radius_m": [None, 800, 2500, 5000, 9000],
+    "in_bbox": [None, None, ",".join(map(str, BBOX))],
+}
+
+
+def combination(rng, **fixed) -> dict:
+    params = {k: rng.choice(v) for k, v in CHOICES.items()}
+    params.update(fixed)
+    params = {k: v for k, v in params.items() if v is not None}
+    if "in_bbox" not in params or rng.random() < 0.5:
+        params["lat"], params["lng"] = CENTRE
+    if "in_bbox" in params and "lat" not in params:
+        params.pop("radius_m", None)  # a map view without a point has no radius
+    return params
+
+
 def test_every_filter_combination_against_a_brute_force(api, world):
     rng = random.Random(1616)  # noqa: S311
-    choices = {
-        "category": [None, "hotpot", "dining", "hair", "beauty", "gym"],
-        "q": [None, None, None, "火锅", "火", "huoguo", "hg", "Huo Guo", "锅底", "xingbake"],
-        "open_now": [None, "true", "false"],
-        "min_rating": [None, "4", "4.5"],
-        "price_level": [None, "1,2", "3", "1,3,4"],
-        "sort": ["distance", "rating", "relevance"],
-        "format": [None, "geojson"],
-        "limit": [1, 2, 3, 7, 20, 100],
-        "radius_m": [None, 800, 2500, 5000, 9000],
-        "in_bbox": [None, None, ",".join(map(str, BBOX))],
-    }
     seen = 0
-    for _ in range(160):
-        params = {k: rng.choice(v) for k, v in choices.items()}
-        params = {k: v for k, v in params.items() if v is not None}
-        if "in_bbox" not in params or rng.random() < 0.5:
-            params["lat"], params["lng"] = CENTRE
-        if "in_bbox" in params and "lat" not in params and "radius_m" in params:
-            del params["radius_m"]  # a map view without a point has no radius
+    # Every category (none, child, parent, other) x text (none, Chinese, pinyin, initials) x
+    # sort x format, the other filters and the page size drawn at random ...
+    for category, q, sort, fmt in itertools.product(
+        [None, "hotpot", "dining", "hair"],
+        [None, "火锅", "huoguo", "hg"],
+        CHOICES["sort"],
+        CHOICES["format"],
+    ):
+        params = combination(rng, category=category, q=q, sort=sort, format=fmt)
         seen += len(check(api, world, params))
-    assert seen > 300, "the combinations should find shops"
+    # ... every on/off of open_now, min_rating, price_level and in_bbox for each sort ...
+    for open_now, rating, price, bbox, sort in itertools.product(
+        [None, "true"], [None, "4"], [None, "1,2"], [None, CHOICES["in_bbox"][-1]], CHOICES["sort"]
+    ):
+        fixed = {"open_now": open_now, "min_rating": rating, "price_level": price}
+        params = combination(rng, **fixed, in_bbox=bbox, sort=sort)
+        seen += len(check(api, world, params))
+    # ... and random draws of everything.
+    for _ in range(100):
+        seen += len(check(api, world, combination(rng)))
+    assert seen > 500, "the combinations should find shops"
 
 
 def test_shops_in_two_matching_categories_appear_once(api):
