@@ -14,11 +14,21 @@ radii stay WGS84. The conversion happens here only:
 The transform is prcoords' (public domain). Its inverse, `gcj_wgs_bored`, iterates the forward
 transform to a fixed point: round trips are exact to about 5 mm, where one-step inverses (the
 maintained `coordtransform` included) err by up to 4.4 m. The GCJ-02 algorithm is frozen, so an
-old release is no drawback. Outside China (the libraries' rectangle, 0.83-55.83 N, 72.00-137.83
-E) GCJ-02 is WGS84: the transform is the identity.
+old release is no drawback.
+
+Outside China GCJ-02 is WGS84: the transform is the identity. The GCJ libraries' test is a
+rectangle (0.83-55.83 N, 72.00-137.83 E) that also holds Seoul, Hanoi, Manila, Delhi and
+Singapore, whose map apps send WGS84; so a point must also lie within 0.25 degrees of China's
+outline (countryinfo's, a 1:110m polygon; the margin covers its coarse coasts, Hong Kong and
+Macau; Taiwan is outside).
 """
 
+import json
+from functools import cache
+
 import prcoords
+from countryinfo import CountryInfo
+from django.contrib.gis.geos import GEOSGeometry, Point
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
@@ -47,8 +57,21 @@ COORD_TYPE_PARAMETER = OpenApiParameter(
 )
 
 
+CHINA_MARGIN_DEG = 0.25
+
+
+@cache
+def china_outline():
+    """China's outline widened by CHINA_MARGIN_DEG, prepared for fast point tests."""
+    geometry = CountryInfo("china").geo_json()["features"][0]["geometry"]
+    return GEOSGeometry(json.dumps(geometry), srid=4326).buffer(CHINA_MARGIN_DEG).prepared
+
+
 def in_china(lat: float, lng: float) -> bool:
-    return prcoords.sanity_in_china_p(prcoords.Coords(lat, lng))
+    """Where GCJ-02 differs from WGS84."""
+    if not prcoords.sanity_in_china_p(prcoords.Coords(lat, lng)):
+        return False
+    return china_outline().contains(Point(lng, lat, srid=4326))
 
 
 def wgs84_to_gcj02(lat: float, lng: float) -> tuple[float, float]:
@@ -59,10 +82,12 @@ def wgs84_to_gcj02(lat: float, lng: float) -> tuple[float, float]:
 
 
 def gcj02_to_wgs84(lat: float, lng: float) -> tuple[float, float]:
-    if not in_china(lat, lng):
+    """The WGS84 point whose GCJ-02 is (lat, lng): the shifted one if it is in China (so that
+    round trips hold at the outline too), else the point itself."""
+    if not prcoords.sanity_in_china_p(prcoords.Coords(lat, lng)):
         return lat, lng
     out = prcoords.gcj_wgs_bored((lat, lng), False)
-    return out.lat, out.lon
+    return (out.lat, out.lon) if in_china(out.lat, out.lon) else (lat, lng)
 
 
 def to_wgs84(lat: float, lng: float, coord_type: str) -> tuple[float, float]:
