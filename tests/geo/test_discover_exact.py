@@ -337,3 +337,17 @@ def test_the_old_radius_name_is_refused_not_ignored(api):
     response = api.get(DISCOVER, {"lat": 31.2, "lng": 121.4, "radius": 500})
     assert response.status_code == 400
     assert "radius_m" in response.json()["fields"]["radius"][0]
+
+
+def test_a_mall_of_shops_at_one_address_pages_in_id_order(api):
+    """More shops at one distance than a page's first fetch: the page fetches again, twice as
+    many each time, until the order past the tie is settled."""
+    merchant = MerchantFactory()
+    mall = [ShopFactory(merchant=merchant, lat=31.2300, lng=121.4700) for _ in range(40)]
+    others = [
+        ShopFactory(merchant=merchant, lat=31.2300 + i * 0.001, lng=121.4700) for i in range(1, 6)
+    ]
+    brute = Brute(mall + others)
+    for limit in (1, 3, 20):
+        found = check(api, brute, {"lat": CENTRE[0], "lng": CENTRE[1], "limit": limit})
+        assert [s["id"] for s in found[:40]] == sorted(s.pk for s in mall)
