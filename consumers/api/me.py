@@ -9,6 +9,7 @@ from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 
 from accounts.permissions import IsConsumer
+from core.coords import CoordTypeMixin, WGS84InputMixin
 from core.idempotency import (
     HEADER,
     IDEMPOTENCY_PARAMETER,
@@ -35,7 +36,7 @@ REFUND_ERRORS = {
 }
 
 
-class OrderCreateSerializer(serializers.Serializer):
+class OrderCreateSerializer(WGS84InputMixin, serializers.Serializer):
     service = serializers.PrimaryKeyRelatedField(queryset=Service.objects.select_related("shop"))
     slot = serializers.PrimaryKeyRelatedField(
         queryset=TimeSlot.objects.all(),
@@ -132,7 +133,9 @@ def order_body(order_id: int, request) -> dict:
     ),
     retrieve=extend_schema(tags=TAGS, summary="One of my orders, with its QR payload"),
 )
-class MyOrderViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+class MyOrderViewSet(
+    CoordTypeMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
+):
     lookup_value_regex = r"\d+"
     permission_classes = [IsConsumer]
     serializer_class = OrderSerializer
@@ -167,7 +170,7 @@ class MyOrderViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
         },
     )
     def create(self, request):
-        data = OrderCreateSerializer(data=request.data)
+        data = OrderCreateSerializer(data=request.data, context={"request": request})
         data.is_valid(raise_exception=True)
         fields = dict(data.validated_data)
         password = fields.pop("card_password")

@@ -13,6 +13,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.permissions import IsMerchantMember
+from core.coords import CoordTypeMixin
 from core.idempotency import IDEMPOTENCY_PARAMETER, idempotent
 from core.throttling import CodeFailuresThrottled
 from merchants.models import Service, StaffPermission
@@ -71,6 +72,7 @@ def merchant_order_body(order_id: int, request, serializer=MerchantOrderSerializ
     retrieve=extend_schema(tags=TAGS),
 )
 class MerchantOrderViewSet(
+    CoordTypeMixin,
     CodeFailuresThrottled,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
