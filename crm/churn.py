@@ -202,22 +202,37 @@ def horizon_default(histories: list[Visits]) -> int:
 
 @dataclass
 class RecencyRule:
-    """Flag after `threshold_days` without a visit; `table` maps days since the last visit to
-    the share of customers who did not come back within the horizon, on the backtest."""
+    """Flag after `threshold_days` without a visit. The probability of a customer away for d
+    days is the share of backtest customers about as long away who did not come back within
+    the horizon: a monotone (isotonic) fit of "did not return" on days away, each block with
+    one pseudo-count each way."""
 
     threshold_days: int
     recency: list[int]  # sorted, the backtest customers' days since their last visit
     churned: list[bool]  # in the same order: no visit within the horizon after the cut
 
+    def __post_init__(self):
+        self.steps = isotonic_steps(self.recency, self.churned)
+
     def probability(self, days_since: int) -> float:
-        """The smoothed share that did not return among backtest customers about as long away
-        (the 20 nearest by recency, with one pseudo-count each way)."""
-        if not self.recency:
-            return 0.5 if days_since < self.threshold_days else 0.8
-        at = bisect_left(self.recency, days_since)
-        lo, hi = max(0, at - 10), min(len(self.recency), at + 10)
-        window = self.churned[lo:hi]
-        return (sum(window) + 1) / (len(window) + 2)
+        if not self.steps:
+            return 0.5
+        at = max(bisect_right([start for start, _ in self.steps], days_since) - 1, 0)
+        return self.steps[at][1]
+
+
+def isotonic_steps(xs: list[int], ys: list[bool]) -> list[tuple[int, float]]:
+    """Pool-adjacent-violators: (first x of the block, smoothed rate), rates non-decreasing."""
+    blocks: list[list[float]] = []  # [first x, positives, count]
+    for x, y in zip(xs, ys, strict=True):
+        blocks.append([x, float(y), 1.0])
+        while len(blocks) > 1 and (
+            (blocks[-2][1] + 1) / (blocks[-2][2] + 2) >= (blocks[-1][1] + 1) / (blocks[-1][2] + 2)
+        ):
+            last = blocks.pop()
+            blocks[-1][1] += last[1]
+            blocks[-1][2] += last[2]
+    return [(int(x), (k + 1) / (n + 2)) for x, k, n in blocks]
 
 
 def recency_backtest(histories: list[Visits], today: date, horizon: int) -> RecencyRule:

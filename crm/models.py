@@ -82,7 +82,9 @@ class CrmSettings(models.Model):
     gift_budget_fen = models.JSONField(default=dict)
     # Churn: the horizon H of "no visit within H days" (null: from the merchant's own visit
     # gaps) and how many at-risk customers the staff can call a day (the list's cut).
-    churn_horizon_days = models.PositiveSmallIntegerField(_("流失判断期（天）"), null=True, blank=True)
+    churn_horizon_days = models.PositiveSmallIntegerField(
+        _("流失判断期（天）"), null=True, blank=True
+    )
     at_risk_daily_calls = models.PositiveSmallIntegerField(_("每日挽留名额"), default=20)
     long_no_contact_days = models.PositiveSmallIntegerField(default=90)
     low_satisfaction_max = models.PositiveSmallIntegerField(default=2)

@@ -6,70 +6,86 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('crm', '0002_pending_touch'),
-        ('merchants', '0004_shop_rating_general_count_shop_rating_verified_count'),
+        ("crm", "0002_pending_touch"),
+        ("merchants", "0004_shop_rating_general_count_shop_rating_verified_count"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='ChurnModel',
+            name="ChurnModel",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('method', models.CharField(choices=[('pareto_nbd', 'Pareto/NBD 模型'), ('recency', '未到店天数阈值')], max_length=12)),
-                ('params', models.JSONField(blank=True, default=dict)),
-                ('horizon_days', models.PositiveSmallIntegerField()),
-                ('horizon_from_data', models.BooleanField(default=True)),
-                ('recency_threshold_days', models.PositiveIntegerField(blank=True, null=True)),
-                ('customers', models.PositiveIntegerField(default=0)),
-                ('log_likelihood', models.FloatField(blank=True, null=True)),
-                ('fitted_on', models.DateField()),
-                ('fitted_at', models.DateTimeField()),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "method",
+                    models.CharField(
+                        choices=[("pareto_nbd", "Pareto/NBD 模型"), ("recency", "未到店天数阈值")],
+                        max_length=12,
+                    ),
+                ),
+                ("params", models.JSONField(blank=True, default=dict)),
+                ("horizon_days", models.PositiveSmallIntegerField()),
+                ("horizon_from_data", models.BooleanField(default=True)),
+                ("recency_threshold_days", models.PositiveIntegerField(blank=True, null=True)),
+                ("customers", models.PositiveIntegerField(default=0)),
+                ("log_likelihood", models.FloatField(blank=True, null=True)),
+                ("fitted_on", models.DateField()),
+                ("fitted_at", models.DateTimeField()),
             ],
         ),
         migrations.RemoveField(
-            model_name='crmsettings',
-            name='overdue_ratio',
+            model_name="crmsettings",
+            name="overdue_ratio",
         ),
         migrations.AddField(
-            model_name='crmsettings',
-            name='at_risk_daily_calls',
-            field=models.PositiveSmallIntegerField(default=20, verbose_name='每日挽留名额'),
+            model_name="crmsettings",
+            name="at_risk_daily_calls",
+            field=models.PositiveSmallIntegerField(default=20, verbose_name="每日挽留名额"),
         ),
         migrations.AddField(
-            model_name='crmsettings',
-            name='churn_horizon_days',
-            field=models.PositiveSmallIntegerField(blank=True, null=True, verbose_name='流失判断期（天）'),
+            model_name="crmsettings",
+            name="churn_horizon_days",
+            field=models.PositiveSmallIntegerField(
+                blank=True, null=True, verbose_name="流失判断期（天）"
+            ),
         ),
         migrations.AddField(
-            model_name='customer',
-            name='at_stake_fen',
+            model_name="customer",
+            name="at_stake_fen",
             field=models.BigIntegerField(default=0),
         ),
         migrations.AddField(
-            model_name='customer',
-            name='churn_figures',
+            model_name="customer",
+            name="churn_figures",
             field=models.JSONField(blank=True, default=dict),
         ),
         migrations.AddField(
-            model_name='customer',
-            name='churn_probability',
+            model_name="customer",
+            name="churn_probability",
             field=models.FloatField(blank=True, null=True),
         ),
         migrations.AddField(
-            model_name='customer',
-            name='yearly_value_fen',
+            model_name="customer",
+            name="yearly_value_fen",
             field=models.BigIntegerField(default=0),
         ),
         migrations.AddIndex(
-            model_name='customer',
-            index=models.Index(fields=['merchant', '-at_stake_fen'], name='crm_customer_at_stake'),
+            model_name="customer",
+            index=models.Index(fields=["merchant", "-at_stake_fen"], name="crm_customer_at_stake"),
         ),
         migrations.AddField(
-            model_name='churnmodel',
-            name='merchant',
-            field=models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='crm_churn_model', to='merchants.merchant'),
+            model_name="churnmodel",
+            name="merchant",
+            field=models.OneToOneField(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="crm_churn_model",
+                to="merchants.merchant",
+            ),
         ),
     ]
