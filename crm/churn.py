@@ -18,7 +18,8 @@ For each customer the fitted model gives the probability of no visit within the 
 where, with the posterior lambda ~ Gamma(r+x, alpha+T) and mu ~ Gamma(s, beta+T) of someone
 still alive, "no visit in H" is either no visit at all in H or dying before the first one:
 
-    P(no visit in H | alive) = E[exp(-(lambda+mu) H)] + integral_0^H E[mu exp(-mu t)] E[exp(-lambda t)] dt
+    P(no visit in H | alive) = E[exp(-(lambda+mu) H)]
+                               + integral_0^H E[mu exp(-mu t)] E[exp(-lambda t)] dt
 
 (the integral by Gauss-Legendre quadrature).
 
@@ -152,7 +153,8 @@ def fit(S: Summary) -> Params:
         return value + 1e-2 * float(theta[0] ** 2 + theta[2] ** 2)
 
     start = np.log([0.5, scale / 3, 0.5, scale / 3])
-    found = minimize(negative, start, method="Nelder-Mead", options={"maxiter": 3000})
+    with np.errstate(all="ignore"):  # far-off trial points overflow; they score 1e300
+        found = minimize(negative, start, method="Nelder-Mead", options={"maxiter": 3000})
     return Params(*np.exp(found.x))
 
 

@@ -46,10 +46,15 @@ def churn_model_fit(
     readings: dict[int, Reading] = {}
     since = [(today - h.days[-1]).days for h in visits]
     spend = [churn.expected_spend(h, mean_spend, weight) for h in visits]
+    fitted = None
     if len(ids) >= churn.MIN_CUSTOMERS_FOR_FIT:
         summary = churn.Summary.of(visits, today)
         params = churn.fit(summary)
         probabilities = churn.p_no_visit(params, summary, horizon)
+        # A fit whose numbers overflow for some customer is not used: the threshold instead.
+        if np.all(np.isfinite(probabilities)):
+            fitted = params
+    if fitted is not None:
         rates = churn.visit_rate(params, summary)
         fields |= {
             "method": ChurnMethod.MODEL,
@@ -77,13 +82,13 @@ def churn_model_fit(
         ids, visits, probabilities, rates, since, spend, flagged, strict=True
     ):
         p = float(min(max(p, 0.0), 1.0))
-        value = int(round(float(rate) * YEAR_DAYS * each))
+        value = round(float(rate) * YEAR_DAYS * each)
         gap = churn.typical_gap(h, gap_params)
         readings[pk] = Reading(
             probability=round(p, 4),
             at_risk=bool(risky),
             yearly_value_fen=value,
-            at_stake_fen=int(round(p * value)),
+            at_stake_fen=round(p * value),
             figures={
                 "method": model.method,
                 "probability": round(p, 4),
