@@ -142,8 +142,10 @@ def log_likelihood(params: Params, S: Summary) -> np.ndarray:
 
 
 def fit(S: Summary) -> Params:
-    """Maximum likelihood on the log scale (all four numbers positive), from a neutral start.
-    A light penalty on |log r|, |log s| keeps a degenerate sample (nobody returning) finite."""
+    """Maximum likelihood on the log scale (all four numbers positive), from a neutral start,
+    within bounds wide enough for any shop (rates from one visit in ~30 years to several a
+    day). A light penalty on |log r|, |log s| keeps a degenerate sample (nobody returning, or
+    nobody seen leaving: s and beta then run off together along a ridge) finite and quick."""
     scale = max(float(np.mean(S.T)), 1.0)
 
     def negative(theta: np.ndarray) -> float:
@@ -153,8 +155,16 @@ def fit(S: Summary) -> Params:
         return value + 1e-2 * float(theta[0] ** 2 + theta[2] ** 2)
 
     start = np.log([0.5, scale / 3, 0.5, scale / 3])
+    shape_bounds = (math.log(1e-3), math.log(50.0))
+    scale_bounds = (math.log(1e-2), math.log(1e3 * scale))
     with np.errstate(all="ignore"):  # far-off trial points overflow; they score 1e300
-        found = minimize(negative, start, method="Nelder-Mead", options={"maxiter": 3000})
+        found = minimize(
+            negative,
+            start,
+            method="Nelder-Mead",
+            bounds=[shape_bounds, scale_bounds, shape_bounds, scale_bounds],
+            options={"maxiter": 2000, "xatol": 1e-3, "fatol": 1e-3},
+        )
     return Params(*np.exp(found.x))
 
 
