@@ -47,6 +47,9 @@ MIN_CUSTOMERS_FOR_FIT = 200
 HORIZON_QUANTILE = 0.9
 HORIZON_BOUNDS = (14, 365)
 AT_RISK_PROBABILITY = 0.5  # more likely gone than not
+# The model is kept unless, on the merchant's own history one horizon ago, plain recency ranked
+# who came back better than the model by more than this (AUC).
+RECENCY_BETTER_BY = 0.01
 _NODES, _WEIGHTS = np.polynomial.legendre.leggauss(40)
 
 
@@ -277,6 +280,37 @@ def recency_backtest(histories: list[Visits], today: date, horizon: int) -> Rece
 
 def recency_probabilities(rule: RecencyRule, days_since: list[int]) -> list[float]:
     return [rule.probability(d) for d in days_since]
+
+
+@dataclass
+class Backtest:
+    customers: int
+    model_auc: float
+    recency_auc: float
+
+    @property
+    def recency_wins(self) -> bool:
+        return self.recency_auc > self.model_auc + RECENCY_BETTER_BY
+
+
+def backtest(histories: list[Visits], today: date, horizon: int) -> Backtest | None:
+    """The model and plain recency on the merchant's own history cut one horizon ago, scored
+    against "no visit between the cut and today" (None: too few customers, or one outcome)."""
+    cut = today - timedelta(days=horizon)
+    calibration, truth = [], []
+    for h in histories:
+        before = h.before(cut)
+        if before.days:
+            calibration.append(before)
+            truth.append(not any(cut <= d < today for d in h.days))
+    if len(calibration) < MIN_CUSTOMERS_FOR_FIT or all(truth) or not any(truth):
+        return None
+    summary = Summary.of(calibration, cut)
+    p = p_no_visit(fit(summary), summary, horizon)
+    if not np.all(np.isfinite(p)):
+        return None
+    since = [float((cut - h.days[-1]).days) for h in calibration]
+    return Backtest(len(calibration), auc(p.tolist(), truth), auc(since, truth))
 
 
 # --- reading it --------------------------------------------------------------------------------

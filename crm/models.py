@@ -524,6 +524,9 @@ class ChurnModel(models.Model):
     recency_threshold_days = models.PositiveIntegerField(null=True, blank=True)
     customers = models.PositiveIntegerField(default=0)  # customers with a visit, fitted on
     log_likelihood = models.FloatField(null=True, blank=True)
+    # On the merchant's own history one horizon ago: how well each ranked who came back.
+    backtest_model_auc = models.FloatField(null=True, blank=True)
+    backtest_recency_auc = models.FloatField(null=True, blank=True)
     fitted_on = models.DateField()
     fitted_at = models.DateTimeField()
 

@@ -240,6 +240,8 @@ def simulator_through_recompute(histories: list[cm.Visits]) -> dict:
         p = [rows[n] for n in names]
         scored = cm.f1_at([flagged[n] for n in names], truth)
         out[f"sim_cut{index}_method"] = model.method
+        out[f"sim_cut{index}_backtest_model_auc"] = model.backtest_model_auc
+        out[f"sim_cut{index}_backtest_recency_auc"] = model.backtest_recency_auc
         out[f"sim_cut{index}_product_auc"] = round(cm.auc(p, truth), 3)
         out[f"sim_cut{index}_product_f1"] = round(scored["f1"], 3)
     return out

@@ -356,9 +356,10 @@ class AtRiskView(APIView):
 
 class ChurnModelView(APIView):
     """The merchant's churn method: the Pareto/NBD model fitted nightly on all its customers,
-    or, for a merchant with too few customers, a recency threshold backtested on its own
-    history; with the horizon, parameters and when it was fitted (`method` null before the
-    first fit)."""
+    or a recency threshold backtested on its own history (too few customers for a stable fit,
+    or recency ranked clearly better on the shop's history one horizon ago: both AUCs shown);
+    with the horizon, parameters and when it was fitted (`method` null before the first
+    fit)."""
 
     permission_classes = [IsMerchantMember]
 
@@ -376,6 +377,12 @@ class ChurnModelView(APIView):
         customers = serializers.IntegerField()
         min_customers_for_model = serializers.IntegerField()
         log_likelihood = serializers.FloatField(allow_null=True)
+        backtest_model_auc = serializers.FloatField(
+            allow_null=True, help_text="The model's AUC on the shop's history one horizon ago."
+        )
+        backtest_recency_auc = serializers.FloatField(
+            allow_null=True, help_text="Plain recency's AUC there; clearly higher: recency used."
+        )
         fitted_on = serializers.DateField(allow_null=True)
         fitted_at = serializers.DateTimeField(allow_null=True)
 
@@ -395,6 +402,8 @@ class ChurnModelView(APIView):
             "customers": model.customers if model else 0,
             "min_customers_for_model": MIN_CUSTOMERS_FOR_FIT,
             "log_likelihood": model.log_likelihood if model else None,
+            "backtest_model_auc": model.backtest_model_auc if model else None,
+            "backtest_recency_auc": model.backtest_recency_auc if model else None,
             "fitted_on": model.fitted_on if model else None,
             "fitted_at": model.fitted_at if model else None,
         }

@@ -29,9 +29,11 @@ class Reading:
 def churn_model_fit(
     *, merchant: Merchant, prefs: CrmSettings, histories: dict[int, churn.Visits], today: date
 ) -> tuple[ChurnModel, dict[int, Reading]]:
-    """Fit the merchant's model on all its customers with a visit (or backtest the recency
-    threshold when they are fewer than churn.MIN_CUSTOMERS_FOR_FIT), store it, and read every
-    customer. Deterministic: a rerun on the same data and day stores the same numbers."""
+    """Fit the merchant's model on all its customers with a visit, store it, and read every
+    customer. The recency threshold (backtested on the merchant's own history) instead when
+    they are fewer than churn.MIN_CUSTOMERS_FOR_FIT, when the fit overflows, or when on the
+    merchant's history one horizon ago plain recency ranked who came back clearly better.
+    Deterministic: a rerun on the same data and day stores the same numbers."""
     ids = [pk for pk, h in histories.items() if h.days]
     visits = [histories[pk] for pk in ids]
     horizon = prefs.churn_horizon_days or churn.horizon_default(visits)
@@ -47,7 +49,16 @@ def churn_model_fit(
     since = [(today - h.days[-1]).days for h in visits]
     spend = [churn.expected_spend(h, mean_spend, weight) for h in visits]
     fitted = None
+    checked = None
     if len(ids) >= churn.MIN_CUSTOMERS_FOR_FIT:
+        checked = churn.backtest(visits, today, horizon)
+        fields |= {
+            "backtest_model_auc": round(checked.model_auc, 4) if checked else None,
+            "backtest_recency_auc": round(checked.recency_auc, 4) if checked else None,
+        }
+    else:
+        fields |= {"backtest_model_auc": None, "backtest_recency_auc": None}
+    if len(ids) >= churn.MIN_CUSTOMERS_FOR_FIT and not (checked and checked.recency_wins):
         summary = churn.Summary.of(visits, today)
         params = churn.fit(summary)
         probabilities = churn.p_no_visit(params, summary, horizon)

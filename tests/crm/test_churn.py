@@ -1,13 +1,17 @@
 """The churn model: the fit, one-off visitors, the small-merchant fallback, explanations, the
 ranked at-risk list and what it feeds (segments, today list, retention tasks), the beat task."""
 
+import csv
+import importlib.util
 from datetime import date, datetime, time, timedelta
+from pathlib import Path
 
 import numpy as np
 import pytest
 from django.utils import timezone
 from django.utils.translation import override
 
+from bench.data.churn import simulate
 from crm import churn
 from crm.models import ChurnModel, CrmSettings, Customer, CustomerSource, Purchase, Segment
 from crm.selectors import DEFAULTS, audience_consumer_ids
@@ -55,6 +59,24 @@ def test_the_fit_recovers_known_parameters_roughly():
     assert fitted.s == pytest.approx(TRUE.s, rel=0.5)
     # The mean lifetime rate s/beta (what decides churn) is recovered more tightly.
     assert fitted.s / fitted.beta == pytest.approx(TRUE.s / TRUE.beta, rel=0.35)
+
+
+def test_the_fit_matches_the_published_estimates_on_the_cdnow_sample():
+    """Fader & Hardie's Pareto/NBD note: r 0.5533, alpha 10.5776, s 0.6061, beta 11.6650 (weeks)
+    on the 2,357-customer CDNOW sample (lifetimes ships the summary; a dev dependency)."""
+    spec = importlib.util.find_spec("lifetimes")
+    if spec is None:
+        pytest.skip("lifetimes (the CDNOW data) is not installed")
+    path = Path(spec.origin).parent / "datasets" / "cdnow_customers_summary.csv"
+    rows = list(csv.DictReader(path.open()))
+    summary = churn.Summary(
+        *(np.array([float(r[k]) for r in rows]) for k in ("frequency", "recency", "T"))
+    )
+    fitted = churn.fit(summary)
+    assert fitted.r == pytest.approx(0.5533, rel=0.03)
+    assert fitted.alpha == pytest.approx(10.5776, rel=0.03)
+    assert fitted.s == pytest.approx(0.6061, rel=0.05)
+    assert fitted.beta == pytest.approx(11.6650, rel=0.08)
 
 
 def test_same_day_purchases_are_one_visit():
@@ -244,6 +266,20 @@ def test_the_at_risk_list_ranks_by_probability_times_value_and_feeds_the_work():
     big.refresh_from_db()
     task = retention_task_create(customer=big, assigned_to=None, due=today)
     assert "流失概率" in task.title
+
+
+@pytest.mark.django_db
+def test_a_large_merchant_keeps_the_model_unless_its_own_backtest_prefers_recency():
+    today = date(2026, 6, 30)
+    simulated = [churn.Visits.of(s.days, s.amounts) for s in simulate(customers=700)]
+    merchant, _ = merchant_with([h for h in simulated if h.days])
+    customers_recompute(merchant=merchant, today=today)
+    model = ChurnModel.objects.get(merchant=merchant)
+    assert model.backtest_model_auc is not None and model.backtest_recency_auc is not None
+    recency_wins = model.backtest_recency_auc > model.backtest_model_auc + 0.01
+    assert model.method == ("recency" if recency_wins else "pareto_nbd")
+    shown = client_for(merchant.owner).get(f"{URL}churn/").json()
+    assert shown["backtest_recency_auc"] == model.backtest_recency_auc
 
 
 @pytest.mark.django_db
