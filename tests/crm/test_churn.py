@@ -13,7 +13,15 @@ from django.utils.translation import override
 
 from bench.data.churn import simulate
 from crm import churn
-from crm.models import ChurnModel, CrmSettings, Customer, CustomerSource, Purchase, Segment
+from crm.models import (
+    ChurnModel,
+    CrmSettings,
+    Customer,
+    CustomerSource,
+    KpiSnapshot,
+    Purchase,
+    Segment,
+)
 from crm.selectors import DEFAULTS, audience_consumer_ids
 from crm.services import customers_recompute, retention_task_create
 from crm.services.churn import churn_explanation
@@ -266,6 +274,12 @@ def test_the_at_risk_list_ranks_by_probability_times_value_and_feeds_the_work():
     big.refresh_from_db()
     task = retention_task_create(customer=big, assigned_to=None, due=today)
     assert "流失概率" in task.title
+    # The churn-rate KPI is the expected share not coming back within the horizon.
+    probabilities = Customer.objects.filter(merchant=merchant).values_list(
+        "churn_probability", flat=True
+    )
+    kpi = KpiSnapshot.objects.get(merchant=merchant, day=today)
+    assert kpi.churn_rate == pytest.approx(100 * np.mean(list(probabilities)), abs=0.01)
 
 
 @pytest.mark.django_db
