@@ -2,6 +2,8 @@ from django.contrib import admin, messages
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from crm.models import CustomerExport
+
 from .models import Consent, DataExport, DeletionRequest, PolicyDocument
 
 
@@ -52,4 +54,19 @@ class DeletionRequestAdmin(admin.ModelAdmin):
     raw_id_fields = ["user"]
 
     def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(CustomerExport)
+class CustomerExportAdmin(admin.ModelAdmin):
+    """Who took which merchant's customer list, and when (crm's export endpoint records it)."""
+
+    list_display = ["merchant", "by", "by_role", "exported_at", "count"]
+    list_filter = ["by_role"]
+    raw_id_fields = ["merchant", "by"]
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_add_permission(self, request):
         return False

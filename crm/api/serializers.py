@@ -25,6 +25,9 @@ class CrmCustomerSerializer(serializers.ModelSerializer):
     flags = CrmFlagSerializer(many=True)
     grade_reasons = serializers.ListField(child=serializers.CharField())
     level = serializers.SerializerMethodField(help_text="Member level of the customer's card.")
+    consents = serializers.SerializerMethodField(
+        help_text='What the customer agreed to, e.g. {"location": true}; null: no account.'
+    )
 
     class Meta:
         model = Customer
@@ -57,10 +60,14 @@ class CrmCustomerSerializer(serializers.ModelSerializer):
             "at_risk",
             "graded_at",
             "created_at",
+            "consents",
         ]
 
     def get_level(self, customer) -> str:
         return self.context.get("levels", {}).get(customer.pk, "")
+
+    def get_consents(self, customer) -> dict[str, bool] | None:
+        return self.context.get("consents", {}).get(customer.pk)
 
 
 class CrmCustomerInputSerializer(serializers.Serializer):
