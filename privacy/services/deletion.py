@@ -33,6 +33,7 @@ from geo.models import LocationConsent, Place
 from geo.services import location_data_delete
 from loyalty.models import MembershipCard
 from loyalty.services.purchases import card_adjust
+from moderation.models import ModerationItem
 from notifications.models import Device, InboxMessage, OutboxMessage, Preference, PushCounter
 
 from ..errors import (
@@ -243,6 +244,7 @@ def personal_data_delete(*, user: User) -> None:
     OrderEvent.objects.filter(order__consumer=user).update(note="")
     Dispute.objects.filter(order__consumer=user, opened_by=user).update(reason="（已注销）")
     Coupon.objects.filter(holder=user).update(holder_phone="")
+    ModerationItem.objects.filter(submitted_by=user).delete()  # texts they wrote, waiting
     sign_in_traces_delete(user=user)
 
 
@@ -295,6 +297,8 @@ def identity_move(*, old_id: int, new_id: int) -> None:
             context.save(update_fields=["metadata"])
         coupon_event = apps.get_model("audit", "CouponEvent")
         coupon_event.objects.filter(holder_id=new_id).update(holder_phone="")
+        moderation_event = apps.get_model("audit", "ModerationItemEvent")
+        moderation_event.objects.filter(submitted_by_id=new_id).update(text="")
         User.objects.filter(pk=old_id).delete()
     with connection.cursor() as cursor:
         cursor.execute("SELECT set_config('o2o.identity_move', 'off', true)")

@@ -133,3 +133,10 @@ def test_merchants_have_no_location_consent_to_give(owner_client):
     assert kinds == ["privacy", "terms"]
     refused = owner_client.post("/api/v1/me/consents/", {"kind": "location"})
     assert refused.status_code == 400 and refused.json()["code"] == "unknown_consent"
+
+
+def test_refusals_speak_english_when_asked(consumer):
+    refused = client_for(consumer).post(
+        "/api/v1/me/check-ins/", {"lat": 31.2, "lng": 121.4}, HTTP_ACCEPT_LANGUAGE="en"
+    )
+    assert refused.json()["detail"].startswith("Please allow the use of your location")
