@@ -21,7 +21,8 @@ from phonenumber_field.phonenumber import PhoneNumber
 from loyalty.models import Level
 from merchants.images import image_process
 from merchants.models import Merchant, Service, Shop
-from moderation.services import HELD, screening_queue, text_screen
+from moderation.errors import TextUnderReview
+from moderation.services import HELD, pending_of, screening_queue, text_screen
 
 from ..errors import InvalidCampaign, InvalidTransition, TermsLocked
 from ..models import (
@@ -365,6 +366,9 @@ def campaign_transition(
     sources, target = TRANSITIONS[action]
     if action == "publish" and campaign.valid_until is not None and campaign.valid_until <= now:
         raise InvalidCampaign(fields={"valid_until": ["有效期已结束，请先延长有效期再发布。"]})
+    if action == "publish" and (waiting := pending_of(subject=CAMPAIGN, object_id=campaign.pk)):
+        # Its title or description waits for content review: not public (nor pushed) yet.
+        raise TextUnderReview(fields={name: [str(TextUnderReview.message)] for name in waiting})
     rows = Campaign.objects.filter(pk=campaign.pk, status__in=sources)
     extra = {"published_at": now} if campaign.published_at is None and action == "publish" else {}
     if not rows.update(status=target, updated_at=now, **extra):

@@ -10,6 +10,7 @@ from merchants.services import service_update, shop_create, shop_update
 from moderation.errors import AlreadyDecided
 from moderation.models import BannedWord, ItemStatus, ModerationItem
 from moderation.services import moderation_decide
+from tests.conftest import client_for
 from tests.consumers.factories import purchase
 from tests.coupons.factories import CampaignFactory
 from tests.factories import ServiceFactory, ShopFactory, UserFactory
@@ -108,6 +109,26 @@ def test_coupon_texts_wait_too(api, words):
     listed = api.get(f"/api/v1/shops/{shop.pk}/campaigns/").json()
     assert "发票" not in str(listed)
     assert pending("coupons.campaign", campaign.pk).text == "代开发票五折券"
+
+
+def test_a_flash_deal_whose_text_waits_cannot_be_published_or_pushed(words):
+    from deals.models import FlashDeal
+    from tests.deals.factories import deal_for
+
+    staff = UserFactory(role="admin", is_staff=True)
+    deal = deal_for(ShopFactory(), title="刷单代开发票返现")
+    assert deal.campaign.title == "（审核中）"
+    shop = deal.shop
+    owner_client = client_for(shop.merchant.owner)
+    refused = owner_client.post(f"/api/v1/merchant/flash-deals/{deal.pk}/publish/")
+    assert refused.status_code == 409 and refused.json()["code"] == "text_under_review"
+    assert FlashDeal.objects.get(pk=deal.pk).status == "draft"
+    item = pending("coupons.campaign", deal.campaign_id)
+    moderation_decide(item_id=item.pk, approve=True, by=staff)
+    published = owner_client.post(f"/api/v1/merchant/flash-deals/{deal.pk}/publish/")
+    assert published.status_code in (200, 201), published.json()
+    assert FlashDeal.objects.get(pk=deal.pk).status == "published"
+    assert FlashDeal.objects.get(pk=deal.pk).campaign.title == "刷单代开发票返现"
 
 
 def test_a_word_added_by_staff_applies_to_the_next_text(words):
