@@ -267,6 +267,11 @@ class DeletionView(APIView):
 
     permission_classes = [IsConsumer]
 
+    def initial(self, request, *args, **kwargs):
+        # A request checks the password: it is throttled like sign-in, against guessing.
+        self.throttle_scope = "auth" if request.method == "POST" else None
+        super().initial(request, *args, **kwargs)
+
     class InputSerializer(serializers.Serializer):
         password = serializers.CharField(
             required=False, default="", style={"input_type": "password"}
@@ -289,6 +294,7 @@ class DeletionView(APIView):
             202: DeletionSerializer,
             403: error_response("`reauthentication_failed`"),
             409: error_response("`deletion_blocked`: see fields"),
+            429: error_response("`throttled`"),
         },
     )
     def post(self, request):

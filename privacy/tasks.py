@@ -18,3 +18,9 @@ def deletions_due_run() -> int:
 def locations_retention_purge() -> int:
     """Delete raw check-ins and precise locations older than PRIVACY_LOCATION_RETENTION_DAYS."""
     return retention.locations_purge()
+
+
+@shared_task(acks_late=True)
+def exports_expire() -> int:
+    """Delete the files of exports left undownloaded past PRIVACY_EXPORT_KEEP_DAYS."""
+    return retention.exports_expire()

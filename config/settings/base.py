@@ -294,6 +294,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "privacy.tasks.locations_retention_purge",
         "schedule": crontab(hour=4, minute=20),
     },
+    "privacy-exports-expire": {
+        "task": "privacy.tasks.exports_expire",
+        "schedule": crontab(hour=4, minute=25),
+    },
     "payout-batches-create": {
         "task": "settlement.tasks.payout_batches_create",
         "schedule": crontab(day_of_week="mon", hour=3, minute=0),
@@ -358,6 +362,8 @@ PRIVACY_DELETION_WAIT_DAYS = env.int("PRIVACY_DELETION_WAIT_DAYS", default=15)
 PRIVACY_LOCATION_RETENTION_DAYS = env.int("PRIVACY_LOCATION_RETENTION_DAYS", default=180)
 # A data export's download link works once, for this many minutes.
 PRIVACY_EXPORT_LINK_MINUTES = env.int("PRIVACY_EXPORT_LINK_MINUTES", default=10)
+# A prepared export nobody downloads is deleted after this many days.
+PRIVACY_EXPORT_KEEP_DAYS = env.int("PRIVACY_EXPORT_KEEP_DAYS", default=7)
 # "module.function(user=, code=, purpose=) -> bool" checking an SMS code for re-authentication
 # (the notifications app's, once it sends codes); empty: only the password re-authenticates.
 PRIVACY_SMS_CODE_VERIFIER = env("PRIVACY_SMS_CODE_VERIFIER", default="")

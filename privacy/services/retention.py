@@ -11,6 +11,8 @@ from django.utils import timezone
 from consumers.models import Order
 from geo.services import check_ins_purge
 
+from ..models import DataExport, ExportStatus
+
 
 @transaction.atomic
 def locations_purge(*, now: datetime | None = None) -> int:
@@ -20,3 +22,18 @@ def locations_purge(*, now: datetime | None = None) -> int:
         location=None
     )
     return purged
+
+
+def exports_expire(*, now: datetime | None = None) -> int:
+    """A ready export nobody downloaded within PRIVACY_EXPORT_KEEP_DAYS is deleted (file)."""
+    before = (now or timezone.now()) - timedelta(days=settings.PRIVACY_EXPORT_KEEP_DAYS)
+    expired = 0
+    for export in DataExport.objects.filter(status=ExportStatus.READY, ready_at__lt=before):
+        with transaction.atomic():
+            if export.file:
+                name, storage = export.file.name, export.file.storage
+                transaction.on_commit(lambda n=name, s=storage: s.delete(n))
+            export.file, export.status = "", ExportStatus.EXPIRED
+            export.save(update_fields=["file", "status"])
+            expired += 1
+    return expired

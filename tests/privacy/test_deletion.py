@@ -173,3 +173,11 @@ def test_after_the_wait_nothing_personal_is_left_and_the_money_still_adds_up(api
     assert not Customer.objects.filter(consumer=anonymous).exists()
     signed_in = api.post("/api/v1/auth/login/", {"phone": str(phone), "password": PASSWORD})
     assert signed_in.status_code == 401
+
+
+def test_password_guesses_on_deletion_are_throttled(consumer):
+    me = client_for(consumer)
+    answers = [me.post("/api/v1/me/deletion/", {"password": f"guess-{i}"}) for i in range(11)]
+    assert [a.status_code for a in answers[:10]] == [403] * 10
+    assert answers[10].status_code == 429
+    assert me.get("/api/v1/me/deletion/").status_code == 200  # reading is not throttled

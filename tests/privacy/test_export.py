@@ -109,3 +109,23 @@ def test_asking_twice_while_pending_is_one_export(consumer):
     first = me.post("/api/v1/me/export/").json()
     assert me.post("/api/v1/me/export/").json()["id"] == first["id"]
     assert client_for(consumer).get("/api/v1/me/export/").json()["status"] == "pending"
+
+
+def test_an_export_nobody_downloads_is_deleted_after_the_keep_days(
+    consumer, django_capture_on_commit_callbacks
+):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from privacy.tasks import exports_expire
+
+    prepared(client_for(consumer))
+    export = DataExport.objects.get(user=consumer)
+    name = export.file.name
+    assert exports_expire() == 0
+    DataExport.objects.filter(pk=export.pk).update(ready_at=timezone.now() - timedelta(days=8))
+    with django_capture_on_commit_callbacks(execute=True):
+        assert exports_expire() == 1
+    assert not default_storage.exists(name)
+    assert DataExport.objects.get(pk=export.pk).status == "expired"
