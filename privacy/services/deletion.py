@@ -204,11 +204,13 @@ def forfeit_what_is_left(*, user: User, now: datetime) -> None:
 
 
 def files_delete(queryset: models.QuerySet, *fields: str) -> None:
+    """The files go from storage once the erasure commits (a rollback keeps them)."""
     for obj in queryset:
         for name in fields:
             file = getattr(obj, name)
             if file:
-                file.delete(save=False)
+                stored, storage = file.name, file.storage
+                transaction.on_commit(lambda n=stored, s=storage: s.delete(n))
 
 
 def personal_data_delete(*, user: User) -> None:

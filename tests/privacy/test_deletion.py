@@ -6,13 +6,14 @@ from datetime import timedelta
 
 import pytest
 from django.apps import apps
+from django.core.files.storage import default_storage
 from django.db import connection
 from django.utils import timezone
 from psycopg2 import sql
 
 from accounts.models import User
 from consumers.models import Order, Review
-from consumers.services import order_cancel_by_merchant
+from consumers.services import order_cancel_by_merchant, review_photo_add
 from core.invariants import invariants_check
 from crm.models import Customer
 from geo.services import check_in_create
@@ -28,7 +29,7 @@ from privacy.services.deletion import (
 from settlement.models import SettlementEntry
 from tests.conftest import client_for
 from tests.factories import PASSWORD
-from tests.reliability.world import World
+from tests.reliability.world import World, png_upload
 
 pytestmark = pytest.mark.django_db
 
@@ -114,8 +115,11 @@ def test_signing_in_during_the_waiting_period_cancels_the_deletion(api):
     assert User.objects.filter(pk=consumer.pk, phone=consumer.phone).exists()
 
 
-def test_after_the_wait_nothing_personal_is_left_and_the_money_still_adds_up(api):
+def test_after_the_wait_nothing_personal_is_left_and_the_money_still_adds_up(
+    api, django_capture_on_commit_callbacks
+):
     world = World()
+    photo = review_photo_add(review=world.review_a, upload=png_upload())
     consumer, other = world.users["consumer_a"], world.users["consumer_b"]
     deletion_cancel(user=other)  # B stays: another consumer, who must be untouched
     check_in_create(consumer=consumer, lat=31.23, lng=121.45)
@@ -134,19 +138,21 @@ def test_after_the_wait_nothing_personal_is_left_and_the_money_still_adds_up(api
     review_rating = Review.objects.get(consumer_id=old_id).rating
     other_before = User.objects.filter(pk=other.pk).values("phone", "name").get()
     export_file = world.export_a.file.name
+    assert default_storage.exists(export_file) and default_storage.exists(photo.image.name)
     assert tables_mentioning(phone.as_e164)  # the walk does find what is there
 
     assert deletions_due_erase(now=timezone.now() + timedelta(days=14)) == 0  # still waiting
-    assert deletions_due_erase(now=timezone.now() + timedelta(days=16)) == 1
+    with django_capture_on_commit_callbacks(execute=True):
+        assert deletions_due_erase(now=timezone.now() + timedelta(days=16)) == 1
 
     assert not User.objects.filter(pk=old_id).exists()
     national = str(phone.national_number)
     assert tables_mentioning(national) == []
     assert tables_mentioning(name) == []
     assert references_to(old_id) == []
-    from django.core.files.storage import default_storage
-
     assert not default_storage.exists(export_file)
+    assert not default_storage.exists(photo.image.name)
+    assert not default_storage.exists(photo.thumbnail.name)
 
     # The money records stay, with an anonymous account no one can sign in to.
     anonymous = User.objects.get(deletion_requests__status="done")
