@@ -13,6 +13,10 @@ class Role(models.TextChoices):
     ADMIN = "admin", _("平台管理员")
 
 
+# Where a user acted from, recorded with their consents (privacy).
+CLIENT_CHANNELS = ["app", "mini_program", "web", "dashboard"]
+
+
 class UserManager(BaseUserManager):
     use_in_migrations = True
 

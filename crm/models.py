@@ -544,3 +544,27 @@ class PendingTouch(models.Model):
 
     def __str__(self):
         return f"{self.payload.get('kind')} {self.payload.get('reference')}"
+
+
+class CustomerExport(models.Model):
+    """A list of customers left the platform: who took it, when, which customers and which
+    columns (PIPL: a record of every transfer of personal information)."""
+
+    merchant = models.ForeignKey(
+        "merchants.Merchant", related_name="customer_exports", on_delete=models.CASCADE
+    )
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, related_name="+", null=True, on_delete=models.SET_NULL
+    )
+    by_role = models.CharField(max_length=20, blank=True)
+    exported_at = models.DateTimeField(default=timezone.now, db_index=True)
+    count = models.PositiveIntegerField()
+    customer_ids = models.JSONField(default=list)
+    columns = models.JSONField(default=list)
+
+    class Meta:
+        verbose_name = _("客户名单导出记录")
+        verbose_name_plural = _("客户名单导出记录")
+
+    def __str__(self):
+        return f"{self.merchant_id} {self.exported_at:%Y-%m-%d %H:%M} ({self.count})"

@@ -35,6 +35,7 @@ INSTALLED_APPS = [
     "django_celery_beat",
     "core",
     "accounts",
+    "moderation",
     "merchants",
     "consumers",
     "coupons",
@@ -49,6 +50,7 @@ INSTALLED_APPS = [
     "notifications",
     "deals",
     "crm",
+    "privacy",
 ]
 
 MIDDLEWARE = [
@@ -218,6 +220,7 @@ SPECTACULAR_SETTINGS = {
         "CrmContactChannelEnum": "crm.models.ContactChannel",
         "CrmSegmentEnum": "crm.models.Segment",
         "CrmTierEnum": "crm.models.Tier",
+        "ClientChannelEnum": "accounts.models.CLIENT_CHANNELS",
     },
 }
 
@@ -283,6 +286,18 @@ CELERY_BEAT_SCHEDULE = {
         "task": "crm.tasks.customers_recompute_all",
         "schedule": crontab(hour=3, minute=30),
     },
+    "privacy-deletions-due": {
+        "task": "privacy.tasks.deletions_due_run",
+        "schedule": crontab(minute=15),
+    },
+    "privacy-locations-retention": {
+        "task": "privacy.tasks.locations_retention_purge",
+        "schedule": crontab(hour=4, minute=20),
+    },
+    "privacy-exports-expire": {
+        "task": "privacy.tasks.exports_expire",
+        "schedule": crontab(hour=4, minute=25),
+    },
     "payout-batches-create": {
         "task": "settlement.tasks.payout_batches_create",
         "schedule": crontab(day_of_week="mon", hour=3, minute=0),
@@ -339,6 +354,19 @@ FLASH_DEAL_FANOUT_QUEUE = env("FLASH_DEAL_FANOUT_QUEUE", default="fanout")
 FLASH_DEAL_FANOUT_BATCH = env.int("FLASH_DEAL_FANOUT_BATCH", default=2000)
 # A pause between batches leaves the database room for other work on a huge fan-out.
 FLASH_DEAL_FANOUT_PAUSE_MS = env.int("FLASH_DEAL_FANOUT_PAUSE_MS", default=0)
+
+# --- privacy (PIPL) ---------------------------------------------------------------------------
+# Account cancellation waits this many days; signing in during them cancels it.
+PRIVACY_DELETION_WAIT_DAYS = env.int("PRIVACY_DELETION_WAIT_DAYS", default=15)
+# Raw check-ins and orders' precise locations are purged after this many days.
+PRIVACY_LOCATION_RETENTION_DAYS = env.int("PRIVACY_LOCATION_RETENTION_DAYS", default=180)
+# A data export's download link works once, for this many minutes.
+PRIVACY_EXPORT_LINK_MINUTES = env.int("PRIVACY_EXPORT_LINK_MINUTES", default=10)
+# A prepared export nobody downloads is deleted after this many days.
+PRIVACY_EXPORT_KEEP_DAYS = env.int("PRIVACY_EXPORT_KEEP_DAYS", default=7)
+# "module.function(user=, code=, purpose=) -> bool" checking an SMS code for re-authentication
+# (the notifications app's, once it sends codes); empty: only the password re-authenticates.
+PRIVACY_SMS_CODE_VERIFIER = env("PRIVACY_SMS_CODE_VERIFIER", default="")
 
 LOGGING = {
     "version": 1,

@@ -32,6 +32,7 @@ from merchants.errors import NotAMerchant
 from merchants.images import image_process
 from merchants.models import Shop
 from merchants.selectors import merchant_of
+from moderation.services import screening_queue, text_screen
 
 from .transitions import order_lock
 
@@ -50,6 +51,7 @@ def review_create_verified(*, order: Order, rating: int, text: str = "") -> Revi
     order = order_lock(order)  # its state as committed, not as the caller last saw it
     if order.state != OrderState.CONSUMED:
         raise OrderNotConsumed()
+    screening = text_screen({"text": text})  # public text passes the word list first
     try:
         with transaction.atomic():
             review = Review.objects.create(
@@ -58,10 +60,11 @@ def review_create_verified(*, order: Order, rating: int, text: str = "") -> Revi
                 order=order,
                 is_verified=True,
                 rating=rating,
-                text=text,
+                text=screening.public("text"),
             )
     except IntegrityError as error:  # the one-to-one on order
         raise AlreadyReviewed() from error
+    screening_queue(screening, subject=REVIEW, object_id=review.pk, submitted_by=order.consumer)
     shop_ratings_refresh(shop_ids=[order.shop_id])
     review_to_crm(review, merchant_id=order.merchant_id)
     return review
@@ -77,9 +80,15 @@ def review_create_general(*, consumer: User, shop: Shop, rating: int, text: str 
     )
     if recent.exists():
         raise ReviewTooSoon()
+    screening = text_screen({"text": text})
     review = Review.objects.create(
-        shop=shop, consumer=consumer, is_verified=False, rating=rating, text=text
+        shop=shop,
+        consumer=consumer,
+        is_verified=False,
+        rating=rating,
+        text=screening.public("text"),
     )
+    screening_queue(screening, subject=REVIEW, object_id=review.pk, submitted_by=consumer)
     shop_ratings_refresh(shop_ids=[shop.pk])
     review_to_crm(review, merchant_id=shop.merchant_id)
     return review
@@ -105,11 +114,31 @@ def review_photo_add(*, review: Review, upload: UploadedFile) -> ReviewPhoto:
 
 
 @transaction.atomic
-def review_reply(*, review: Review, text: str) -> Review:
-    """The merchant's public reply; writing again replaces the merchant's own reply only."""
+def review_reply(*, review: Review, text: str, reviewed: bool = False) -> Review:
+    """The merchant's public reply; writing again replaces the merchant's own reply only. A
+    reply that hits the word list waits for staff; the previous one stays meanwhile."""
+    if not reviewed:
+        screening = text_screen({"reply_text": text})
+        screening_queue(screening, subject=REVIEW, object_id=review.pk)
+        if screening.held:
+            return review
     review.reply_text, review.replied_at = text, timezone.now()
     review.save(update_fields=["reply_text", "replied_at"])
     return review
+
+
+REVIEW = "consumers.review"
+
+
+def review_text_apply(*, object_id: int, field: str, text: str) -> None:
+    """A text staff approved (moderation.registry): the review's, or the merchant's reply."""
+    review = Review.objects.filter(pk=object_id).first()
+    if review is None:
+        return
+    if field == "reply_text":
+        review_reply(review=review, text=text, reviewed=True)
+    else:
+        Review.objects.filter(pk=object_id).update(text=text)
 
 
 @transaction.atomic

@@ -14,6 +14,7 @@ from core.pagination import CursorPagination
 
 from .. import selectors, services
 from ..analysis import INDICATORS
+from ..consents import consents_of
 from ..models import Segment, Tier
 from .serializers import (
     CrmCustomerCreateSerializer,
@@ -28,8 +29,8 @@ CSV_RESPONSE = {(200, "text/csv"): OpenApiTypes.BINARY}
 
 def customers_out(customers, many=False):
     rows = list(customers) if many else [customers]
-    levels = selectors.customer_level_names(rows)
-    return CrmCustomerSerializer(customers, many=many, context={"levels": levels}).data
+    context = {"levels": selectors.customer_level_names(rows), "consents": consents_of(rows)}
+    return CrmCustomerSerializer(customers, many=many, context=context).data
 
 
 class CustomerPagination(CursorPagination):
@@ -161,7 +162,8 @@ class CustomerExportView(APIView):
     @extend_schema(tags=TAGS, responses=CSV_RESPONSE)
     def get(self, request):
         merchant = selectors.member_check(request.user, selectors.VIEW)
-        response = HttpResponse(services.customers_csv(merchant), content_type="text/csv")
+        body = services.customers_csv(merchant, by=request.user)  # recorded: who, what, when
+        response = HttpResponse(body, content_type="text/csv")
         response["Content-Disposition"] = 'attachment; filename="customers.csv"'
         return response
 

@@ -36,6 +36,9 @@ class CrmCustomerSerializer(serializers.ModelSerializer):
     churn_explanation = serializers.SerializerMethodField(
         help_text="The habit, the silence, the probability and the yearly value, in words."
     )
+    consents = serializers.SerializerMethodField(
+        help_text='What the customer agreed to, e.g. {"location": true}; null: no account.'
+    )
 
     class Meta:
         model = Customer
@@ -73,6 +76,7 @@ class CrmCustomerSerializer(serializers.ModelSerializer):
             "at_stake_fen",
             "graded_at",
             "created_at",
+            "consents",
         ]
 
     def get_level(self, customer) -> str:
@@ -85,6 +89,8 @@ class CrmCustomerSerializer(serializers.ModelSerializer):
         from ..services.churn import churn_explanation
 
         return churn_explanation(customer.churn_figures)
+    def get_consents(self, customer) -> dict[str, bool] | None:
+        return self.context.get("consents", {}).get(customer.pk)
 
 
 class CrmCustomerInputSerializer(serializers.Serializer):

@@ -30,7 +30,14 @@ from settlement.services import payout_batch_create
 from tests.consumers.conftest import shift
 from tests.consumers.factories import BookableServiceFactory, SlotFactory, booking, purchase
 from tests.coupons.factories import CampaignFactory, CouponFactory
-from tests.factories import MerchantFactory, ServiceFactory, ShopFactory, StaffFactory, UserFactory
+from tests.factories import (
+    PASSWORD,
+    MerchantFactory,
+    ServiceFactory,
+    ShopFactory,
+    StaffFactory,
+    UserFactory,
+)
 from tests.loyalty.factories import card_create_for, program_create
 
 HOLIDAY = date(2099, 1, 1)
@@ -166,7 +173,12 @@ def flash_deals(world: World) -> None:
     """Consumer A's place, subscription, check-in and inbox message; merchant A's draft deal
     and a live one for consumer A."""
     from deals.services import flash_deal_publish
-    from geo.services import check_in_create, place_create, subscription_create
+    from geo.services import (
+        check_in_create,
+        location_consent_grant,
+        place_create,
+        subscription_create,
+    )
     from merchants.models import Category
     from notifications.models import InboxMessage
     from tests.deals.factories import deal_for
@@ -179,6 +191,7 @@ def flash_deals(world: World) -> None:
         place=world.place_a,
         radius_m=2000,
     )
+    location_consent_grant(consumer=consumer)
     world.check_in_a = check_in_create(consumer=consumer, lat=31.23, lng=121.45)
     world.inbox_a = InboxMessage.objects.create(
         recipient=consumer, kind="system", title="欢迎", dedupe_key="welcome"
@@ -243,3 +256,21 @@ def crm(world: World) -> None:
     world.plan_approved_a = crm_services.plan_approve(
         plan=crm_services.plan_submit(plan=crm_services.plan_create(**plan))
     )
+
+
+@world_builder
+def privacy(world: World) -> None:
+    """Published privacy policy and terms; consumer A's data export ready to download; consumer
+    B's account deletion pending."""
+    from privacy.models import DataExport, ExportStatus, PolicyDocument
+    from privacy.services.deletion import deletion_request
+    from privacy.services.export import data_export_link_token, data_export_prepare_by_id
+
+    for kind in ("privacy", "terms"):
+        PolicyDocument.objects.create(
+            kind=kind, version=1, title=kind, body="…", published_at=timezone.now()
+        )
+    export = DataExport.objects.create(user=world.users["consumer_a"], status=ExportStatus.PENDING)
+    world.export_a = data_export_prepare_by_id(export_id=export.pk)
+    world.export_token_a = data_export_link_token(export=world.export_a)
+    world.deletion_b = deletion_request(user=world.users["consumer_b"], password=PASSWORD)

@@ -198,7 +198,14 @@ class Command(BaseCommand):
         self.load_coupons()
         self.load_flash_deals()
         self.load_crm()
+        self.load_privacy()
         self.print_logins()
+
+    def load_privacy(self):
+        from privacy.demo import demo_privacy_load
+
+        if demo_privacy_load(consumer=User.objects.get(phone=DEMO_CONSUMER_PHONE)):
+            self.stdout.write(self.style.SUCCESS("loaded the policy documents and word list"))
 
     def load_crm(self):
         from crm.demo import demo_crm_load
