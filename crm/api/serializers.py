@@ -89,6 +89,7 @@ class CrmCustomerSerializer(serializers.ModelSerializer):
         from ..services.churn import churn_explanation
 
         return churn_explanation(customer.churn_figures)
+
     def get_consents(self, customer) -> dict[str, bool] | None:
         return self.context.get("consents", {}).get(customer.pk)
 
