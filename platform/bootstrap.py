@@ -22,6 +22,7 @@ from urllib.parse import urlsplit, urlunsplit
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "platform"))  # local_secrets, next to this file
 import local_secrets  # noqa: E402
+
 LOCAL = ROOT / ".local"
 VENV = ROOT / ".venv"
 DEFAULT_DATABASE_URL = "postgis://postgres@127.0.0.1:5432/o2o"

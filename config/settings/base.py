@@ -23,7 +23,7 @@ CARD_PIN_PEPPER = env("CARD_PIN_PEPPER", default="")  # consumption passwords (l
 CARD_PIN_PEPPER_FALLBACKS = env.list("CARD_PIN_PEPPER_FALLBACKS", default=[])
 SECRET_NAMES = ("SECRET_KEY", "JWT_SIGNING_KEY", "QR_SIGNING_KEY", "CARD_PIN_PEPPER")
 # The key this project once shipped as a default: published, so never accepted again.
-PUBLISHED_SECRET_KEY = "dev-insecure-o2o-secret-key-change-me-in-production"
+PUBLISHED_SECRET_KEY = "dev-insecure-o2o-secret-key-change-me-in-production"  # noqa: S105
 
 
 def secrets_check(values: dict[str, str], *, minimum_length: int = 0) -> None:

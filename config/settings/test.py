@@ -5,7 +5,7 @@ from .base import CACHES, PAYMENT_BACKENDS, REDIS_URL, SIMPLE_JWT, env
 
 # The only settings with fixed secrets: known to the tests, distinct per purpose, never the
 # key this project once published.
-SECRET_KEY = "test-only-django-secret-key-0f3c9a7e5b1d"
+SECRET_KEY = "test-only-django-secret-key-0f3c9a7e5b1d"  # noqa: S105
 JWT_SIGNING_KEY = "test-only-jwt-signing-key-8b2e6d4a0c9f"
 QR_SIGNING_KEY = "test-only-qr-signing-key-5a1f7c3e9d2b"
 CARD_PIN_PEPPER = "test-only-card-pin-pepper-3d8b0e6f2a4c"

@@ -49,9 +49,7 @@ class CardPinHasher(PBKDF2PasswordHasher):
             return None
         decoded = self.decode(encoded)
         for pepper in [settings.CARD_PIN_PEPPER, *settings.CARD_PIN_PEPPER_FALLBACKS]:
-            candidate = self.encode(
-                password, decoded["salt"], decoded["iterations"], pepper=pepper
-            )
+            candidate = self.encode(password, decoded["salt"], decoded["iterations"], pepper=pepper)
             if constant_time_compare(encoded, candidate):
                 return pepper
         return None
