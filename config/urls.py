@@ -6,6 +6,7 @@ from django.views.static import serve
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from core.api import healthz, not_found
+from core.throttling import sign_in_throttled
 
 api_v1 = [
     path("auth/", include("accounts.urls")),
@@ -23,6 +24,8 @@ api_v1 = [
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("", RedirectView.as_view(pattern_name="dashboard:home"), name="root"),
+    # Every sign-in page has the API's per-address sign-in rate (core.throttling).
+    path("admin/login/", sign_in_throttled(admin.site.login)),
     path("admin/", admin.site.urls),
     path("dashboard/", include("dashboard.urls")),
     path("api/v1/", include(api_v1)),
