@@ -352,6 +352,12 @@ DASHBOARD_MAP_TILES_URL = env(
 )
 DASHBOARD_MAP_ATTRIBUTION = env("MAP_ATTRIBUTION", default="© OpenStreetMap contributors")
 
+# --- reviews ---------------------------------------------------------------------------------
+# The automatic hiding rule (consumers.services.reviews.review_report): this many pending reports
+# from accounts at least this many days old, none of them the shop's merchant.
+REVIEW_REPORTS_TO_HIDE = env.int("REVIEW_REPORTS_TO_HIDE", default=3)
+REVIEW_REPORT_ACCOUNT_MIN_DAYS = env.int("REVIEW_REPORT_ACCOUNT_MIN_DAYS", default=7)
+
 # --- orders and settlement --------------------------------------------------------------------
 # A confirmed booking nobody disputes counts as consumed this many hours after its slot ends.
 ORDER_AUTO_CONFIRM_HOURS = env.int("ORDER_AUTO_CONFIRM_HOURS", default=24)

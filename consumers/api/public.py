@@ -103,7 +103,8 @@ class ShopReviewsView(GenericAPIView):
 
 
 class ReviewReportView(APIView):
-    """Report a review; it is hidden until platform staff look at it."""
+    """Report a review to platform staff (once per account); the review stays shown until they
+    decide, unless enough established accounts report it (README, "Reviews")."""
 
     permission_classes = [IsAuthenticated]
 
