@@ -173,6 +173,18 @@ class SignInThrottle(CounterThrottleMixin, throttling.SimpleRateThrottle):
         return self.cache_format % {"scope": self.scope, "ident": self.get_ident(request)}
 
 
+class AccountSignInThrottle(CounterThrottleMixin, throttling.SimpleRateThrottle):
+    """The `auth` rate per signed-in account, beside SignInThrottle's per address: for a signed-
+    in person's lookups by phone (a merchant inviting a customer)."""
+
+    scope = "auth"
+
+    def get_cache_key(self, request, view):
+        if not (request.user and request.user.is_authenticated):
+            return None
+        return self.cache_format % {"scope": self.scope, "ident": f"user-{request.user.pk}"}
+
+
 def throttled_response(request: HttpRequest, wait: float) -> HttpResponse:
     """429 in the API's error shape for API and JSON clients, a plain page for browsers."""
     detail = _("尝试过于频繁，请 %(seconds)s 秒后再试。") % {"seconds": math.ceil(wait)}

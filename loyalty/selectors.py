@@ -23,8 +23,10 @@ from merchants.models import Merchant, Shop
 
 from .errors import InvalidRedemption
 from .models import (
+    CardInvitation,
     CardProgram,
     CardStatus,
+    InvitationStatus,
     LedgerEntry,
     Level,
     MembershipCard,
@@ -82,6 +84,13 @@ def consumer_cards(consumer: User) -> QuerySet[MembershipCard]:
     return MembershipCard.objects.filter(consumer=consumer).select_related(
         "level", "program", "program__merchant"
     )
+
+
+def consumer_invitations(consumer: User) -> QuerySet[CardInvitation]:
+    """Pending card invitations to the consumer's phone."""
+    return CardInvitation.objects.filter(
+        phone=consumer.phone, status=InvitationStatus.PENDING
+    ).select_related("program__merchant", "level")
 
 
 def card_entries(card: MembershipCard) -> QuerySet[LedgerEntry]:

@@ -11,6 +11,8 @@ from rest_framework.views import APIView
 from accounts.permissions import IsMerchantMember
 from core.errors import NotFound
 from core.idempotency import HEADER, IDEMPOTENCY_PARAMETER, idempotent
+from core.serializers import IdField
+from core.throttling import AccountSignInThrottle, SignInThrottle
 from merchants.models import StaffPermission
 from merchants.selectors import merchant_permission_check
 from payments.models import Payment
@@ -189,8 +191,10 @@ def merchant_card(request, pk) -> MembershipCard:
 
 
 class CardListView(generics.ListAPIView):
-    """The program's cards (?status=pending for applications to approve); POST grants a card
-    to a registered customer by phone number."""
+    """The program's cards (?status=pending for applications to approve); POST invites the
+    holder of a phone number to take the card: the consumer accepts or declines in the app.
+    The answer is the same whether or not the phone belongs to anyone, and says nothing about
+    them; POSTs have the sign-in rate (per account and per address)."""
 
     finds_objects = True
 
@@ -199,7 +203,20 @@ class CardListView(generics.ListAPIView):
 
     class InputSerializer(serializers.Serializer):
         phone = PhoneNumberField()
-        level = serializers.IntegerField(required=False, help_text="Level id; default the lowest")
+        level = IdField(required=False, help_text="Level id; default the lowest")
+
+    class InvitationSerializer(serializers.Serializer):
+        id = serializers.IntegerField()
+        phone = serializers.CharField(help_text="The number invited, as the merchant gave it")
+        level = serializers.IntegerField(source="level_id", allow_null=True)
+        status = serializers.CharField(help_text="pending until the consumer answers in the app")
+        created_at = serializers.DateTimeField()
+
+    def get_throttles(self):
+        throttles = super().get_throttles()
+        if self.request.method == "POST":  # looks a person up by phone: like signing in
+            throttles += [SignInThrottle(), AccountSignInThrottle()]
+        return throttles
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
@@ -213,7 +230,7 @@ class CardListView(generics.ListAPIView):
     def get(self, request, *args, **kwargs):
         return super().get(request, *args, **kwargs)
 
-    @extend_schema(tags=TAGS, request=InputSerializer, responses={201: CardSerializer})
+    @extend_schema(tags=TAGS, request=InputSerializer, responses={201: InvitationSerializer})
     def post(self, request):
         program = program_of(managing(request))
         data = self.InputSerializer(data=request.data)
@@ -223,8 +240,14 @@ class CardListView(generics.ListAPIView):
             level = program.levels.filter(pk=data.validated_data["level"]).first()
             if level is None:
                 raise serializers.ValidationError({"level": ["等级不存在。"]})
-        card = services.card_grant(program=program, phone=data.validated_data["phone"], level=level)
-        return Response(CardSerializer(card).data, status=status.HTTP_201_CREATED)
+        invitation = services.card_invite(
+            program=program,
+            phone=data.validated_data["phone"],
+            level=level,
+            invited_by=request.user,
+        )
+        body = self.InvitationSerializer(invitation).data
+        return Response(body, status=status.HTTP_201_CREATED)
 
 
 class CardDetailView(APIView):
