@@ -44,6 +44,11 @@ CODE_LENGTH = 10
 # --- audience and claiming ---------------------------------------------------------------------
 
 
+def campaign_shop_ids(campaign: Campaign) -> list[int]:
+    """The shops a campaign is valid at (empty: every shop of its merchant)."""
+    return list(campaign.shops.values_list("pk", flat=True))
+
+
 def _member_levels(user: User) -> QuerySet:
     return MembershipCard.objects.filter(consumer=user, status=CardStatus.ACTIVE).values("level")
 

@@ -8,6 +8,7 @@ from drf_spectacular.utils import extend_schema, extend_schema_view
 from phonenumber_field.serializerfields import PhoneNumberField
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
+from rest_framework.permissions import SAFE_METHODS
 from rest_framework.response import Response
 
 from accounts.permissions import IsMerchantMember
@@ -19,11 +20,11 @@ from crm.models import Segment
 from loyalty.models import Level
 from merchants.errors import StaffPermissionMissing
 from merchants.models import Service, Shop, StaffPermission
-from merchants.selectors import merchant_permission_check
+from merchants.selectors import merchant_permission_check, shops_write_check
 
 from . import services
 from .models import DealTarget, FlashDeal
-from .selectors import flash_deal_stats
+from .selectors import deal_shop_ids, flash_deal_stats
 
 TAGS = ["merchant flash deals"]
 MANAGE = StaffPermission.MANAGE_COUPONS
@@ -185,12 +186,20 @@ class FlashDealViewSet(
             .order_by("-pk")
         )
 
+    def get_object(self):
+        """A write (any unsafe method) needs every shop the deal reaches assigned to staff."""
+        deal = super().get_object()
+        if self.request.method not in SAFE_METHODS:
+            shops_write_check(user=self.request.user, shop_ids=deal_shop_ids(deal))
+        return deal
+
     def output(self, deal: FlashDeal, code=status.HTTP_200_OK) -> Response:
         return Response(self.get_serializer(self.get_queryset().get(pk=deal.pk)).data, status=code)
 
     def create(self, request):
         data = FlashDealInputSerializer(data=request.data, merchant=self.merchant)
         data.is_valid(raise_exception=True)
+        shops_write_check(user=request.user, shop_ids=[data.validated_data["shop"].pk])
         deal = services.flash_deal_create(merchant=self.merchant, **data.validated_data)
         return self.output(deal, status.HTTP_201_CREATED)
 
@@ -198,6 +207,7 @@ class FlashDealViewSet(
         deal = self.get_object()
         data = FlashDealInputSerializer(data=request.data, merchant=self.merchant)
         data.is_valid(raise_exception=True)
+        shops_write_check(user=request.user, shop_ids=[data.validated_data["shop"].pk])
         return self.output(services.flash_deal_update(deal=deal, **data.validated_data))
 
     @extend_schema(

@@ -86,6 +86,11 @@ def consumer_cards(consumer: User) -> QuerySet[MembershipCard]:
     )
 
 
+def program_shop_ids(program: CardProgram | None) -> list[int]:
+    """The shops a program is valid at (empty: every shop of its merchant)."""
+    return list(program.shops.values_list("pk", flat=True)) if program else []
+
+
 def consumer_invitations(consumer: User) -> QuerySet[CardInvitation]:
     """Pending card invitations to the consumer's phone."""
     return CardInvitation.objects.filter(

@@ -12,6 +12,7 @@ from phonenumber_field.serializerfields import PhoneNumberField
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.parsers import MultiPartParser
+from rest_framework.permissions import SAFE_METHODS
 from rest_framework.response import Response
 
 from accounts.permissions import IsMerchantMember
@@ -20,10 +21,11 @@ from crm.models import Segment
 from loyalty.models import Level
 from merchants.errors import StaffPermissionMissing
 from merchants.models import Service, Shop, StaffPermission
-from merchants.selectors import merchant_permission_check
+from merchants.selectors import merchant_permission_check, shops_write_check
 
 from .. import services
 from ..models import Audience, BenefitKind, Campaign, Coupon
+from ..selectors import campaign_shop_ids
 from .paper import PaperBatchActions
 from .serializers import CampaignSerializer, MerchantCouponSerializer
 from .tracking import TrackingActions
@@ -187,6 +189,13 @@ class CampaignViewSet(
             .order_by("-pk")
         )
 
+    def get_object(self):
+        """A write (any unsafe method) needs every shop the campaign reaches assigned to staff."""
+        campaign = super().get_object()
+        if self.request.method not in SAFE_METHODS:
+            shops_write_check(user=self.request.user, shop_ids=campaign_shop_ids(campaign))
+        return campaign
+
     def output(self, campaign: Campaign, code=status.HTTP_200_OK) -> Response:
         campaign = self.get_queryset().get(pk=campaign.pk)
         return Response(self.get_serializer(campaign).data, status=code)
@@ -194,6 +203,8 @@ class CampaignViewSet(
     def create(self, request):
         data = CampaignInputSerializer(data=request.data, merchant=self.merchant)
         data.is_valid(raise_exception=True)
+        shops = data.validated_data.get("shops", ())
+        shops_write_check(user=request.user, shop_ids=[shop.pk for shop in shops])
         campaign = services.campaign_create(merchant=self.merchant, **data.validated_data)
         return self.output(campaign, status.HTTP_201_CREATED)
 
@@ -201,6 +212,9 @@ class CampaignViewSet(
         campaign = self.get_object()
         data = CampaignInputSerializer(data=request.data, partial=True, merchant=self.merchant)
         data.is_valid(raise_exception=True)
+        if "shops" in data.validated_data:
+            new_shops = [shop.pk for shop in data.validated_data["shops"]]
+            shops_write_check(user=request.user, shop_ids=new_shops)
         campaign = services.campaign_update(campaign=campaign, **data.validated_data)
         return self.output(campaign)
 

@@ -14,19 +14,20 @@ from core.idempotency import HEADER, IDEMPOTENCY_PARAMETER, idempotent
 from core.serializers import IdField
 from core.throttling import AccountSignInThrottle, SignInThrottle
 from merchants.models import StaffPermission
-from merchants.selectors import merchant_permission_check
+from merchants.selectors import merchant_permission_check, shops_write_check
 from payments.models import Payment
 
 from .. import services
 from ..models import (
     CardDesign,
+    CardProgram,
     CardStatus,
     CardTemplate,
     MembershipCard,
     PointsRounding,
     UpgradeBasis,
 )
-from ..selectors import card_entries, merchant_cards
+from ..selectors import card_entries, merchant_cards, program_shop_ids
 from ..services.top_up import TOP_UP_PURPOSE
 from .common import PNG_RESPONSE, PNGView, program_of
 from .serializers import (
@@ -43,6 +44,13 @@ TAGS = ["merchant: cards"]
 
 def managing(request):
     return merchant_permission_check(user=request.user, permission=MANAGE)
+
+
+def program_for_write(request):
+    """The merchant's program, to change: staff need every shop it is valid at."""
+    program = program_of(managing(request))
+    shops_write_check(user=request.user, shop_ids=program_shop_ids(program))
+    return program
 
 
 class CardProgramView(APIView):
@@ -80,6 +88,9 @@ class CardProgramView(APIView):
     @extend_schema(tags=TAGS, request=InputSerializer, responses=ProgramSerializer)
     def put(self, request):
         merchant = managing(request)
+        current = CardProgram.objects.filter(merchant=merchant).first()
+        if current is not None:
+            shops_write_check(user=request.user, shop_ids=program_shop_ids(current))
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         fields = dict(data.validated_data)
@@ -87,6 +98,7 @@ class CardProgramView(APIView):
         shops = list(merchant.shops.filter(pk__in=shop_ids))
         if len(shops) != len(set(shop_ids)):
             raise serializers.ValidationError({"shops": ["包含不属于本商户的门店。"]})
+        shops_write_check(user=request.user, shop_ids=[shop.pk for shop in shops])
         program = services.card_program_save(merchant=merchant, shops=shops, **fields)
         return Response(ProgramSerializer(program).data)
 
@@ -132,7 +144,7 @@ class CardDesignView(APIView):
 
     @extend_schema(tags=TAGS, request=InputSerializer, responses=DesignSerializer)
     def patch(self, request):
-        program = program_of(managing(request))
+        program = program_for_write(request)
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         design = services.card_design_update(program=program, **data.validated_data)
@@ -149,7 +161,7 @@ class CardDesignImageView(APIView):
 
     @extend_schema(tags=TAGS, request=InputSerializer, responses=DesignSerializer)
     def put(self, request):
-        program = program_of(managing(request))
+        program = program_for_write(request)
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         design = services.card_design_image_set(
@@ -159,7 +171,7 @@ class CardDesignImageView(APIView):
 
     @extend_schema(tags=TAGS, responses={200: DesignSerializer})  # the design without it
     def delete(self, request):
-        design = services.card_design_image_set(program=program_of(managing(request)), upload=None)
+        design = services.card_design_image_set(program=program_for_write(request), upload=None)
         return Response(DesignSerializer(design, context={"request": request}).data)
 
 
@@ -179,7 +191,7 @@ class CardDesignPublishView(APIView):
 
     @extend_schema(tags=TAGS, request=None, responses=DesignSerializer)
     def post(self, request):
-        design = services.card_design_publish(program=program_of(managing(request)))
+        design = services.card_design_publish(program=program_for_write(request))
         return Response(DesignSerializer(design, context={"request": request}).data)
 
 
