@@ -171,7 +171,7 @@ def test_dashboard_flash_deals_reach_only_the_staff_members_shops(setup):
 
 
 def test_dashboard_card_program_reaches_only_the_staff_members_shops(setup):
-    merchant, v1, v2, staff = setup
+    merchant, _v1, _v2, staff = setup
     program_create(merchant)  # valid at every shop
     page = browser_for(staff)
     assert page.get(url("membership")).status_code == 200
