@@ -36,9 +36,10 @@ BIGINT_MAX = 2**63 - 1  # a BigAutoField id
 MONEY_FEN_MAX = 10_000_000_000  # 1 亿元 in fen: beyond any single payment, top-up or price
 POINTS_MAX = 1_000_000_000
 COUNT_MAX = 100_000  # quantities, capacities, counts a person types
-PERCENT_MAX = 100
+DAYS_MAX = 3650  # a period in days: ten years
 DATE_MIN = datetime.date(2000, 1, 1)
 DATE_MAX = datetime.date(2099, 12, 31)
+BIRTHDAY_MIN = datetime.date(1900, 1, 1)
 
 
 class IdField(serializers.IntegerField):
@@ -78,13 +79,18 @@ class CountField(serializers.IntegerField):
 
 
 class BoundedDateField(serializers.DateField):
-    """A calendar date in 2000-01-01 .. 2099-12-31."""
+    """A calendar date in `earliest` .. `latest` (default 2000-01-01 .. 2099-12-31); the
+    schema carries them as x-minimum / x-maximum (core.schema.BoundedDateScheme)."""
+
+    def __init__(self, *, earliest=DATE_MIN, latest=DATE_MAX, **kwargs):
+        self.earliest, self.latest = earliest, latest
+        super().__init__(**kwargs)
 
     def to_internal_value(self, value):
         day = super().to_internal_value(value)
-        if not DATE_MIN <= day <= DATE_MAX:
+        if not self.earliest <= day <= self.latest:
             raise serializers.ValidationError(
-                f"日期须在 {DATE_MIN.isoformat()} 至 {DATE_MAX.isoformat()} 之间。"
+                f"日期须在 {self.earliest.isoformat()} 至 {self.latest.isoformat()} 之间。"
             )
         return day
 
@@ -92,10 +98,12 @@ class BoundedDateField(serializers.DateField):
 class BoundedDateTimeField(serializers.DateTimeField):
     """An instant whose date is in 2000-01-01 .. 2099-12-31."""
 
+    earliest, latest = DATE_MIN, DATE_MAX
+
     def to_internal_value(self, value):
         moment = super().to_internal_value(value)
-        if not DATE_MIN <= moment.date() <= DATE_MAX:
+        if not self.earliest <= moment.date() <= self.latest:
             raise serializers.ValidationError(
-                f"时间须在 {DATE_MIN.isoformat()} 至 {DATE_MAX.isoformat()} 之间。"
+                f"时间须在 {self.earliest.isoformat()} 至 {self.latest.isoformat()} 之间。"
             )
         return moment

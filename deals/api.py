@@ -13,6 +13,7 @@ from rest_framework.response import Response
 
 from accounts.permissions import IsMerchantMember
 from core.schema import error_response
+from core.serializers import BoundedDateTimeField
 from coupons.api.campaigns import MAX_FEN
 from coupons.api.serializers import CampaignSerializer
 from coupons.models import BenefitKind
@@ -77,7 +78,7 @@ class FlashDealInputSerializer(serializers.Serializer):
     min_spend_fen = serializers.IntegerField(required=False, min_value=0, max_value=MAX_FEN)
     total_quantity = serializers.IntegerField(min_value=1, max_value=10_000_000)
     per_customer_limit = serializers.IntegerField(required=False, min_value=1, max_value=100)
-    starts_at = serializers.DateTimeField(required=False, help_text="Default: now.")
+    starts_at = BoundedDateTimeField(required=False, help_text="Default: now.")
     duration_minutes = serializers.IntegerField(min_value=5, max_value=720)
     target = serializers.ChoiceField(choices=DealTarget.choices)
     radius_m = serializers.IntegerField(

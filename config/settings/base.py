@@ -245,6 +245,10 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
     "SCHEMA_PATH_PREFIX": r"/api/v1",
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "core.schema.bound_id_parameters",  # every integer parameter bounded
+    ],
     "ENUM_NAME_OVERRIDES": {
         "CardStatusEnum": "loyalty.models.CardStatus",
         "LedgerEntryKindEnum": "loyalty.models.EntryKind",

@@ -14,6 +14,7 @@ from rest_framework.views import APIView
 
 from accounts.permissions import IsMerchantMember
 from core.idempotency import IDEMPOTENCY_PARAMETER, idempotent
+from core.serializers import BoundedDateTimeField, IdField
 from core.throttling import CodeFailuresThrottled
 from merchants.models import Service, StaffPermission
 from merchants.selectors import merchant_permission_check, shop_for_edit, shops_of
@@ -196,14 +197,14 @@ class MerchantOrderViewSet(
 
 
 class SlotCreateSerializer(serializers.Serializer):
-    shop = serializers.IntegerField()
-    service = serializers.IntegerField(
+    shop = IdField()
+    service = IdField(
         required=False, allow_null=True, help_text="null: shared by all the shop's services"
     )
     resource_kind = serializers.ChoiceField(choices=ResourceKind.choices, default="seat")
     resource_name = serializers.CharField(max_length=40, required=False, default="")
     starts = serializers.ListField(
-        child=serializers.DateTimeField(), min_length=1, max_length=200, help_text="start times"
+        child=BoundedDateTimeField(), min_length=1, max_length=200, help_text="start times"
     )
     duration_minutes = serializers.IntegerField(min_value=5, max_value=24 * 60)
     capacity = serializers.IntegerField(min_value=1, max_value=10000)

@@ -17,6 +17,7 @@ from rest_framework.response import Response
 
 from accounts.permissions import IsMerchantMember
 from core.idempotency import IDEMPOTENCY_PARAMETER, idempotent
+from core.serializers import BoundedDateTimeField
 from crm.models import Segment
 from loyalty.models import Level
 from merchants.errors import StaffPermissionMissing
@@ -70,8 +71,8 @@ class CampaignInputSerializer(serializers.Serializer):
         required=False, allow_null=True, min_value=0, max_value=MAX_FEN
     )
     min_spend_fen = serializers.IntegerField(required=False, min_value=0, max_value=MAX_FEN)
-    valid_from = serializers.DateTimeField(required=False, allow_null=True)
-    valid_until = serializers.DateTimeField(required=False, allow_null=True)
+    valid_from = BoundedDateTimeField(required=False, allow_null=True)
+    valid_until = BoundedDateTimeField(required=False, allow_null=True)
     valid_days_after_issue = serializers.IntegerField(
         required=False, allow_null=True, min_value=1, max_value=3650
     )

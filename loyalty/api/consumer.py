@@ -12,6 +12,7 @@ from accounts.permissions import IsConsumer
 from accounts.services import user_login
 from core.errors import NotFound
 from core.idempotency import HEADER, IDEMPOTENCY_PARAMETER, idempotent
+from core.serializers import MoneyFenField
 from merchants.models import Shop, ShopStatus
 from payments.backends import payment_backends
 
@@ -134,7 +135,7 @@ class MyCardTopUpView(APIView):
     permission_classes = [IsConsumer]
 
     class InputSerializer(serializers.Serializer):
-        amount_fen = serializers.IntegerField(min_value=1)
+        amount_fen = MoneyFenField(min_value=1)
         method = serializers.CharField(help_text="An online payment backend, e.g. sandbox")
         payment_token = serializers.CharField(
             required=False, allow_blank=True, default="", help_text="From the payment SDK"

@@ -11,7 +11,14 @@ from rest_framework.views import APIView
 from accounts.permissions import IsMerchantMember
 from core.errors import NotFound
 from core.idempotency import HEADER, IDEMPOTENCY_PARAMETER, idempotent
-from core.serializers import IdField
+from core.serializers import (
+    DAYS_MAX,
+    MONEY_FEN_MAX,
+    CountField,
+    IdField,
+    MoneyFenField,
+    PointsField,
+)
 from core.throttling import AccountSignInThrottle, SignInThrottle
 from merchants.models import StaffPermission
 from merchants.selectors import merchant_permission_check, shops_write_check
@@ -62,22 +69,22 @@ class CardProgramView(APIView):
 
     class InputSerializer(serializers.Serializer):
         name = serializers.CharField(max_length=60)
-        shops = serializers.ListField(
-            child=serializers.IntegerField(), default=list, help_text="Empty: all shops."
-        )
+        shops = serializers.ListField(child=IdField(), default=list, help_text="Empty: all shops.")
         auto_approve = serializers.BooleanField(default=True)
         earn_online = serializers.BooleanField(default=True)
         earn_offline = serializers.BooleanField(default=True)
         points_rounding = serializers.ChoiceField(PointsRounding.choices, default="floor")
-        points_expiry_days = serializers.IntegerField(min_value=1, allow_null=True, default=None)
-        redeem_points = serializers.IntegerField(min_value=1, default=100)
-        redeem_fen = serializers.IntegerField(min_value=1, default=100)
+        points_expiry_days = CountField(
+            min_value=1, max_value=DAYS_MAX, allow_null=True, default=None
+        )
+        redeem_points = PointsField(min_value=1, default=100)
+        redeem_fen = MoneyFenField(min_value=1, default=100)
         upgrade_basis = serializers.ChoiceField(UpgradeBasis.choices, default="spend")
-        upgrade_window_days = serializers.IntegerField(min_value=1, default=365)
+        upgrade_window_days = CountField(min_value=1, max_value=DAYS_MAX, default=365)
         downgrade_enabled = serializers.BooleanField(default=False)
         top_up_enabled = serializers.BooleanField(default=False)
-        min_top_up_fen = serializers.IntegerField(min_value=1, default=100)
-        max_top_up_fen = serializers.IntegerField(min_value=1, default=500_000)
+        min_top_up_fen = MoneyFenField(min_value=1, default=100)
+        max_top_up_fen = MoneyFenField(min_value=1, default=500_000)
         levels = LevelSerializer(many=True, allow_empty=False)
         bonus_tiers = BonusTierSerializer(many=True, default=list)
 
@@ -314,8 +321,8 @@ class CardAdjustView(APIView):
     permission_classes = [IsMerchantMember]
 
     class InputSerializer(serializers.Serializer):
-        points_delta = serializers.IntegerField(default=0)
-        balance_delta_fen = serializers.IntegerField(default=0)
+        points_delta = PointsField(default=0)
+        balance_delta_fen = MoneyFenField(min_value=-MONEY_FEN_MAX, default=0)
         note = serializers.CharField(max_length=200)
 
         def validate(self, attrs):
