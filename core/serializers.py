@@ -1,5 +1,6 @@
 import datetime
 
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -90,7 +91,8 @@ class BoundedDateField(serializers.DateField):
         day = super().to_internal_value(value)
         if not self.earliest <= day <= self.latest:
             raise serializers.ValidationError(
-                f"日期须在 {self.earliest.isoformat()} 至 {self.latest.isoformat()} 之间。"
+                _("日期须在 %(earliest)s 至 %(latest)s 之间。")
+                % {"earliest": self.earliest.isoformat(), "latest": self.latest.isoformat()}
             )
         return day
 
@@ -104,6 +106,7 @@ class BoundedDateTimeField(serializers.DateTimeField):
         moment = super().to_internal_value(value)
         if not self.earliest <= moment.date() <= self.latest:
             raise serializers.ValidationError(
-                f"时间须在 {self.earliest.isoformat()} 至 {self.latest.isoformat()} 之间。"
+                _("时间须在 %(earliest)s 至 %(latest)s 之间。")
+                % {"earliest": self.earliest.isoformat(), "latest": self.latest.isoformat()}
             )
         return moment

@@ -50,6 +50,17 @@ def merchant_permission_check(*, user: User, permission: str, shop: Shop | None 
     return merchant
 
 
+def merchant_permission_any_check(*, user: User, permissions: Iterable[str]) -> Merchant:
+    """Like merchant_permission_check, for reads that any of several permissions allows."""
+    permissions = list(permissions)
+    for permission in permissions[:-1]:
+        try:
+            return merchant_permission_check(user=user, permission=permission)
+        except StaffPermissionMissing:
+            continue
+    return merchant_permission_check(user=user, permission=permissions[-1])
+
+
 def shops_write_check(*, user: User, shop_ids: Iterable[int] | None) -> None:
     """The one rule for every shop-scoped write, in the API and the dashboard alike: staff may
     write only what reaches shops assigned to them. `shop_ids` are the shops the write names

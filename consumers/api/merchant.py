@@ -17,7 +17,12 @@ from core.idempotency import IDEMPOTENCY_PARAMETER, idempotent
 from core.serializers import BoundedDateTimeField, IdField
 from core.throttling import CodeFailuresThrottled
 from merchants.models import Service, StaffPermission
-from merchants.selectors import merchant_permission_check, shop_for_edit, shops_of
+from merchants.selectors import (
+    merchant_permission_any_check,
+    merchant_permission_check,
+    shop_for_edit,
+    shops_of,
+)
 
 from .. import services
 from ..models import (
@@ -247,6 +252,8 @@ class MerchantSlotViewSet(
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
             return TimeSlot.objects.none()
+        # Staff who run the shop's schedule or its counter; nobody else's business.
+        merchant_permission_any_check(user=self.request.user, permissions=[MANAGE, REDEEM])
         slots = TimeSlot.objects.filter(shop__in=shops_of(self.request.user))
         if (shop := self.request.query_params.get("shop", "")).isdigit():
             slots = slots.filter(shop_id=shop)
@@ -317,6 +324,10 @@ class MerchantReviewViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
             return Review.objects.none()
+        merchant_permission_any_check(  # what customers say: for staff who see customers
+            user=self.request.user,
+            permissions=[StaffPermission.VIEW_CUSTOMERS, StaffPermission.MANAGE_CUSTOMERS],
+        )
         reviews = Review.objects.filter(shop__in=shops_of(self.request.user))
         if (shop := self.request.query_params.get("shop", "")).isdigit():
             reviews = reviews.filter(shop_id=shop)
