@@ -58,7 +58,7 @@ def image_process(upload: UploadedFile) -> ProcessedImage:
                 )
             if width * height > MAX_PIXELS:
                 raise InvalidImage(
-                    fields={"image": [f"图片不能超过 {MAX_PIXELS // 1_000_000} 百万像素。"]}
+                    fields={"image": [f"图片不能超过 {MAX_PIXELS // 10_000} 万像素。"]}
                 )
             probe.verify()
         with Image.open(io.BytesIO(data)) as image:
