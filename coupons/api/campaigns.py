@@ -26,7 +26,7 @@ from merchants.selectors import merchant_permission_check, shops_write_check
 
 from .. import services
 from ..models import Audience, BenefitKind, Campaign, Coupon
-from ..selectors import campaign_shop_ids
+from ..selectors import campaign_shop_ids, terms_shop_ids
 from .paper import PaperBatchActions
 from .serializers import CampaignSerializer, MerchantCouponSerializer
 from .tracking import TrackingActions
@@ -204,8 +204,9 @@ class CampaignViewSet(
     def create(self, request):
         data = CampaignInputSerializer(data=request.data, merchant=self.merchant)
         data.is_valid(raise_exception=True)
-        shops = data.validated_data.get("shops", ())
-        shops_write_check(user=request.user, shop_ids=[shop.pk for shop in shops])
+        fields = data.validated_data
+        reach = terms_shop_ids(shops=fields.get("shops", ()), service=fields.get("service"))
+        shops_write_check(user=request.user, shop_ids=reach)
         campaign = services.campaign_create(merchant=self.merchant, **data.validated_data)
         return self.output(campaign, status.HTTP_201_CREATED)
 
@@ -213,9 +214,11 @@ class CampaignViewSet(
         campaign = self.get_object()
         data = CampaignInputSerializer(data=request.data, partial=True, merchant=self.merchant)
         data.is_valid(raise_exception=True)
-        if "shops" in data.validated_data:
-            new_shops = [shop.pk for shop in data.validated_data["shops"]]
-            shops_write_check(user=request.user, shop_ids=new_shops)
+        fields = data.validated_data
+        if "shops" in fields or fields.get("service"):
+            shops = fields.get("shops", campaign.shops.all())
+            reach = terms_shop_ids(shops=shops, service=fields.get("service", campaign.service))
+            shops_write_check(user=request.user, shop_ids=reach)
         campaign = services.campaign_update(campaign=campaign, **data.validated_data)
         return self.output(campaign)
 

@@ -17,7 +17,7 @@ from core.errors import DomainError
 from coupons import services
 from coupons.benefits import benefit_text, validity_text
 from coupons.models import Campaign, CampaignStatus, CouponChannel
-from coupons.selectors import campaign_shop_ids
+from coupons.selectors import campaign_shop_ids, terms_shop_ids
 from coupons.tracking import campaign_stats
 from merchants.models import StaffPermission
 from merchants.selectors import shops_write_check
@@ -105,8 +105,9 @@ def designer(request, campaign: Campaign | None):
     initial = CampaignForm.initial_for(campaign) if campaign else {}
     form = CampaignForm(request.POST or None, initial=initial, merchant=request.merchant)
     if request.method == "POST" and form.is_valid():
-        shops = form.campaign_fields().get("shops", ())
-        shops_write_check(user=request.user, shop_ids=[shop.pk for shop in shops])
+        fields = form.campaign_fields()
+        reach = terms_shop_ids(shops=fields.get("shops", ()), service=fields.get("service"))
+        shops_write_check(user=request.user, shop_ids=reach)
         try:
             if campaign is None:
                 campaign = services.campaign_create(

@@ -19,7 +19,7 @@ from tests.dashboard.test_coupon_pages import design
 from tests.dashboard.test_deal_pages import composed
 from tests.deals.factories import hotpot_shop
 from tests.deals.test_api import DEAL
-from tests.factories import MerchantFactory, StaffFactory
+from tests.factories import MerchantFactory, ServiceFactory, StaffFactory
 from tests.loyalty.factories import program_create
 
 pytestmark = pytest.mark.django_db
@@ -67,6 +67,14 @@ def test_api_campaigns_reach_only_the_staff_members_shops(setup):
     for shops in ([v2.pk], [v1.pk, v2.pk], []):  # [] is every shop, V2 included
         answer = refused(api.post(CAMPAIGNS, new_campaign(shops=shops), format="json"))
         assert answer.json()["code"] == "shop_not_assigned"
+    special_at_v2 = new_campaign(
+        shops=[v1.pk],
+        benefit_kind="special_price",
+        amount_off_fen=None,
+        service=ServiceFactory(shop=v2, price_fen=8000).pk,
+        special_price_fen=5000,
+    )
+    refused(api.post(CAMPAIGNS, special_at_v2, format="json"))  # a V2 service's price
     assert api.post(CAMPAIGNS, new_campaign(shops=[v1.pk]), format="json").status_code == 201
     own = Campaign.objects.get(title="开业满减")
     refused(api.patch(f"{CAMPAIGNS}{own.pk}/", {"shops": [v2.pk]}, format="json"))
