@@ -8,6 +8,9 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from core.api import healthz, not_found
 from core.throttling import sign_in_throttled
 
+# Every sign-in page has the API's per-address sign-in rate (core.throttling), the admin's too.
+admin.site.login = sign_in_throttled(admin.site.login)
+
 api_v1 = [
     path("auth/", include("accounts.urls")),
     path("", include("merchants.urls")),
@@ -24,8 +27,6 @@ api_v1 = [
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("", RedirectView.as_view(pattern_name="dashboard:home"), name="root"),
-    # Every sign-in page has the API's per-address sign-in rate (core.throttling).
-    path("admin/login/", sign_in_throttled(admin.site.login)),
     path("admin/", admin.site.urls),
     path("dashboard/", include("dashboard.urls")),
     path("api/v1/", include(api_v1)),
