@@ -80,10 +80,13 @@ def beyond(schema: dict) -> list:
     """Values just past a property's bounds (and far past them)."""
     schema = resolved(schema)
     kind = schema.get("type")
-    if kind == "integer":
-        return [schema["maximum"] + 1, schema["minimum"] - 1, 10**19]
-    if kind == "number":
-        return [Decimal(str(schema["maximum"])) * 10 + 1, -(10**19)]
+    if kind in ("integer", "number"):  # a missing bound fails the schema test above
+        values = [10**19, -(10**19)]
+        if "maximum" in schema:
+            values.insert(0, schema["maximum"] + 1)
+        if "minimum" in schema:
+            values.insert(1, schema["minimum"] - 1)
+        return values if kind == "integer" else [Decimal(str(v)) for v in values]
     if schema.get("format") in FAR_DATE:
         return [FAR_DATE[schema["format"]], EARLY_DATE[schema["format"]]]
     return []
