@@ -43,6 +43,18 @@ DATE_MAX = datetime.date(2099, 12, 31)
 BIRTHDAY_MIN = datetime.date(1900, 1, 1)
 
 
+def date_bounds_check(value) -> None:
+    """A validator for dashboard form fields (dates or instants): 2000-01-01 .. 2099-12-31."""
+    from django.core.exceptions import ValidationError
+
+    day = value.date() if isinstance(value, datetime.datetime) else value
+    if value is not None and not DATE_MIN <= day <= DATE_MAX:
+        raise ValidationError(
+            _("日期须在 %(earliest)s 至 %(latest)s 之间。")
+            % {"earliest": DATE_MIN.isoformat(), "latest": DATE_MAX.isoformat()}
+        )
+
+
 class IdField(serializers.IntegerField):
     """A row id: 1 .. 2^63-1."""
 

@@ -134,3 +134,30 @@ def test_the_spreadsheet_writer_escapes_every_formula_start():
     assert next(csv.reader(io.StringIO(out.getvalue()))) == [
         "'=1+1", "'+1", "'-1", "'@x", "'\tx", "plain", "42", "-3"
     ]  # fmt: skip
+
+
+def test_dashboard_forms_refuse_dates_past_the_bounds_with_a_field_error():
+    shop = ShopFactory()
+    page = browser_for(shop.merchant.owner)
+    far = page.post(
+        f"/dashboard/shops/{shop.pk}/hours/exceptions/",
+        {"date": "9999-12-31", "is_closed": "closed"},
+    )
+    assert far.status_code == 422
+    assert "日期须在 2000-01-01 至 2099-12-31 之间。" in far.content.decode()
+    campaign = page.post(
+        "/dashboard/coupons/new/",
+        {
+            "title": "远期活动",
+            "benefit_kind": "amount_off",
+            "amount_off_fen": "20",
+            "validity": "fixed",
+            "valid_from": "2026-12-01T10:00",
+            "valid_until": "9999-12-31T10:00",
+            "total_quantity": "10",
+            "per_customer_limit": "1",
+            "audience": "anyone",
+        },
+    )
+    assert campaign.status_code == 422
+    assert "日期须在 2000-01-01 至 2099-12-31 之间。" in campaign.content.decode()
