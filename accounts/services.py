@@ -1,13 +1,16 @@
 import contextlib
+import uuid
 
 from django.contrib.auth import authenticate, password_validation
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.http import HttpRequest
 from phonenumber_field.phonenumber import PhoneNumber
-from rest_framework_simplejwt.exceptions import TokenError
+from rest_framework_simplejwt.exceptions import TokenBackendError, TokenError
+from rest_framework_simplejwt.state import token_backend
 from rest_framework_simplejwt.tokens import RefreshToken
 
+from .authentication import SESSION_CLAIM, session_revoke
 from .errors import InvalidCredentials, LoginLocked, PhoneTaken, WeakPassword
 from .models import Role, User
 
@@ -44,10 +47,21 @@ def user_login(*, request: HttpRequest, phone: PhoneNumber, password: str) -> Us
 def tokens_for(user: User) -> dict[str, str]:
     refresh = RefreshToken.for_user(user)
     refresh["role"] = user.role
+    refresh[SESSION_CLAIM] = uuid.uuid4().hex  # copied into its access and rotated tokens
     return {"access": str(refresh.access_token), "refresh": str(refresh)}
 
 
 def refresh_token_revoke(*, token: str) -> None:
-    """Logout: the refresh token can no longer be used (simplejwt's blacklist)."""
+    """Logout: the refresh token can no longer be used (simplejwt's blacklist), nor can any
+    access token of the same sign-in (its session id is revoked). A genuine refresh token that
+    was already rotated or blacklisted still ends its sign-in."""
+    try:
+        claims = token_backend.decode(token, verify=True)
+    except TokenBackendError:
+        return  # not one of ours: nothing to end
+    if claims.get("token_type") != "refresh":
+        return
     with contextlib.suppress(TokenError):  # already unusable: logging out twice is fine
         RefreshToken(token).blacklist()
+    if claims.get(SESSION_CLAIM):
+        session_revoke(str(claims[SESSION_CLAIM]))

@@ -1,11 +1,15 @@
 from django.conf import settings
-from django.conf.urls.static import static
 from django.contrib import admin
 from django.urls import include, path, re_path
 from django.views.generic import RedirectView
+from django.views.static import serve
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from core.api import healthz, not_found
+from core.throttling import sign_in_throttled
+
+# Every sign-in page has the API's per-address sign-in rate (core.throttling), the admin's too.
+admin.site.login = sign_in_throttled(admin.site.login)
 
 api_v1 = [
     path("auth/", include("accounts.urls")),
@@ -33,8 +37,16 @@ urlpatterns = [
     re_path(r"^api/", not_found, name="api-not-found"),
 ]
 
-# Uploaded photos while DEBUG (make run); in production a web server or object store serves them.
-urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+# Uploaded photos from the web process under `make run` (DEBUG) and docker compose (SERVE_MEDIA,
+# DEBUG off); in production a web server or object store serves them.
+if settings.DEBUG or settings.SERVE_MEDIA:
+    urlpatterns += [
+        re_path(
+            rf"^{settings.MEDIA_URL.strip('/')}/(?P<path>.*)$",
+            serve,
+            {"document_root": settings.MEDIA_ROOT},
+        )
+    ]
 
 handler404 = "core.api.not_found"
 handler500 = "core.api.server_error"

@@ -44,6 +44,20 @@ CODE_LENGTH = 10
 # --- audience and claiming ---------------------------------------------------------------------
 
 
+def campaign_shop_ids(campaign: Campaign) -> list[int]:
+    """The shops a campaign reaches: those it is valid at (empty: every shop of its merchant)
+    and the shop of the service it prices."""
+    return terms_shop_ids(shops=campaign.shops.all(), service=campaign.service)
+
+
+def terms_shop_ids(*, shops, service=None) -> list[int]:
+    """The shops campaign terms reach (see campaign_shop_ids); empty means every shop."""
+    ids = [shop.pk for shop in shops]
+    if ids and service is not None:
+        ids.append(service.shop_id)
+    return ids
+
+
 def _member_levels(user: User) -> QuerySet:
     return MembershipCard.objects.filter(consumer=user, status=CardStatus.ACTIVE).values("level")
 

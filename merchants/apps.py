@@ -12,3 +12,11 @@ class MerchantsConfig(AppConfig):
 
         registry.register("merchants.shop", shop_text_apply)
         registry.register("merchants.service", service_text_apply)
+
+        from PIL import Image
+
+        from .images import MAX_PIXELS
+
+        # Every Image.open in the process (Django's ImageField check, stored card images):
+        # past twice this Pillow refuses to open at all, past it warns (images.py refuses).
+        Image.MAX_IMAGE_PIXELS = MAX_PIXELS

@@ -10,7 +10,44 @@ BASE_DIR = Path(__file__).resolve().parent.parent.parent
 env = environ.Env()
 environ.Env.read_env(BASE_DIR / ".env")  # optional; real environment variables win
 
-SECRET_KEY = env("SECRET_KEY", default="dev-insecure-o2o-secret-key-change-me-in-production")
+# Secrets, one per purpose so rotating one leaves the others working (README, "Security").
+# No defaults: `make setup` generates them once into .local/secrets.env (platform/local_secrets.py),
+# docker compose keeps them in a volume, a deployment sets them; only the test settings fix some.
+# A *_FALLBACKS list keeps the previous values valid while a rotation rolls out.
+SECRET_KEY = env("SECRET_KEY", default="")  # Django: sessions, CSRF, password resets, cursors
+SECRET_KEY_FALLBACKS = env.list("SECRET_KEY_FALLBACKS", default=[])
+JWT_SIGNING_KEY = env("JWT_SIGNING_KEY", default="")  # API access and refresh tokens (HS256)
+QR_SIGNING_KEY = env("QR_SIGNING_KEY", default="")  # signed QR payloads (core.codes)
+QR_SIGNING_KEY_FALLBACKS = env.list("QR_SIGNING_KEY_FALLBACKS", default=[])
+CARD_PIN_PEPPER = env("CARD_PIN_PEPPER", default="")  # consumption passwords (loyalty)
+CARD_PIN_PEPPER_FALLBACKS = env.list("CARD_PIN_PEPPER_FALLBACKS", default=[])
+SECRET_NAMES = ("SECRET_KEY", "JWT_SIGNING_KEY", "QR_SIGNING_KEY", "CARD_PIN_PEPPER")
+# The key this project once shipped as a default: published, so never accepted again.
+PUBLISHED_SECRET_KEY = "dev-insecure-o2o-secret-key-change-me-in-production"  # noqa: S105
+
+
+def secrets_check(values: dict[str, str], *, minimum_length: int = 0) -> None:
+    """Refuse to start without every secret, with a published one, or with one reused."""
+    from django.core.exceptions import ImproperlyConfigured
+
+    missing = [name for name in SECRET_NAMES if not values.get(name)]
+    if missing:
+        raise ImproperlyConfigured(
+            f"缺少密钥 / missing secrets: {', '.join(missing)}. Run `make setup` (it generates "
+            "them once into .local/secrets.env) or set them in the environment."
+        )
+    for name in SECRET_NAMES:
+        value = values[name]
+        if value == PUBLISHED_SECRET_KEY or value.startswith("dev-insecure"):
+            raise ImproperlyConfigured(f"{name} is a published value: set a random one.")
+        if len(value) < minimum_length:
+            raise ImproperlyConfigured(
+                f"Set {name} to a random value of at least {minimum_length} characters."
+            )
+    if len({values[name] for name in SECRET_NAMES}) < len(SECRET_NAMES):
+        raise ImproperlyConfigured("Each secret needs its own value (one per purpose).")
+
+
 DEBUG = env.bool("DEBUG", default=False)
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]"])
 
@@ -153,6 +190,7 @@ STATIC_URL = "static/"
 STATIC_ROOT = env.path("STATIC_ROOT", default=BASE_DIR / "staticfiles")
 MEDIA_URL = "media/"
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "media")
+SERVE_MEDIA = env.bool("SERVE_MEDIA", default=False)  # from the web process without DEBUG
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
@@ -161,7 +199,7 @@ STORAGES = {
 # --- API -------------------------------------------------------------------------------------
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework_simplejwt.authentication.JWTAuthentication",
+        "accounts.authentication.JWTAuthentication",  # simplejwt's, revoked on logout
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
@@ -196,6 +234,7 @@ SIMPLE_JWT = {
     "ROTATE_REFRESH_TOKENS": True,
     "BLACKLIST_AFTER_ROTATION": True,
     "UPDATE_LAST_LOGIN": True,
+    "SIGNING_KEY": JWT_SIGNING_KEY,  # its own secret, not SECRET_KEY
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "O2O 商户平台 API",
@@ -208,6 +247,10 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
     "SCHEMA_PATH_PREFIX": r"/api/v1",
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "core.schema.bound_id_parameters",  # every integer parameter bounded
+    ],
     "ENUM_NAME_OVERRIDES": {
         "CardStatusEnum": "loyalty.models.CardStatus",
         "LedgerEntryKindEnum": "loyalty.models.EntryKind",
@@ -327,6 +370,12 @@ DASHBOARD_MAP_TILES_URL = env(
     "MAP_TILES_URL", default="https://tile.openstreetmap.org/{z}/{x}/{y}.png"
 )
 DASHBOARD_MAP_ATTRIBUTION = env("MAP_ATTRIBUTION", default="© OpenStreetMap contributors")
+
+# --- reviews ---------------------------------------------------------------------------------
+# The automatic hiding rule (consumers.services.reviews.review_report): this many pending reports
+# from accounts at least this many days old, none of them the shop's merchant.
+REVIEW_REPORTS_TO_HIDE = env.int("REVIEW_REPORTS_TO_HIDE", default=3)
+REVIEW_REPORT_ACCOUNT_MIN_DAYS = env.int("REVIEW_REPORT_ACCOUNT_MIN_DAYS", default=7)
 
 # --- orders and settlement --------------------------------------------------------------------
 # A confirmed booking nobody disputes counts as consumed this many hours after its slot ends.

@@ -6,6 +6,7 @@ reviews of one shop recompute its rating one after the other and none is left ou
 
 from datetime import timedelta
 
+from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -21,6 +22,7 @@ from consumers.errors import (
 from consumers.models import (
     Order,
     OrderState,
+    ReportStatus,
     Review,
     ReviewPhoto,
     ReviewReport,
@@ -142,21 +144,41 @@ def review_text_apply(*, object_id: int, field: str, text: str) -> None:
 
 
 @transaction.atomic
+@transaction.atomic
 def review_report(*, review: Review, reporter: User, reason: str, text: str = "") -> ReviewReport:
-    """Anyone signed in may report; the review is hidden until platform staff look at it,
-    except when the reviewed shop's own merchant reports it: that report waits for staff with
-    the review still shown, so a merchant cannot make its bad reviews disappear."""
+    """Record one account's report (one per account per review); it goes to platform staff.
+
+    A report never hides a review by itself. The automatic rule (README, "Reviews"): a review
+    is hidden until staff decide once REVIEW_REPORTS_TO_HIDE (3) pending reports count, and a
+    report counts only from an account at least REVIEW_REPORT_ACCOUNT_MIN_DAYS (7) old that
+    does not speak for the shop's merchant, of a reason staff have not already kept the review
+    against ("keep" stands against later reports of the same kind)."""
+    review = Review.objects.select_for_update().get(pk=review.pk)  # reports counted one by one
+    kept_against = review.reports.filter(status=ReportStatus.DISMISSED, reason=reason).exists()
+    established = reporter.date_joined <= timezone.now() - timedelta(
+        days=settings.REVIEW_REPORT_ACCOUNT_MIN_DAYS
+    )
+    counts = (
+        established
+        and not kept_against
+        and not _speaks_for_merchant(reporter, review.shop.merchant_id)
+    )
     try:
         with transaction.atomic():
             report = ReviewReport.objects.create(
-                review=review, reporter=reporter, reason=reason, text=text
+                review=review,
+                reporter=reporter,
+                reason=reason,
+                text=text,
+                status=ReportStatus.DISMISSED if kept_against else ReportStatus.PENDING,
+                counts=counts,
             )
     except IntegrityError as error:
         raise AlreadyReported() from error
-    if not _speaks_for_merchant(reporter, review.shop.merchant_id):
-        Review.objects.filter(pk=review.pk, status=ReviewStatus.VISIBLE).update(
-            status=ReviewStatus.HIDDEN
-        )
+    counting = review.reports.filter(status=ReportStatus.PENDING, counts=True).count()
+    if review.status == ReviewStatus.VISIBLE and counting >= settings.REVIEW_REPORTS_TO_HIDE:
+        review.status = ReviewStatus.HIDDEN
+        review.save(update_fields=["status"])
     return report
 
 
@@ -169,13 +191,14 @@ def _speaks_for_merchant(user: User, merchant_id: int) -> bool:
 
 @transaction.atomic
 def review_moderate(*, review: Review, keep: bool) -> Review:
-    """Platform staff decide: shown again (reports dismissed), or removed from the shop's page
-    and from its rating."""
+    """Platform staff decide: shown again (its pending reports dismissed, which also stands
+    against later reports of the same reasons), or removed from the shop's page and rating."""
     shop_lock(review.shop_id)
     review = Review.objects.select_for_update().get(pk=review.pk)
     review.status = ReviewStatus.VISIBLE if keep else ReviewStatus.REMOVED
     review.save(update_fields=["status"])
-    if keep:
-        review.reports.all().delete()
+    review.reports.filter(status=ReportStatus.PENDING).update(
+        status=ReportStatus.DISMISSED if keep else ReportStatus.UPHELD
+    )
     shop_ratings_refresh(shop_ids=[review.shop_id])
     return review

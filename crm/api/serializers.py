@@ -2,6 +2,8 @@ from drf_spectacular.utils import extend_schema_field
 from phonenumber_field.serializerfields import PhoneNumberField
 from rest_framework import serializers
 
+from core.serializers import BIRTHDAY_MIN, BoundedDateField, IdField
+
 from ..models import (
     Complaint,
     Customer,
@@ -96,7 +98,7 @@ class CrmCustomerSerializer(serializers.ModelSerializer):
 
 class CrmCustomerInputSerializer(serializers.Serializer):
     name = serializers.CharField(max_length=60, required=False, allow_blank=True)
-    birthday = serializers.DateField(required=False, allow_null=True)
+    birthday = BoundedDateField(required=False, allow_null=True, earliest=BIRTHDAY_MIN)
     birthday_lunar = serializers.BooleanField(required=False)
     tags = serializers.ListField(
         child=serializers.CharField(max_length=20), required=False, max_length=30
@@ -109,9 +111,7 @@ class CrmCustomerInputSerializer(serializers.Serializer):
         min_value=1, max_value=3650, required=False, allow_null=True
     )
     arrears_fen = serializers.IntegerField(min_value=0, max_value=MAX_FEN, required=False)
-    owner = serializers.IntegerField(
-        required=False, allow_null=True, min_value=1, help_text="Staff user id."
-    )
+    owner = IdField(required=False, allow_null=True, help_text="Staff user id.")
 
 
 class CrmCustomerCreateSerializer(CrmCustomerInputSerializer):

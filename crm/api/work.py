@@ -13,6 +13,7 @@ from accounts.models import Role
 from accounts.permissions import IsMerchantMember
 from core.errors import NotFound
 from core.pagination import CursorPagination
+from core.serializers import BoundedDateField, BoundedDateTimeField, IdField
 
 from .. import selectors, services, worklist
 from ..analytics import kpi_series
@@ -119,7 +120,7 @@ class CustomerContactView(APIView):
         tags=TAGS, request=ContactInputSerializer, responses={201: CrmInteractionSerializer}
     )
     def post(self, request, pk: int):
-        merchant = selectors.member_check(request.user, selectors.VIEW)
+        merchant = selectors.member_check(request.user, selectors.MANAGE)  # a write: not VIEW
         customer = selectors.customer_of(merchant, pk)
         data = ContactInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -235,8 +236,8 @@ class ComplaintListView(APIView):
         customer = serializers.IntegerField(min_value=1, max_value=2**62)
         channel = serializers.ChoiceField(choices=ContactChannel.choices)
         content = serializers.CharField(max_length=4000)
-        owner = serializers.IntegerField(required=False, allow_null=True, min_value=1)
-        respond_by = serializers.DateTimeField(
+        owner = IdField(required=False, allow_null=True)
+        respond_by = BoundedDateTimeField(
             required=False, allow_null=True, validators=[respond_by_check]
         )
 
@@ -283,8 +284,8 @@ class ComplaintDetailView(APIView):
     permission_classes = [IsMerchantMember]
 
     class InputSerializer(serializers.Serializer):
-        owner = serializers.IntegerField(required=False, allow_null=True, min_value=1)
-        respond_by = serializers.DateTimeField(required=False, validators=[respond_by_check])
+        owner = IdField(required=False, allow_null=True)
+        respond_by = BoundedDateTimeField(required=False, validators=[respond_by_check])
 
     @extend_schema(tags=TAGS, responses=CrmComplaintSerializer)
     def get(self, request, pk: int):
@@ -416,8 +417,8 @@ class RetentionTaskView(APIView):
     permission_classes = [IsMerchantMember]
 
     class InputSerializer(serializers.Serializer):
-        assigned_to = serializers.IntegerField(required=False, allow_null=True, min_value=1)
-        due = serializers.DateField(required=False)
+        assigned_to = IdField(required=False, allow_null=True)
+        due = BoundedDateField(required=False)
         note = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
 
     @extend_schema(
@@ -507,7 +508,7 @@ class KpiView(APIView):
     class InputSerializer(serializers.Serializer):
         kpi = serializers.ChoiceField(choices=Kpi.choices)
         target = serializers.FloatField(min_value=0, max_value=1e6)
-        valid_from = serializers.DateField(required=False)
+        valid_from = BoundedDateField(required=False)
 
     class ValueSerializer(serializers.Serializer):
         value = serializers.FloatField(allow_null=True)

@@ -11,6 +11,7 @@ from django.db.models.functions import Cast
 from phonenumber_field.phonenumber import PhoneNumber, to_python
 
 from accounts.models import Role, User
+from core.spreadsheet import csv_writer
 from merchants.models import Merchant
 
 from ..errors import CsvUnreadable, CustomerExists
@@ -171,7 +172,7 @@ def customers_csv(merchant: Merchant, *, by: User | None = None) -> str:
     )
     levels = customer_level_names(customers)
     out = io.StringIO()
-    writer = csv.writer(out)
+    writer = csv_writer(out)  # every cell formula-escaped (core.spreadsheet)
     writer.writerow(
         [
             *CSV_COLUMNS,
@@ -188,12 +189,12 @@ def customers_csv(merchant: Merchant, *, by: User | None = None) -> str:
     for c in customers:
         writer.writerow(
             [
-                csv_safe(c.name),
+                c.name,
                 c.phone_text or "",
                 c.birthday.isoformat() if c.birthday else "",
                 "1" if c.birthday_lunar else "",
-                csv_safe(";".join(c.tags)),
-                csv_safe(c.notes),
+                ";".join(c.tags),
+                c.notes,
                 levels.get(c.pk, ""),
                 c.tier,
                 "" if c.score is None else c.score,
@@ -205,8 +206,3 @@ def customers_csv(merchant: Merchant, *, by: User | None = None) -> str:
             ]
         )
     return out.getvalue()
-
-
-def csv_safe(value: str) -> str:
-    """No formula injection when the file is opened in a spreadsheet."""
-    return "'" + value if value[:1] in ("=", "+", "-", "@") else value

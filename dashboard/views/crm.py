@@ -53,7 +53,7 @@ def customer_detail(request, customer_id):
     return customer_page(request, selectors.customer_of(request.merchant, customer_id))
 
 
-@merchant_page(permission=VIEW)
+@merchant_page(permission=StaffPermission.MANAGE_CUSTOMERS)  # a write: viewing is not enough
 @require_POST
 def customer_contact(request, customer_id):
     """Log a contact's outcome (closing today's item it answers, if any)."""

@@ -131,6 +131,22 @@ def test_logout_revokes_the_refresh_token(api):
     assert response.status_code == 401
 
 
+def test_logout_revokes_the_access_tokens_of_that_sign_in_only(api):
+    UserFactory(phone="+8613812345678")
+    phone = {"phone": "13812345678", "password": PASSWORD}
+    tokens = api.post(LOGIN, phone).json()
+    other = api.post(LOGIN, phone).json()  # the same person on another phone
+    rotated = api.post("/api/v1/auth/refresh/", {"refresh": tokens["refresh"]}).json()
+    assert api.post("/api/v1/auth/logout/", {"refresh": rotated["refresh"]}).status_code == 204
+    for access in (tokens["access"], rotated["access"]):
+        api.credentials(HTTP_AUTHORIZATION=f"Bearer {access}")
+        response = api.get("/api/v1/auth/me/")
+        assert response.status_code == 401
+        assert response.json()["code"] == "token_not_valid"
+    api.credentials(HTTP_AUTHORIZATION=f"Bearer {other['access']}")
+    assert api.get("/api/v1/auth/me/").status_code == 200
+
+
 def test_me_updates_only_the_name(consumer):
     client = client_for(consumer)
     response = client.patch("/api/v1/auth/me/", {"name": "新名字", "role": Role.ADMIN})

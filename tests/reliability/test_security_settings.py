@@ -14,12 +14,18 @@ from .processes import Web
 
 pytestmark = pytest.mark.django_db
 GOOD_KEY = secrets.token_urlsafe(60)
+# One secret per purpose (config/settings/base.py); production needs each of them.
+GOOD_SECRETS = {
+    name: secrets.token_urlsafe(60)
+    for name in ("JWT_SIGNING_KEY", "QR_SIGNING_KEY", "CARD_PIN_PEPPER")
+}
 
 
 def manage(*args: str, **env: str | None) -> subprocess.CompletedProcess:
     """manage.py under the production settings; a None value unsets that variable."""
     environment = process_env(DJANGO_SETTINGS_MODULE="config.settings.production")
     environment.pop("DEBUG", None)
+    environment.update(GOOD_SECRETS)
     for key, value in env.items():
         if value is None:
             environment.pop(key, None)
@@ -49,6 +55,8 @@ def test_deploy_check_is_clean_with_proper_values():
         ({"SECRET_KEY": GOOD_KEY, "DEBUG": "1"}, "DEBUG must be off"),
         ({"SECRET_KEY": None}, "SECRET_KEY"),  # unset: the development default
         ({"SECRET_KEY": "short-but-random-Xy7"}, "SECRET_KEY"),
+        ({"SECRET_KEY": GOOD_KEY, "JWT_SIGNING_KEY": None}, "JWT_SIGNING_KEY"),
+        ({"SECRET_KEY": GOOD_KEY, "QR_SIGNING_KEY": GOOD_KEY}, "its own value"),
     ],
 )
 def test_production_refuses_to_start_with_unsafe_values(env, complaint):
@@ -61,6 +69,7 @@ def test_production_serves_https_only_with_hsts():
     web = Web(
         DJANGO_SETTINGS_MODULE="config.settings.production",
         SECRET_KEY=GOOD_KEY,
+        **GOOD_SECRETS,
         ALLOWED_HOSTS="127.0.0.1",
     )
     try:

@@ -23,7 +23,7 @@ from accounts.models import Role, User
 from consumers.services import order_consume, order_policy_set, review_create_verified
 from coupons.models import CampaignStatus
 from coupons.services import coupon_redeem, paper_batch_create
-from loyalty.services import card_top_up
+from loyalty.services import card_invite, card_top_up
 from merchants import services
 from merchants.models import StaffPermission
 from settlement.services import payout_batch_create
@@ -101,10 +101,12 @@ def merchants(world: World) -> None:
 @world_builder
 def loyalty(world: World) -> None:
     """A's card program (every shop), consumer A's active card with a consumption password,
-    and a cash top-up of it at A's counter; B has a program of its own."""
+    and a cash top-up of it at A's counter; B has a program of its own and has invited
+    consumer A (by phone) to take its card."""
 
     world.program_a = program_create(world.merchant_a)
-    program_create(world.merchant_b)  # B works on its own program, never on A's
+    program_b = program_create(world.merchant_b)  # B works on its own program, never on A's
+    world.invitation_a = card_invite(program=program_b, phone=world.users["consumer_a"].phone)
     world.card_a = card_create_for(world.program_a, world.users["consumer_a"])
     world.top_up_a = card_top_up(
         card=world.card_a,
