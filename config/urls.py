@@ -1,3 +1,4 @@
+from captcha.views import captcha_image
 from django.conf import settings
 from django.conf.urls.static import static
 from django.contrib import admin
@@ -6,9 +7,11 @@ from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from core.api import healthz, not_found
+from notifications.callbacks import unsubscribe
 
 api_v1 = [
     path("auth/", include("accounts.urls")),
+    path("auth/", include("verification.urls")),
     path("", include("merchants.urls")),
     path("", include("geo.urls")),
     path("", include("loyalty.urls")),
@@ -24,6 +27,9 @@ urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("", RedirectView.as_view(pattern_name="dashboard:home"), name="root"),
     path("admin/", admin.site.urls),
+    path("sms/unsubscribe/<str:token>/", unsubscribe, name="sms-unsubscribe"),
+    # The image of a sign-in challenge (GET /api/v1/auth/captcha/ names it).
+    re_path(r"^captcha/image/(?P<key>\w+)/$", captcha_image, {"scale": 1}, name="captcha-image"),
     path("dashboard/", include("dashboard.urls")),
     path("api/v1/", include(api_v1)),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
