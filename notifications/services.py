@@ -216,9 +216,9 @@ def _outbox_insert(n: Notification, channel: str, rows: list[tuple], now: dateti
             """INSERT INTO notifications_outboxmessage
                   (recipient_id, channel, address, kind, title, body, data, dedupe_key, status,
                    attempts, next_attempt_at, expires_at, last_error, provider_message_id,
-                   created_at)
+                   created_at, delivery_status, delivery_error)
                 SELECT uid, %s, address, %s, %s, %s, %s::jsonb, %s, 'pending', 0, due, %s, '',
-                       '', %s
+                       '', %s, '', ''
                 FROM unnest(%s::bigint[], %s::text[], %s::timestamptz[]) AS t(uid, address, due)
                 ON CONFLICT (channel, address, dedupe_key) DO NOTHING
                 RETURNING id, next_attempt_at""",

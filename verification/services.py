@@ -41,10 +41,10 @@ def captcha_new() -> str:
     return CaptchaStore.generate_key()
 
 
-def captcha_check(*, key: str, answer: str, now: datetime | None = None) -> None:
+def captcha_check(*, key: str, answer: str) -> None:
     """One try per challenge: it is deleted whether the answer is right or not."""
-    now = now or timezone.now()
-    store = CaptchaStore.objects.filter(hashkey=key.lower(), expiration__gt=now).first()
+    live = CaptchaStore.objects.filter(hashkey=key.lower(), expiration__gt=timezone.now())
+    store = live.first()
     CaptchaStore.objects.filter(hashkey=key.lower()).delete()
     if store is None or not constant_time_compare(store.response, answer.strip().lower()):
         raise CaptchaInvalid(fields={"captcha_answer": [str(CaptchaInvalid.message)]})
@@ -73,7 +73,7 @@ def sms_code_send(
     """Check the captcha (spent even when a limit then refuses), then write the code and its
     SMS to the outbox in one transaction; the SMS leaves after commit."""
     now = now or timezone.now()
-    captcha_check(key=captcha_key, answer=captcha_answer, now=now)
+    captcha_check(key=captcha_key, answer=captcha_answer)
     number = str(phone)
     with transaction.atomic():
         with connection.cursor() as cursor:  # one sender per phone at a time: limits hold
