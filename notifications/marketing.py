@@ -8,6 +8,7 @@ marketing, recorded with its source and time.
 """
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import datetime
 
 from django.conf import settings
@@ -102,6 +103,39 @@ def marketing_allowed_phones(*, merchant_id: int, phones: Iterable[str]) -> set[
         .exclude(Exists(opted_out))
         .values_list("phone", flat=True)
     }
+
+
+@dataclass(frozen=True)
+class ConsentState:
+    """What the CRM shows for a customer's phone: consent to this merchant's marketing SMS."""
+
+    granted: bool  # and not opted out
+    source: str  # ConsentSource of the last change ("" when never asked)
+    changed_at: datetime | None
+    opted_out: bool
+
+    @property
+    def source_label(self) -> str:
+        return ConsentSource(self.source).label if self.source else ""
+
+
+def marketing_consents_of(*, merchant_id: int, phones: Iterable[str]) -> dict[str, ConsentState]:
+    """Each phone's consent state for the merchant (phones never asked are absent)."""
+    phones = [str(phone) for phone in phones if phone]
+    opted = dict(
+        MarketingOptOut.objects.filter(phone__in=phones).values_list("phone", "created_at")
+    )
+    opted = {str(phone): at for phone, at in opted.items()}
+    states = {}
+    for consent in MarketingConsent.objects.filter(merchant_id=merchant_id, phone__in=phones):
+        phone = str(consent.phone)
+        states[phone] = ConsentState(
+            consent.granted and phone not in opted, consent.source, consent.changed_at,
+            phone in opted,
+        )  # fmt: skip
+    for phone, at in opted.items():
+        states.setdefault(phone, ConsentState(False, ConsentSource.SMS_REPLY, at, True))
+    return states
 
 
 def merchant_may_text_strangers(merchant_id: int) -> bool:

@@ -20,11 +20,22 @@ class CrmFlagSerializer(serializers.Serializer):
     reason = serializers.CharField()
 
 
+class CrmMarketingConsentSerializer(serializers.Serializer):
+    granted = serializers.BooleanField(help_text="May get this merchant's marketing SMS now")
+    source = serializers.CharField(help_text="app, counter, sms_reply, link, staff")
+    changed_at = serializers.DateTimeField(allow_null=True)
+    opted_out = serializers.BooleanField(help_text="Refused all marketing SMS (R/T, link)")
+
+
 class CrmCustomerSerializer(serializers.ModelSerializer):
     phone = serializers.CharField(allow_null=True)
     flags = CrmFlagSerializer(many=True)
     grade_reasons = serializers.ListField(child=serializers.CharField())
     level = serializers.SerializerMethodField(help_text="Member level of the customer's card.")
+    marketing_consent = serializers.SerializerMethodField(
+        help_text="Consent to this merchant's marketing SMS, with its source and time; null: "
+        "never given (no marketing SMS is sent)."
+    )
 
     class Meta:
         model = Customer
@@ -57,10 +68,16 @@ class CrmCustomerSerializer(serializers.ModelSerializer):
             "at_risk",
             "graded_at",
             "created_at",
+            "marketing_consent",
         ]
 
     def get_level(self, customer) -> str:
         return self.context.get("levels", {}).get(customer.pk, "")
+
+    @extend_schema_field(CrmMarketingConsentSerializer(allow_null=True))
+    def get_marketing_consent(self, customer) -> dict | None:
+        state = self.context.get("consents", {}).get(str(customer.phone))
+        return None if state is None else CrmMarketingConsentSerializer(state).data
 
 
 class CrmCustomerInputSerializer(serializers.Serializer):
