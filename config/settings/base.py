@@ -222,6 +222,9 @@ SPECTACULAR_SETTINGS = {
         "CrmContactChannelEnum": "crm.models.ContactChannel",
         "CrmSegmentEnum": "crm.models.Segment",
         "CrmTierEnum": "crm.models.Tier",
+        "SmsCodePurposeEnum": "verification.models.CodePurpose",
+        "CrmContactPurposeEnum": "crm.models.Purpose",
+        "ConsentSourceEnum": "notifications.models.ConsentSource",
     },
 }
 
