@@ -15,6 +15,7 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare, salted_hmac
+from django.utils.translation import gettext as _
 from phonenumber_field.phonenumber import PhoneNumber
 
 from accounts.models import Role, User
@@ -58,7 +59,9 @@ def _limit_check(phone: str, now: datetime) -> None:
         times = list(recent.order_by("-created_at").values_list("created_at", flat=True)[:count])
         if len(times) >= count:
             wait = int((times[-1] + timedelta(seconds=seconds) - now).total_seconds()) + 1
-            raise SmsCodeTooSoon(f"验证码发送过于频繁，请 {wait} 秒后再试。")
+            raise SmsCodeTooSoon(
+                _("验证码发送过于频繁，请 %(seconds)d 秒后再试。") % {"seconds": wait}
+            )
 
 
 def sms_code_send(

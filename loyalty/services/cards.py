@@ -64,8 +64,11 @@ def card_apply(*, consumer: User, shop: Shop) -> MembershipCard:
 def card_grant(
     *, program: CardProgram, phone: PhoneNumber, level: Level | None = None
 ) -> MembershipCard:
-    """The merchant grants a card to a registered customer by phone number."""
-    consumer = User.objects.filter(phone=phone, role=Role.CONSUMER).first()
+    """The merchant grants a card to a registered customer by phone number: only to an account
+    that proved the phone by SMS code (anyone may have signed up with a number)."""
+    consumer = User.objects.filter(
+        phone=phone, role=Role.CONSUMER, phone_verified_at__isnull=False
+    ).first()
     if consumer is None:
         raise NotAConsumer(fields={"phone": [str(NotAConsumer.message)]})
     return card_create(program=program, consumer=consumer, status=CardStatus.ACTIVE, level=level)

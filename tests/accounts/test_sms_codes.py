@@ -13,6 +13,7 @@ from notifications.models import OutboxMessage
 from tests.conftest import client_for
 from tests.coupons.factories import CampaignFactory
 from tests.factories import PASSWORD, MerchantFactory, UserFactory
+from tests.loyalty.factories import program_create
 from tests.sms import captcha_solved, code_request, code_sent, texts_to
 from verification.models import SmsCode
 from verification.services import captcha_new, sms_code_send
@@ -183,3 +184,12 @@ def test_coupons_sent_to_a_phone_wait_until_the_account_proves_it(api, tmp_path)
     proven.credentials(HTTP_AUTHORIZATION=f"Bearer {session['access']}")
     mine = proven.get("/api/v1/me/coupons/").json()["results"]
     assert [c["campaign"]["id"] for c in mine] == [campaign.pk]
+
+
+def test_a_card_is_not_granted_by_phone_to_an_account_that_did_not_prove_it():
+    program = program_create()
+    unproven = UserFactory(phone=PHONE, phone_verified_at=None)
+    owner = client_for(program.merchant.owner)
+    response = owner.post("/api/v1/merchant/cards/", {"phone": PHONE}, format="json")
+    assert response.status_code == 400 and "phone" in response.json()["fields"]
+    assert not unproven.membership_cards.exists()
