@@ -193,3 +193,10 @@ def test_a_card_is_not_granted_by_phone_to_an_account_that_did_not_prove_it():
     response = owner.post("/api/v1/merchant/cards/", {"phone": PHONE}, format="json")
     assert response.status_code == 400 and "phone" in response.json()["fields"]
     assert not unproven.membership_cards.exists()
+
+
+def test_code_errors_speak_english_on_request(api):
+    response = api.post(
+        SMS_LOGIN, {"phone": PHONE, "code": "123456"}, format="json", HTTP_ACCEPT_LANGUAGE="en"
+    )
+    assert response.json()["detail"] == "Wrong or expired SMS code."
