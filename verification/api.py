@@ -1,5 +1,5 @@
-"""Signing in with an SMS code, under /api/v1/auth/: get an image challenge, answer it to have a
-code sent, then sign in (or create the consumer) with the code."""
+"""Proving a phone, under /api/v1/auth/: get an image challenge, answer it to have a code sent,
+then sign in with the code (creating the consumer) or register with a password and the code."""
 
 from django.urls import reverse
 from drf_spectacular.utils import extend_schema
