@@ -111,9 +111,10 @@ def campaigns_for_display(campaigns: QuerySet[Campaign], user: User | None) -> Q
     """What CampaignPublicSerializer reads; for a signed-in user each carries `claimed_by_me`."""
     campaigns = campaigns.select_related("service", "merchant").prefetch_related("shops")
     if user is not None and user.is_authenticated:
-        campaigns = campaigns.annotate(
-            claimed_by_me=Count("coupons", filter=Q(coupons__holder_phone=user.phone))
-        )
+        mine = Q(coupons__holder=user)
+        if user.phone_verified:  # coupons sent to the phone count once it is proven theirs
+            mine |= Q(coupons__holder__isnull=True, coupons__holder_phone=user.phone)
+        campaigns = campaigns.annotate(claimed_by_me=Count("coupons", filter=mine))
     return campaigns
 
 
