@@ -138,6 +138,10 @@ def marketing_consents_of(*, merchant_id: int, phones: Iterable[str]) -> dict[st
     return states
 
 
+def phone_opted_out(phone: str) -> bool:
+    return MarketingOptOut.objects.filter(phone=str(phone)).exists()
+
+
 def merchant_may_text_strangers(merchant_id: int) -> bool:
     """Phones without an account get a merchant's SMS only once platform staff verified it."""
     return Merchant.objects.filter(pk=merchant_id, verified_at__isnull=False).exists()

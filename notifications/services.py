@@ -33,6 +33,7 @@ from .marketing import (
     marketing_allowed_phones,
     marketing_text,
     merchant_may_text_strangers,
+    phone_opted_out,
     unsubscribe_token,
 )
 from .models import (
@@ -48,6 +49,7 @@ from .models import (
 
 logger = logging.getLogger(__name__)
 NO_DEVICE = "no_device"  # last_error of a push whose recipient has no active device
+OPTED_OUT = "opted_out"  # last_error of a marketing SMS whose phone opted out before it left
 DEFAULTS = Preference()  # the unsaved defaults stand for users without a row
 
 
@@ -390,6 +392,9 @@ def outbox_send(*, message_id: int, now: datetime | None = None) -> timedelta | 
         return None
     body, data = message.body, message.data
     if message.channel == Channel.SMS and message.kind in MARKETING_KINDS:
+        if phone_opted_out(message.address):  # since it was written (quiet hours, a retry)
+            done.update(status=OutboxStatus.FAILED, last_error=OPTED_OUT)
+            return None
         body, data = _with_unsubscribe_link(message)
     outgoing = OutgoingMessage(
         channel=message.channel,

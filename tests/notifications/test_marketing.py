@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from deals.services import flash_deal_fan_out, flash_deal_publish
 from merchants.models import Merchant
-from notifications.marketing import marketing_consent_set
+from notifications.marketing import marketing_consent_set, marketing_opt_out
 from notifications.models import ConsentSource, MarketingConsent, MarketingOptOut, OutboxMessage
 from tests.conftest import client_for
 from tests.deals.factories import deal_for, hotpot_shop
@@ -225,3 +225,15 @@ def test_platform_staff_verify_a_merchant_only_with_its_licence_details():
     verified = dict(Merchant.objects.values_list("pk", "verified_by"))
     assert verified == {bare.pk: None, licensed.pk: admin.pk}
     assert site.is_registered(Merchant)
+
+
+def test_a_marketing_sms_still_waiting_is_dropped_when_its_phone_opts_out(tmp_path):
+    shop = hotpot_shop()
+    merchant_verified(shop.merchant)
+    stranger = "+8613912340007"
+    consented(stranger, shop.merchant)
+    waiting = sms_of(list_deal(shop, [stranger]))[stranger]  # not sent yet (no worker here)
+    marketing_opt_out(phone=stranger, source=ConsentSource.SMS_REPLY, detail="T")
+    assert texts_to(stranger, tmp_path) == []
+    waiting.refresh_from_db()
+    assert (waiting.status, waiting.last_error) == ("failed", "opted_out")
