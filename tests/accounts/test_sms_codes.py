@@ -200,3 +200,22 @@ def test_code_errors_speak_english_on_request(api):
         SMS_LOGIN, {"phone": PHONE, "code": "123456"}, format="json", HTTP_ACCEPT_LANGUAGE="en"
     )
     assert response.json()["detail"] == "Wrong or expired SMS code."
+
+
+def test_a_customer_a_merchant_adds_by_phone_is_linked_only_to_the_proven_account(api, tmp_path):
+    from crm.models import Customer
+    from crm.services.feed import customer_for_consumer
+
+    merchant = MerchantFactory()
+    unproven = UserFactory(phone=PHONE, phone_verified_at=None)
+    added = client_for(merchant.owner).post(
+        "/api/v1/merchant/crm/customers/", {"name": "王阿姨", "phone": PHONE}, format="json"
+    )
+    assert added.status_code == 201, added.json()
+    assert Customer.objects.get(pk=added.json()["id"]).consumer is None
+    # the unproven account's own visit does not take over the merchant's row either
+    own = customer_for_consumer(merchant_id=merchant.pk, consumer=unproven, source="order")
+    assert own.pk != added.json()["id"] and own.phone is None
+    sms_login(api, code_sent(api, PHONE, tmp_path))
+    unproven.refresh_from_db()
+    assert unproven.phone_verified
