@@ -1,6 +1,7 @@
 import json
 from dataclasses import dataclass
 
+import phonenumbers
 from django.conf import settings
 
 from core.redaction import mask
@@ -124,10 +125,18 @@ def national_phone(address: str) -> str:
 
 
 def e164_phone(number: str, nation_code: str = "86") -> str:
-    """What a gateway reports (13800000000, 8613800000000, +8613800000000) as we store it."""
-    digits = number.strip().lstrip("+")
-    if len(digits) == 11 and digits.startswith("1") and nation_code == "86":
-        return f"+86{digits}"
-    if not digits.startswith(nation_code):
+    """What a gateway reports (13800000000, 8613800000000, +8613800000000) as we store it, or
+    "" for something that is no valid phone number."""
+    digits = str(number).strip().lstrip("+")
+    if not digits.isdigit():
+        return ""
+    nation_code = str(nation_code)
+    mainland_mobile = len(digits) == 11 and digits.startswith("1")
+    if (mainland_mobile and nation_code == "86") or not digits.startswith(nation_code):
         digits = nation_code + digits
-    return f"+{digits}"
+    try:
+        parsed = phonenumbers.parse(f"+{digits}")
+    except phonenumbers.NumberParseException:
+        return ""
+    valid = phonenumbers.is_valid_number(parsed)
+    return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164) if valid else ""

@@ -204,3 +204,29 @@ def test_a_message_without_a_template_for_its_kind_fails_for_good(tencent, setti
     message.refresh_from_db()
     assert message.status == OutboxStatus.FAILED and "no SMS template" in message.last_error
     assert tencent.sent == []
+
+
+@pytest.mark.parametrize(
+    "payload",
+    [
+        "not json at all",
+        '{"unexpected": true}',
+        "[1, 2, 3]",
+        '[{"mobile": "", "text": "R"}]',
+        '[{"phone_number": "abc", "content": "T", "biz_id": 5}]',
+        '[{"sid": "x", "mobile": "139", "report_status": "FAIL"}]',
+    ],
+)
+@pytest.mark.parametrize("gateway", ["aliyun", "tencent"])
+@pytest.mark.parametrize("kind", ["report", "reply"])
+def test_a_malformed_callback_is_answered_without_an_error(gateway, kind, payload, settings):
+    settings.SMS_CALLBACK_TOKEN = CALLBACK_TOKEN
+    response = APIClient().post(
+        f"/api/v1/sms/callbacks/{gateway}/{kind}/{CALLBACK_TOKEN}/",
+        payload,
+        content_type="application/json",
+    )
+    assert response.status_code in (200, 400), response.content
+    from notifications.models import MarketingOptOut
+
+    assert not MarketingOptOut.objects.exists()
