@@ -11,11 +11,10 @@ from rest_framework_simplejwt.views import TokenRefreshView
 from core import events
 from core.errors import error_body
 from core.schema import error_response
-from merchants.services import merchant_register
 
 from .errors import LoginLocked
-from .models import CLIENT_CHANNELS, Role, User
-from .services import refresh_token_revoke, tokens_for, user_login, user_register
+from .models import CLIENT_CHANNELS, User
+from .services import refresh_token_revoke, tokens_for, user_login
 
 
 class UserSerializer(serializers.ModelSerializer):
@@ -23,8 +22,8 @@ class UserSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = User
-        fields = ["id", "phone", "name", "role", "date_joined"]
-        read_only_fields = ["id", "phone", "role", "date_joined"]
+        fields = ["id", "phone", "name", "role", "date_joined", "phone_verified_at"]
+        read_only_fields = ["id", "phone", "role", "date_joined", "phone_verified_at"]
 
 
 class MissingConsentSerializer(serializers.Serializer):
@@ -63,58 +62,6 @@ def session_response(user: User, http_status: int, **opened) -> Response:
     for extra in events.publish("session_opened", user=user, **opened):
         body.update(extra or {})
     return Response(body, status=http_status)
-
-
-class RegisterView(APIView):
-    permission_classes = [AllowAny]
-    throttle_scope = "auth"
-
-    class InputSerializer(serializers.Serializer):
-        phone = PhoneNumberField(help_text="手机号; +86 assumed when no country code is given")
-        password = serializers.CharField(write_only=True, style={"input_type": "password"})
-        name = serializers.CharField(max_length=60, required=False, default="")
-        role = serializers.ChoiceField(
-            choices=[Role.CONSUMER, Role.MERCHANT_OWNER], default=Role.CONSUMER
-        )
-        merchant_name = serializers.CharField(
-            max_length=100, required=False, help_text="Required when role is merchant_owner."
-        )
-        accepted = AcceptedSerializer(
-            many=True,
-            required=False,
-            default=list,
-            help_text="The documents shown and accepted (GET /api/v1/policies/): "
-            '[{"kind": "privacy", "version": 3}, {"kind": "terms", "version": 2}].',
-        )
-        channel = serializers.ChoiceField(choices=CHANNELS, default="app")
-
-        def validate(self, attrs):
-            if attrs["role"] == Role.MERCHANT_OWNER and not attrs.get("merchant_name"):
-                raise serializers.ValidationError({"merchant_name": "商户名称不能为空。"})
-            return attrs
-
-    @extend_schema(request=InputSerializer, responses={201: SessionSerializer}, tags=["auth"])
-    def post(self, request):
-        data = self.InputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        fields = data.validated_data
-        credentials = {
-            "phone": fields["phone"],
-            "password": fields["password"],
-            "name": fields["name"],
-        }
-        if fields["role"] == Role.MERCHANT_OWNER:
-            merchant = merchant_register(**credentials, merchant_name=fields["merchant_name"])
-            user = merchant.owner
-        else:
-            user = user_register(**credentials)
-        return session_response(
-            user,
-            status.HTTP_201_CREATED,
-            registered=True,
-            accepted=fields["accepted"],
-            channel=fields["channel"],
-        )
 
 
 class LoginView(APIView):

@@ -1,3 +1,4 @@
+from captcha.views import captcha_image
 from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path, re_path
@@ -7,12 +8,14 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from core.api import healthz, not_found
 from core.throttling import sign_in_throttled
+from notifications.callbacks import unsubscribe
 
 # Every sign-in page has the API's per-address sign-in rate (core.throttling), the admin's too.
 admin.site.login = sign_in_throttled(admin.site.login)
 
 api_v1 = [
     path("auth/", include("accounts.urls")),
+    path("auth/", include("verification.urls")),
     path("", include("merchants.urls")),
     path("", include("geo.urls")),
     path("", include("loyalty.urls")),
@@ -29,6 +32,9 @@ urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("", RedirectView.as_view(pattern_name="dashboard:home"), name="root"),
     path("admin/", admin.site.urls),
+    path("sms/unsubscribe/<str:token>/", unsubscribe, name="sms-unsubscribe"),
+    # The image of a sign-in challenge (GET /api/v1/auth/captcha/ names it).
+    re_path(r"^captcha/image/(?P<key>\w+)/$", captcha_image, {"scale": 1}, name="captcha-image"),
     path("dashboard/", include("dashboard.urls")),
     path("api/v1/", include(api_v1)),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),

@@ -15,6 +15,11 @@ urlpatterns = [
         name="crm-customer-timeline",
     ),
     path(
+        f"{P}customers/<int:pk>/marketing-consent/",
+        customers.CustomerMarketingConsentView.as_view(),
+        name="crm-customer-marketing-consent",
+    ),
+    path(
         f"{P}customers/<int:pk>/contacts/",
         work.CustomerContactView.as_view(),
         name="crm-customer-contact",

@@ -1,9 +1,10 @@
 import itertools
-from datetime import date, time
+from datetime import date, datetime, time
 
 from django.contrib.gis.geos import Point
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
+from django.utils import timezone
 from phonenumber_field.phonenumber import PhoneNumber
 from pypinyin import Style, lazy_pinyin
 
@@ -32,11 +33,37 @@ from .models import (
 
 @transaction.atomic
 def merchant_register(
-    *, phone: PhoneNumber, password: str, name: str, merchant_name: str
+    *,
+    phone: PhoneNumber,
+    password: str,
+    name: str,
+    merchant_name: str,
+    phone_verified_at: datetime | None = None,
 ) -> Merchant:
     """A merchant owner's account and the merchant it owns, together or not at all."""
-    owner = user_register(phone=phone, password=password, name=name, role=Role.MERCHANT_OWNER)
+    owner = user_register(
+        phone=phone,
+        password=password,
+        name=name,
+        role=Role.MERCHANT_OWNER,
+        phone_verified_at=phone_verified_at,
+    )
     return Merchant.objects.create(owner=owner, name=merchant_name)
+
+
+def merchants_verify(*, merchants, staff, verified: bool = True) -> int:
+    """Platform staff checked (or withdraw) the merchants' licences: only those with licence
+    details can be verified. How many changed."""
+    if not verified:
+        return merchants.filter(verified_at__isnull=False).update(
+            verified_at=None, verified_by=None
+        )
+    return (
+        merchants.filter(verified_at__isnull=True)
+        .exclude(licence_name="")
+        .exclude(licence_number="")
+        .update(verified_at=timezone.now(), verified_by=staff)
+    )
 
 
 @transaction.atomic

@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "phonenumber_field",
     "axes",
     "django_celery_beat",
+    "captcha",
     "core",
     "accounts",
     "moderation",
@@ -88,6 +89,7 @@ INSTALLED_APPS = [
     "deals",
     "crm",
     "privacy",
+    "verification",
 ]
 
 MIDDLEWARE = [
@@ -223,6 +225,8 @@ REST_FRAMEWORK = {
         "anon": env("THROTTLE_ANON", default="120/min"),
         "user": env("THROTTLE_USER", default="600/min"),
         "auth": env("THROTTLE_AUTH", default="10/min"),
+        # SMS codes asked for from one client address, whatever the phones
+        "sms_code_address": env("THROTTLE_SMS_CODE_ADDRESS", default="20/hour"),
         "counter_code_failures": env("THROTTLE_COUNTER_CODE_FAILURES", default="10/min"),
     },
     "NUM_PROXIES": env.int("NUM_PROXIES", default=0),
@@ -264,6 +268,9 @@ SPECTACULAR_SETTINGS = {
         "CrmSegmentEnum": "crm.models.Segment",
         "CrmTierEnum": "crm.models.Tier",
         "ClientChannelEnum": "accounts.models.CLIENT_CHANNELS",
+        "SmsCodePurposeEnum": "verification.models.CodePurpose",
+        "CrmContactPurposeEnum": "crm.models.Purpose",
+        "ConsentSourceEnum": "notifications.models.ConsentSource",
     },
 }
 
@@ -399,6 +406,39 @@ NOTIFICATION_MAX_ATTEMPTS = env.int("NOTIFICATION_MAX_ATTEMPTS", default=6)
 NOTIFICATION_RETRY_BASE_SECONDS = env.int("NOTIFICATION_RETRY_BASE_SECONDS", default=30)
 NOTIFICATION_RETRY_MAX_SECONDS = env.int("NOTIFICATION_RETRY_MAX_SECONDS", default=3600)
 NOTIFICATION_SEND_LEASE_SECONDS = env.int("NOTIFICATION_SEND_LEASE_SECONDS", default=120)
+
+# --- SMS codes, SMS gateways and push (README: Gateways) ---------------------------------
+SMS_CODE_TTL_SECONDS = env.int("SMS_CODE_TTL_SECONDS", default=300)
+SMS_CODE_MAX_ATTEMPTS = env.int("SMS_CODE_MAX_ATTEMPTS", default=5)
+SMS_CODE_LIMITS = ((60, 1), (3600, 5), (86400, 10))  # per phone: (window seconds, codes)
+CAPTCHA_TIMEOUT = 5  # minutes an image challenge lives (django-simple-captcha)
+CAPTCHA_LENGTH = 4
+# The approved sign name (签名) and, per message kind, the approved template and the names of
+# its parameters, in order: {"verification": {"template": "SMS_1", "params": ["code"]}, ...}.
+# A parameter is read from the message's data, else its `title` or `body`.
+SMS_SIGN_NAME = env("SMS_SIGN_NAME", default="")
+SMS_TEMPLATES = env.json("SMS_TEMPLATES", default={})
+SMS_ALIYUN_ACCESS_KEY_ID = env("SMS_ALIYUN_ACCESS_KEY_ID", default="")
+SMS_ALIYUN_ACCESS_KEY_SECRET = env("SMS_ALIYUN_ACCESS_KEY_SECRET", default="")
+SMS_ALIYUN_ENDPOINT = env("SMS_ALIYUN_ENDPOINT", default="dysmsapi.aliyuncs.com")
+SMS_TENCENT_SECRET_ID = env("SMS_TENCENT_SECRET_ID", default="")
+SMS_TENCENT_SECRET_KEY = env("SMS_TENCENT_SECRET_KEY", default="")
+SMS_TENCENT_SDK_APP_ID = env("SMS_TENCENT_SDK_APP_ID", default="")
+SMS_TENCENT_REGION = env("SMS_TENCENT_REGION", default="ap-guangzhou")
+SMS_TENCENT_ENDPOINT = env("SMS_TENCENT_ENDPOINT", default="sms.tencentcloudapi.com")
+SMS_GATEWAY_PROTOCOL = env("SMS_GATEWAY_PROTOCOL", default="https")  # http: the tests' fakes
+# The secret path segment of the gateways' receipt and reply callbacks (they sign nothing).
+SMS_CALLBACK_TOKEN = env("SMS_CALLBACK_TOKEN", default="")
+# What every marketing SMS ends with: the carriers require a way to refuse.
+SMS_MARKETING_OPT_OUT = env("SMS_MARKETING_OPT_OUT", default="拒收请回复R")
+# Replies that unsubscribe a phone from marketing (case-insensitive, whole reply).
+# Marketing SMS carry a link here that unsubscribes their phone (…/sms/unsubscribe/<token>/).
+SMS_UNSUBSCRIBE_URL = env("SMS_UNSUBSCRIBE_URL", default="")
+SMS_OPT_OUT_REPLIES = env.list("SMS_OPT_OUT_REPLIES", default=["R", "T", "TD", "N", "退订"])
+JPUSH_APP_KEY = env("JPUSH_APP_KEY", default="")
+JPUSH_MASTER_SECRET = env("JPUSH_MASTER_SECRET", default="")
+JPUSH_API_URL = env("JPUSH_API_URL", default="https://api.jpush.cn/v3/")
+JPUSH_APNS_PRODUCTION = env.bool("JPUSH_APNS_PRODUCTION", default=True)
 FLASH_DEAL_FANOUT_QUEUE = env("FLASH_DEAL_FANOUT_QUEUE", default="fanout")
 FLASH_DEAL_FANOUT_BATCH = env.int("FLASH_DEAL_FANOUT_BATCH", default=2000)
 # A pause between batches leaves the database room for other work on a huge fan-out.

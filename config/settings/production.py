@@ -3,11 +3,18 @@
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
-from .base import env, secrets_check
+from .base import NOTIFICATION_PUSH_BACKEND, NOTIFICATION_SMS_BACKEND, env, secrets_check
 
 if env.bool("DEBUG", default=False):
     raise ImproperlyConfigured("DEBUG must be off in production.")
 secrets_check(globals(), minimum_length=50)
+
+for _setting, _backend in (
+    ("NOTIFICATION_SMS_BACKEND", NOTIFICATION_SMS_BACKEND),
+    ("NOTIFICATION_PUSH_BACKEND", NOTIFICATION_PUSH_BACKEND),
+):
+    if _backend.startswith(("notifications.backends.console.", "notifications.backends.file.")):
+        raise ImproperlyConfigured(f"{_setting}: choose a real gateway in production.")
 
 DEBUG = False
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

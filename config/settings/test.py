@@ -28,3 +28,6 @@ PAYMENT_BACKENDS = {**PAYMENT_BACKENDS, "sandbox": "payments.backends.sandbox.Sa
 
 # The customer directory is fed in the writing transaction, so tests see it at once.
 CRM_FEED_ASYNC = False
+
+# The SMS gateways' callbacks are open only with this path token (tests post to them).
+SMS_CALLBACK_TOKEN = "test-sms-callback-token"  # noqa: S105 (tests only)

@@ -11,10 +11,13 @@ from rest_framework.views import APIView
 
 from accounts.permissions import IsMerchantMember
 from core.pagination import CursorPagination
+from notifications.marketing import marketing_consent_set, marketing_consents_of
+from notifications.models import ConsentSource
 
 from .. import selectors, services
 from ..analysis import INDICATORS
 from ..consents import consents_of
+from ..errors import CustomerHasNoPhone
 from ..models import Segment, Tier
 from .serializers import (
     CrmCustomerCreateSerializer,
@@ -29,7 +32,11 @@ CSV_RESPONSE = {(200, "text/csv"): OpenApiTypes.BINARY}
 
 def customers_out(customers, many=False):
     rows = list(customers) if many else [customers]
-    context = {"levels": selectors.customer_level_names(rows), "consents": consents_of(rows)}
+    levels = selectors.customer_level_names(rows)
+    marketing = marketing_consents_of(
+        merchant_id=rows[0].merchant_id if rows else 0, phones=[c.phone for c in rows]
+    )
+    context = {"levels": levels, "consents": consents_of(rows), "marketing": marketing}
     return CrmCustomerSerializer(customers, many=many, context=context).data
 
 
@@ -98,6 +105,34 @@ class CustomerDetailView(APIView):
         if "owner" in fields:
             fields["owner"] = selectors.team_member(merchant, fields["owner"])
         customer = services.customer_update(customer=customer, **fields)
+        return Response(customers_out(customer))
+
+
+class CustomerMarketingConsentView(APIView):
+    """Record the customer's consent to (or refusal of) our marketing SMS, given in writing at
+    the counter. Only merchants verified by the platform may record consent; it never lifts the
+    customer's own opt-out (a reply R or T, the unsubscribe link)."""
+
+    permission_classes = [IsMerchantMember]
+
+    class InputSerializer(serializers.Serializer):
+        granted = serializers.BooleanField()
+
+    @extend_schema(tags=TAGS, request=InputSerializer, responses=CrmCustomerSerializer)
+    def put(self, request, pk: int):
+        merchant = selectors.member_check(request.user, selectors.MANAGE)
+        customer = selectors.customer_of(merchant, pk)
+        data = self.InputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        if not customer.phone:
+            raise CustomerHasNoPhone(fields={"phone": [str(CustomerHasNoPhone.message)]})
+        marketing_consent_set(
+            phone=str(customer.phone),
+            merchant=merchant,
+            granted=data.validated_data["granted"],
+            source=ConsentSource.COUNTER,
+            recorded_by=request.user,
+        )
         return Response(customers_out(customer))
 
 

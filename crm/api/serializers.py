@@ -24,6 +24,13 @@ class CrmFlagSerializer(serializers.Serializer):
     reason = serializers.CharField()
 
 
+class CrmMarketingConsentSerializer(serializers.Serializer):
+    granted = serializers.BooleanField(help_text="May get this merchant's marketing SMS now")
+    source = serializers.CharField(help_text="app, counter, sms_reply, link, staff")
+    changed_at = serializers.DateTimeField(allow_null=True)
+    opted_out = serializers.BooleanField(help_text="Refused all marketing SMS (R/T, link)")
+
+
 class CrmCustomerSerializer(serializers.ModelSerializer):
     phone = serializers.CharField(allow_null=True)
     flags = CrmFlagSerializer(many=True)
@@ -40,6 +47,10 @@ class CrmCustomerSerializer(serializers.ModelSerializer):
     )
     consents = serializers.SerializerMethodField(
         help_text='What the customer agreed to, e.g. {"location": true}; null: no account.'
+    )
+    marketing_consent = serializers.SerializerMethodField(
+        help_text="Consent to this merchant's marketing SMS, with its source and time; null: "
+        "never given (no marketing SMS is sent)."
     )
 
     class Meta:
@@ -79,6 +90,7 @@ class CrmCustomerSerializer(serializers.ModelSerializer):
             "graded_at",
             "created_at",
             "consents",
+            "marketing_consent",
         ]
 
     def get_level(self, customer) -> str:
@@ -94,6 +106,11 @@ class CrmCustomerSerializer(serializers.ModelSerializer):
 
     def get_consents(self, customer) -> dict[str, bool] | None:
         return self.context.get("consents", {}).get(customer.pk)
+
+    @extend_schema_field(CrmMarketingConsentSerializer(allow_null=True))
+    def get_marketing_consent(self, customer) -> dict | None:
+        state = self.context.get("marketing", {}).get(str(customer.phone))
+        return None if state is None else CrmMarketingConsentSerializer(state).data
 
 
 class CrmCustomerInputSerializer(serializers.Serializer):

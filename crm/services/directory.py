@@ -32,7 +32,10 @@ CSV_COLUMNS = ["name", "phone", "birthday", "birthday_lunar", "tags", "notes"]
 
 
 def consumer_with_phone(phone: PhoneNumber) -> User | None:
-    return User.objects.filter(phone=phone, role=Role.CONSUMER).first()
+    """The consumer account that proved `phone` by SMS code (an unproven one is not theirs)."""
+    return User.objects.filter(
+        phone=phone, role=Role.CONSUMER, phone_verified_at__isnull=False
+    ).first()
 
 
 @transaction.atomic

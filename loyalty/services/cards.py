@@ -75,8 +75,11 @@ def card_grant(
     *, program: CardProgram, phone: PhoneNumber, level: Level | None = None
 ) -> MembershipCard:
     """A card for the registered consumer with this phone, without asking them: demo data and
-    tests only. The API offers cards by phone through card_invite, which reveals nothing."""
-    consumer = User.objects.filter(phone=phone, role=Role.CONSUMER).first()
+    tests only. The API offers cards by phone through card_invite, which reveals nothing. Only
+    an account that proved the phone by SMS code counts (anyone may sign up with a number)."""
+    consumer = User.objects.filter(
+        phone=phone, role=Role.CONSUMER, phone_verified_at__isnull=False
+    ).first()
     if consumer is None:
         raise NotAConsumer(fields={"phone": [str(NotAConsumer.message)]})
     return card_create(program=program, consumer=consumer, status=CardStatus.ACTIVE, level=level)

@@ -60,6 +60,8 @@ ROWS = [
     listed("export"),
     of_a("customer", "GET", 200, customer),
     of_a("customer", "PATCH", 200, customer, body=lambda w: {"tags": ["常客"]}),
+    # Recording a refusal needs no verification (consent does: tests/notifications).
+    of_a("customer-marketing-consent", "PUT", 200, customer, body=lambda w: {"granted": False}),
     of_a("customer-timeline", "GET", 200, customer),
     of_a("customer-contact", "POST", 201, customer, body=lambda w: CONTACT),
     of_a(
