@@ -283,6 +283,14 @@ CELERY_BEAT_SCHEDULE = {
         "task": "crm.tasks.customers_recompute_all",
         "schedule": crontab(hour=3, minute=30),
     },
+    "payments-pending-check": {
+        "task": "payments.tasks.payments_pending_check",
+        "schedule": timedelta(minutes=1),
+    },
+    "payments-reconcile": {
+        "task": "payments.tasks.payments_reconcile",
+        "schedule": crontab(hour=10, minute=0),
+    },
     "payout-batches-create": {
         "task": "settlement.tasks.payout_batches_create",
         "schedule": crontab(day_of_week="mon", hour=3, minute=0),
@@ -293,6 +301,18 @@ CELERY_BEAT_SCHEDULE = {
 # Payment backends by name, like EMAIL_BACKEND: cash at the counter everywhere; local and test
 # settings add the sandbox gateway; production adds real gateways here.
 PAYMENT_BACKENDS = {"cash": "payments.backends.cash.CashAtCounterBackend"}
+# An order or top-up not paid in this time closes and gives back what it held (places, points).
+PAYMENT_TIMEOUT_MINUTES = env.int("PAYMENT_TIMEOUT_MINUTES", default=15)
+# A pending payment with no notification after this long is asked about (beat, every minute).
+PAYMENT_QUERY_AFTER_SECONDS = env.int("PAYMENT_QUERY_AFTER_SECONDS", default=60)
+# Our numbers at the gateways (out_trade_no) start with this: one per deployment sharing a
+# merchant account (staging, production).
+PAYMENT_TRADE_NO_PREFIX = env("PAYMENT_TRADE_NO_PREFIX", default="o2o")
+# The counter's payment code the customer must confirm: asked every N s for M s, then reversed.
+PAYMENT_CODE_POLL_SECONDS = env.float("PAYMENT_CODE_POLL_SECONDS", default=5)
+PAYMENT_CODE_WAIT_SECONDS = env.float("PAYMENT_CODE_WAIT_SECONDS", default=30)
+# Where gateways POST their notifications: this origin + /api/v1/payments/notify/<backend>/.
+PAYMENT_NOTIFY_ORIGIN = env("PAYMENT_NOTIFY_ORIGIN", default="http://127.0.0.1:8000")
 CARD_PASSWORD_FAILURE_LIMIT = env.int("CARD_PASSWORD_FAILURE_LIMIT", default=5)
 CARD_PASSWORD_LOCK_MINUTES = env.int("CARD_PASSWORD_LOCK_MINUTES", default=15)
 CARD_FONT_PATH = env("CARD_FONT_PATH", default="")  # empty: a known CJK font, else fontconfig

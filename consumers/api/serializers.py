@@ -6,6 +6,7 @@ from rest_framework import serializers
 from core.codes import qr_payload, short_code_format
 from merchants.models import Shop
 from payments.models import PaymentStatus
+from payments.serializers import PaymentSerializer
 
 from ..models import (
     Order,
@@ -63,6 +64,10 @@ class OrderSerializer(serializers.ModelSerializer):
     payment_method = serializers.SerializerMethodField(
         help_text="The payment backend that charged the order (e.g. sandbox); empty if unpaid."
     )
+    payment = PaymentSerializer(
+        allow_null=True,
+        help_text="While the order awaits payment: what the app needs to pay (pay_params).",
+    )
 
     class Meta:
         model = Order
@@ -87,6 +92,7 @@ class OrderSerializer(serializers.ModelSerializer):
             "amount_fen",
             "paid_fen",
             "payment_method",
+            "payment",
             "fee_fen",
             "refunded_fen",
             "cancellation_fee_fen",
@@ -177,7 +183,9 @@ class MerchantOrderSerializer(OrderSerializer):
     consumer = ConsumerBriefSerializer()
 
     class Meta(OrderSerializer.Meta):
-        fields = [f for f in OrderSerializer.Meta.fields if f != "qr_payload"] + ["consumer"]
+        fields = [f for f in OrderSerializer.Meta.fields if f not in ("qr_payload", "payment")] + [
+            "consumer"
+        ]
 
 
 class CounterOrderSerializer(MerchantOrderSerializer):
