@@ -5,6 +5,7 @@ a `PaymentIssue` platform staff see in the admin; rerunning a day records nothin
 
 from datetime import date, datetime, time, timedelta
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
@@ -24,27 +25,31 @@ def day_bounds(day: date) -> tuple[datetime, datetime]:
 
 @transaction.atomic
 def reconcile(*, backend: str, day: date) -> Reconciliation | None:
-    lines = payment_backend(backend).bill(day=day)
+    chosen = payment_backend(backend)
+    lines = chosen.bill(day=day)
     if lines is None:
         return None
+    names = statement_backends(chosen)
     start, end = day_bounds(day)
     payments = {
         p.trade_no: p
         for p in Payment.objects.filter(
-            backend=backend, status=PaymentStatus.SUCCEEDED, succeeded_at__range=(start, end)
+            backend__in=names, status=PaymentStatus.SUCCEEDED, succeeded_at__range=(start, end)
         )
     }
     refunds = {
         r.refund_no: r
         for r in Refund.objects.filter(
-            payment__backend=backend,
+            payment__backend__in=names,
             status=RefundStatus.SUCCEEDED,
             succeeded_at__range=(start, end),
         ).select_related("payment")
     }
     mismatches = 0
     for line in lines:
-        if not line_matches(backend, day, line, payments if line.kind == "payment" else refunds):
+        if not line_matches(
+            names, backend, day, line, payments if line.kind == "payment" else refunds
+        ):
             mismatches += 1
     for row in [*payments.values(), *refunds.values()]:
         if row.succeeded_at >= end - GRACE:
@@ -72,17 +77,28 @@ def reconcile(*, backend: str, day: date) -> Reconciliation | None:
     return reconciliation
 
 
-def line_matches(backend: str, day: date, line: BillLine, books: dict) -> bool:
+def statement_backends(chosen) -> list[str]:
+    """The backend names whose payments one statement lists (one merchant account)."""
+    if not chosen.statement:
+        return [chosen.name]
+    return [
+        name
+        for name in settings.PAYMENT_BACKENDS
+        if payment_backend(name).statement == chosen.statement
+    ]
+
+
+def line_matches(names: list[str], backend: str, day: date, line: BillLine, books: dict) -> bool:
     """Match one statement line, taking it out of `books`; flag it when it does not match."""
     row = books.pop(line.number, None)
     if row is None:  # not succeeded that day here: succeeded at another time?
         if line.kind == "payment":
             row = Payment.objects.filter(
-                backend=backend, trade_no=line.number, status=PaymentStatus.SUCCEEDED
+                backend__in=names, trade_no=line.number, status=PaymentStatus.SUCCEEDED
             ).first()
         else:
             row = Refund.objects.filter(
-                payment__backend=backend, refund_no=line.number, status=RefundStatus.SUCCEEDED
+                payment__backend__in=names, refund_no=line.number, status=RefundStatus.SUCCEEDED
             ).first()
     if row is None:
         issue_flag(

@@ -29,8 +29,14 @@ def payments_reconcile(day: str = "") -> int:
     from .reconciliation import reconcile
 
     when = date.fromisoformat(day) if day else timezone.localdate() - timedelta(days=1)
-    found = 0
+    from .backends import payment_backend
+
+    found, statements = 0, set()
     for name in settings.PAYMENT_BACKENDS:
+        statement = payment_backend(name).statement or name
+        if statement in statements:
+            continue
+        statements.add(statement)
         if result := reconcile(backend=name, day=when):
             found += result.mismatches
     return found

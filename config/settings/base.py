@@ -300,7 +300,17 @@ CELERY_BEAT_SCHEDULE = {
 # --- payments and membership cards -------------------------------------------------------------
 # Payment backends by name, like EMAIL_BACKEND: cash at the counter everywhere; local and test
 # settings add the sandbox gateway; production adds real gateways here.
-PAYMENT_BACKENDS = {"cash": "payments.backends.cash.CashAtCounterBackend"}
+PAYMENT_GATEWAY_CLASSES = {
+    "wechatpay": "payments.backends.wechatpay.WeChatPayBackend",
+    "wechatpay_code": "payments.backends.wechatpay.WeChatPayCodeBackend",
+    "alipay": "payments.backends.alipay.AlipayBackend",
+    "alipay_code": "payments.backends.alipay.AlipayCodeBackend",
+}
+# The real gateways in use, by name: PAYMENT_GATEWAYS=wechatpay,wechatpay_code,alipay,alipay_code
+PAYMENT_BACKENDS = {
+    "cash": "payments.backends.cash.CashAtCounterBackend",
+    **{name: PAYMENT_GATEWAY_CLASSES[name] for name in env.list("PAYMENT_GATEWAYS", default=[])},
+}
 # An order or top-up not paid in this time closes and gives back what it held (places, points).
 PAYMENT_TIMEOUT_MINUTES = env.int("PAYMENT_TIMEOUT_MINUTES", default=15)
 # A pending payment with no notification after this long is asked about (beat, every minute).
@@ -313,6 +323,16 @@ PAYMENT_CODE_POLL_SECONDS = env.float("PAYMENT_CODE_POLL_SECONDS", default=5)
 PAYMENT_CODE_WAIT_SECONDS = env.float("PAYMENT_CODE_WAIT_SECONDS", default=30)
 # Where gateways POST their notifications: this origin + /api/v1/payments/notify/<backend>/.
 PAYMENT_NOTIFY_ORIGIN = env("PAYMENT_NOTIFY_ORIGIN", default="http://127.0.0.1:8000")
+# WeChat Pay API v3 (payments.backends.wechatpay), public-key mode. Keys inline or as PEM paths.
+WECHATPAY_MCHID = env("WECHATPAY_MCHID", default="")
+WECHATPAY_APPID = env("WECHATPAY_APPID", default="")
+WECHATPAY_APIV3_KEY = env("WECHATPAY_APIV3_KEY", default="")
+WECHATPAY_PRIVATE_KEY = env("WECHATPAY_PRIVATE_KEY", default="")  # the merchant's API key
+WECHATPAY_CERT_SERIAL_NO = env("WECHATPAY_CERT_SERIAL_NO", default="")
+WECHATPAY_PUBLIC_KEY = env("WECHATPAY_PUBLIC_KEY", default="")  # the platform's public key
+WECHATPAY_PUBLIC_KEY_ID = env("WECHATPAY_PUBLIC_KEY_ID", default="")
+WECHATPAY_GATEWAY = env("WECHATPAY_GATEWAY", default="https://api.mch.weixin.qq.com")
+WECHATPAY_TIMEOUT_SECONDS = env.int("WECHATPAY_TIMEOUT_SECONDS", default=10)
 CARD_PASSWORD_FAILURE_LIMIT = env.int("CARD_PASSWORD_FAILURE_LIMIT", default=5)
 CARD_PASSWORD_LOCK_MINUTES = env.int("CARD_PASSWORD_LOCK_MINUTES", default=15)
 CARD_FONT_PATH = env("CARD_FONT_PATH", default="")  # empty: a known CJK font, else fontconfig

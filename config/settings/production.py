@@ -3,7 +3,16 @@
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
-from .base import SECRET_KEY, env
+from .base import (
+    ORDER_PAYMENT_BACKEND,
+    PAYMENT_BACKENDS,
+    PAYMENT_NOTIFY_ORIGIN,
+    SECRET_KEY,
+    WECHATPAY_APIV3_KEY,
+    WECHATPAY_MCHID,
+    WECHATPAY_PUBLIC_KEY_ID,
+    env,
+)
 
 if env.bool("DEBUG", default=False):
     raise ImproperlyConfigured("DEBUG must be off in production.")
@@ -19,3 +28,17 @@ SECURE_HSTS_PRELOAD = True
 SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
+
+# Real money only: the sandbox takes none, and gateways need their secrets from the environment.
+if any("sandbox" in path for path in PAYMENT_BACKENDS.values()):
+    raise ImproperlyConfigured("The sandbox payment backend is refused in production.")
+if ORDER_PAYMENT_BACKEND not in PAYMENT_BACKENDS:
+    raise ImproperlyConfigured(
+        "Set ORDER_PAYMENT_BACKEND to one of PAYMENT_GATEWAYS (e.g. wechatpay or alipay)."
+    )
+if any(name.startswith("wechatpay") for name in PAYMENT_BACKENDS) and not (
+    WECHATPAY_MCHID and WECHATPAY_PUBLIC_KEY_ID and len(WECHATPAY_APIV3_KEY) == 32
+):
+    raise ImproperlyConfigured("Set the WECHATPAY_* settings (public-key mode) for WeChat Pay.")
+if not PAYMENT_NOTIFY_ORIGIN.startswith("https://"):
+    raise ImproperlyConfigured("Set PAYMENT_NOTIFY_ORIGIN to the public https origin.")

@@ -81,6 +81,8 @@ class PaymentBackend:
     # True: the payment waits for a notification or a query (the beat task asks for it).
     asynchronous = False
     channels: tuple[str, ...] = ()
+    # Backends that share a merchant account share its daily statement (reconciled together).
+    statement = ""
 
     def charge(self, *, payment, request: PayRequest) -> ChargeResult:
         raise NotImplementedError

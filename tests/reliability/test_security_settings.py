@@ -14,13 +14,22 @@ from .processes import Web
 
 pytestmark = pytest.mark.django_db
 GOOD_KEY = secrets.token_urlsafe(60)
+# A real gateway configured (production refuses the sandbox and an order backend it lacks).
+GATEWAY = {
+    "PAYMENT_GATEWAYS": "wechatpay",
+    "ORDER_PAYMENT_BACKEND": "wechatpay",
+    "WECHATPAY_MCHID": "1900000109",
+    "WECHATPAY_APIV3_KEY": "a" * 32,
+    "WECHATPAY_PUBLIC_KEY_ID": "PUB_KEY_ID_0000",
+    "PAYMENT_NOTIFY_ORIGIN": "https://o2o.example.com",
+}
 
 
 def manage(*args: str, **env: str | None) -> subprocess.CompletedProcess:
     """manage.py under the production settings; a None value unsets that variable."""
     environment = process_env(DJANGO_SETTINGS_MODULE="config.settings.production")
     environment.pop("DEBUG", None)
-    for key, value in env.items():
+    for key, value in {**GATEWAY, **env}.items():
         if value is None:
             environment.pop(key, None)
         else:
@@ -49,6 +58,9 @@ def test_deploy_check_is_clean_with_proper_values():
         ({"SECRET_KEY": GOOD_KEY, "DEBUG": "1"}, "DEBUG must be off"),
         ({"SECRET_KEY": None}, "SECRET_KEY"),  # unset: the development default
         ({"SECRET_KEY": "short-but-random-Xy7"}, "SECRET_KEY"),
+        ({"SECRET_KEY": GOOD_KEY, "ORDER_PAYMENT_BACKEND": "sandbox"}, "ORDER_PAYMENT_BACKEND"),
+        ({"SECRET_KEY": GOOD_KEY, "WECHATPAY_APIV3_KEY": None}, "WECHATPAY_"),
+        ({"SECRET_KEY": GOOD_KEY, "PAYMENT_NOTIFY_ORIGIN": None}, "PAYMENT_NOTIFY_ORIGIN"),
     ],
 )
 def test_production_refuses_to_start_with_unsafe_values(env, complaint):
@@ -62,6 +74,7 @@ def test_production_serves_https_only_with_hsts():
         DJANGO_SETTINGS_MODULE="config.settings.production",
         SECRET_KEY=GOOD_KEY,
         ALLOWED_HOSTS="127.0.0.1",
+        **GATEWAY,
     )
     try:
         plain = web.raw("GET", "/healthz")
