@@ -211,6 +211,7 @@ SPECTACULAR_SETTINGS = {
         "LedgerEntryKindEnum": "loyalty.models.EntryKind",
         "OrderKindEnum": "consumers.models.OrderKind",
         "OrderStateEnum": "consumers.models.OrderState",
+        "PaymentStatusEnum": "payments.models.PaymentStatus",
         "SettlementEntryKindEnum": "settlement.models.EntryKind",
         "PhotoKindEnum": "merchants.models.PhotoKind",
         "PlaceKindEnum": "geo.models.PlaceKind",
