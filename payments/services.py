@@ -82,6 +82,7 @@ def payment_charge(
     payment.pay_params = result.pay_params
     if result.user_paying:
         progress_note(payment, "等待顾客在手机上确认付款（输入密码）…")
+        transaction.on_commit(lambda: payment_code_wait_enqueue(payment.pk))
     payment.save(update_fields=["external_reference", "failure_code", "pay_params", "progress"])
     if result.status == PaymentStatus.SUCCEEDED:
         payment_succeed(payment, external_reference=result.external_reference)
@@ -92,6 +93,12 @@ def payment_charge(
             progress_note(payment, f"付款失败（{result.failure_code}），请顾客换一种方式付款。")
             payment.save(update_fields=["progress"])
     return payment
+
+
+def payment_code_wait_enqueue(payment_id: int) -> None:
+    from .tasks import payment_code_wait  # tasks import this module
+
+    payment_code_wait.delay(payment_id)
 
 
 def progress_note(payment: Payment, text: str) -> None:

@@ -295,8 +295,13 @@ def bill_lines(text: str) -> list[BillLine]:
     """The trade bill (交易账单, bill_type ALL): a header, one line per payment or refund with
     every field prefixed by a backquote, then a summary. Refund lines carry the refund number
     and amount; amounts are yuan with two decimals."""
-    rows = [line.split(",") for line in text.splitlines() if line.startswith("`")]
-    header = text.splitlines()[0].split(",")
+    header, *body = text.splitlines()
+    rows = []
+    for line in body:
+        if line.startswith("总交易单数"):  # the summary follows
+            break
+        rows.append(line.split(","))
+    header = header.lstrip("\ufeff").split(",")
     index = {name.strip(): position for position, name in enumerate(header)}
     lines = []
     for row in rows:
