@@ -4,6 +4,9 @@ from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
 from .base import (
+    ALIPAY_APP_PRIVATE_KEY,
+    ALIPAY_APPID,
+    ALIPAY_PUBLIC_KEY,
     ORDER_PAYMENT_BACKEND,
     PAYMENT_BACKENDS,
     PAYMENT_NOTIFY_ORIGIN,
@@ -40,5 +43,9 @@ if any(name.startswith("wechatpay") for name in PAYMENT_BACKENDS) and not (
     WECHATPAY_MCHID and WECHATPAY_PUBLIC_KEY_ID and len(WECHATPAY_APIV3_KEY) == 32
 ):
     raise ImproperlyConfigured("Set the WECHATPAY_* settings (public-key mode) for WeChat Pay.")
+if any(name.startswith("alipay") for name in PAYMENT_BACKENDS) and not (
+    ALIPAY_APPID and ALIPAY_APP_PRIVATE_KEY and ALIPAY_PUBLIC_KEY
+):
+    raise ImproperlyConfigured("Set the ALIPAY_* settings for Alipay.")
 if not PAYMENT_NOTIFY_ORIGIN.startswith("https://"):
     raise ImproperlyConfigured("Set PAYMENT_NOTIFY_ORIGIN to the public https origin.")

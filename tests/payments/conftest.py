@@ -37,3 +37,27 @@ def wechat(settings, live_server):
 def later(payment, minutes: int = 1):
     """A moment past the payment's deadline."""
     return payment.expires_at + timedelta(minutes=minutes)
+
+
+@pytest.fixture
+def alipay(settings, live_server):
+    """The fake Alipay gateway with keys made here; notifications reach our live server."""
+    from .fake_alipay import APPID as ALIPAY_APPID
+    from .fake_alipay import SELLER_ID, FakeAlipay
+
+    _, app_private, app_public = key_pair()
+    fake = FakeAlipay(app_public_pem=app_public)
+    settings.PAYMENT_BACKENDS = {
+        **settings.PAYMENT_BACKENDS,
+        "alipay": "payments.backends.alipay.AlipayBackend",
+        "alipay_code": "payments.backends.alipay.AlipayCodeBackend",
+    }
+    settings.ALIPAY_APPID = ALIPAY_APPID
+    settings.ALIPAY_APP_PRIVATE_KEY = app_private
+    settings.ALIPAY_PUBLIC_KEY = fake.public_pem
+    settings.ALIPAY_SELLER_ID = SELLER_ID
+    settings.ALIPAY_GATEWAY = fake.gateway
+    settings.PAYMENT_NOTIFY_ORIGIN = live_server.url
+    settings.PAYMENT_QUERY_AFTER_SECONDS = 0
+    yield fake
+    fake.close()
