@@ -144,9 +144,19 @@ class FakeAlipay:
                     return self.reply(200, fake.bill(), "application/zip")
                 params = dict(parse_qsl(url.query, keep_blank_values=True))
                 if not fake.genuine(params) or params.get("app_id") != APPID:
-                    return self.reply(200, json.dumps({"error_response": {
-                        "code": "40002", "msg": "Invalid Arguments", "sub_code": "isv.invalid-signature",
-                    }}).encode(), "application/json")  # fmt: skip
+                    return self.reply(
+                        200,
+                        json.dumps(
+                            {
+                                "error_response": {
+                                    "code": "40002",
+                                    "msg": "Invalid Arguments",
+                                    "sub_code": "isv.invalid-signature",
+                                }
+                            }
+                        ).encode(),
+                        "application/json",
+                    )
                 method = params["method"]
                 biz = json.loads(params.get("biz_content") or "{}")
                 if method == "alipay.trade.wap.pay":
@@ -179,8 +189,12 @@ class FakeAlipay:
             trade = self.trades[number] = Trade(number, biz["total_amount"], "")
             if self.code_behaviour == "ok":
                 trade.status, trade.trade_no = "TRADE_SUCCESS", "2026" + secrets.token_hex(12)
-                return {**ok, "trade_no": trade.trade_no, "out_trade_no": number,
-                        "total_amount": trade.total}  # fmt: skip
+                return {
+                    **ok,
+                    "trade_no": trade.trade_no,
+                    "out_trade_no": number,
+                    "total_amount": trade.total,
+                }
             if self.code_behaviour == "decline":
                 return {
                     "code": "40004",
@@ -195,13 +209,23 @@ class FakeAlipay:
             found = self.refunds.get(biz["out_request_no"])
             if found is None:
                 return {**ok}
-            return {**ok, "out_request_no": biz["out_request_no"], "refund_amount": found[1],
-                    "refund_status": "REFUND_SUCCESS", "trade_no": trade.trade_no if trade else ""}  # fmt: skip
+            return {
+                **ok,
+                "out_request_no": biz["out_request_no"],
+                "refund_amount": found[1],
+                "refund_status": "REFUND_SUCCESS",
+                "trade_no": trade.trade_no if trade else "",
+            }
         if trade is None:
             return missing
         if method == "alipay.trade.query":
-            return {**ok, "out_trade_no": trade.out_trade_no, "trade_no": trade.trade_no,
-                    "trade_status": trade.status, "total_amount": trade.total}  # fmt: skip
+            return {
+                **ok,
+                "out_trade_no": trade.out_trade_no,
+                "trade_no": trade.trade_no,
+                "trade_status": trade.status,
+                "total_amount": trade.total,
+            }
         if method == "alipay.trade.close":
             if trade.status != "WAIT_BUYER_PAY":
                 return {
@@ -227,8 +251,13 @@ class FakeAlipay:
             if biz["out_request_no"] not in self.refunds:
                 trade.refunded += amount
                 self.refunds[biz["out_request_no"]] = (trade.out_trade_no, biz["refund_amount"])
-            return {**ok, "trade_no": trade.trade_no, "out_trade_no": trade.out_trade_no,
-                    "fund_change": "Y", "refund_fee": f"{trade.refunded / 100:.2f}"}  # fmt: skip
+            return {
+                **ok,
+                "trade_no": trade.trade_no,
+                "out_trade_no": trade.out_trade_no,
+                "fund_change": "Y",
+                "refund_fee": f"{trade.refunded / 100:.2f}",
+            }
         return {"code": "40004", "msg": "Business Failed", "sub_code": "isv.unknown-method"}
 
     def customer_confirms(self, out_trade_no: str) -> None:
@@ -238,16 +267,52 @@ class FakeAlipay:
         out = io.StringIO()
         out.write("#支付宝业务明细查询\n#账号：[20880000000000010156]\n")
         writer = csv.writer(out)
-        writer.writerow(["支付宝交易号", "商户订单号", "业务类型", "商品名称", "创建时间", "完成时间",
-                         "订单金额（元）", "商家实收（元）", "退款批次号/请求号", "备注"])  # fmt: skip
+        writer.writerow(
+            [
+                "支付宝交易号",
+                "商户订单号",
+                "业务类型",
+                "商品名称",
+                "创建时间",
+                "完成时间",
+                "订单金额（元）",
+                "商家实收（元）",
+                "退款批次号/请求号",
+                "备注",
+            ]
+        )
         for trade in self.trades.values():
             if trade.status == "TRADE_SUCCESS":
-                writer.writerow([trade.trade_no, trade.out_trade_no, "交易", "服务", "", "",
-                                 trade.total, trade.total, "", ""])  # fmt: skip
+                writer.writerow(
+                    [
+                        trade.trade_no,
+                        trade.out_trade_no,
+                        "交易",
+                        "服务",
+                        "",
+                        "",
+                        trade.total,
+                        trade.total,
+                        "",
+                        "",
+                    ]
+                )
         for number, (out_trade_no, amount) in self.refunds.items():
             trade = self.trades[out_trade_no]
-            writer.writerow([trade.trade_no, out_trade_no, "退款", "服务", "", "",
-                             f"-{amount}", f"-{amount}", number, ""])  # fmt: skip
+            writer.writerow(
+                [
+                    trade.trade_no,
+                    out_trade_no,
+                    "退款",
+                    "服务",
+                    "",
+                    "",
+                    f"-{amount}",
+                    f"-{amount}",
+                    number,
+                    "",
+                ]
+            )
         out.write("#支付宝交易明细列表结束\n")
         buffer = io.BytesIO()
         with zipfile.ZipFile(buffer, "w") as archive:
