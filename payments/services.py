@@ -72,7 +72,7 @@ def payment_charge(
         channel=request.channel,
         created_by=created_by,
         shop=shop,
-        expires_at=timezone.now() + timedelta(minutes=settings.PAYMENT_TIMEOUT_MINUTES),
+        expires_at=timezone.now() + payment_time_allowed(request),
     )
     payment.trade_no = f"{settings.PAYMENT_TRADE_NO_PREFIX}{payment.pk:012d}"
     payment.save(update_fields=["trade_no"])
@@ -93,6 +93,14 @@ def payment_charge(
             progress_note(payment, f"付款失败（{result.failure_code}），请顾客换一种方式付款。")
             payment.save(update_fields=["progress"])
     return payment
+
+
+def payment_time_allowed(request: PayRequest) -> timedelta:
+    """How long the payer has: minutes online; at the counter, the payment code's wait (the
+    beat task reverses one whose waiting task was lost)."""
+    if request.auth_code:
+        return timedelta(seconds=settings.PAYMENT_CODE_WAIT_SECONDS)
+    return timedelta(minutes=settings.PAYMENT_TIMEOUT_MINUTES)
 
 
 def payment_code_wait_enqueue(payment_id: int) -> None:
@@ -228,6 +236,28 @@ def payment_give_up(chosen: PaymentBackend, payment: Payment, *, note: str) -> P
     return payment
 
 
+def payment_abandon_on_commit(*, payment_id: int | None) -> None:
+    """The payer gave up before paying (an order cancelled while awaiting payment): once the
+    caller commits, close the payment at the gateway and here. Paid meanwhile after all, the
+    notification finds its purpose closed and the money goes back."""
+    if payment_id is None:
+        return
+
+    def enqueue():
+        from .tasks import payment_abandon  # tasks import this module
+
+        payment_abandon.delay(payment_id)
+
+    transaction.on_commit(enqueue)
+
+
+def payment_abandon(*, payment_id: int) -> Payment:
+    payment = Payment.objects.get(pk=payment_id)
+    if payment.status != PaymentStatus.PENDING:
+        return payment
+    return payment_give_up(payment_backend(payment.backend), payment, note="付款人已取消。")
+
+
 def payments_due_check(now=None) -> int:
     """Pending payments of asynchronous gateways that have waited PAYMENT_QUERY_AFTER_SECONDS."""
     now = now or timezone.now()
@@ -336,7 +366,7 @@ def payment_code_settle(*, payment_id: int) -> Payment:
     after PAYMENT_CODE_WAIT_SECONDS still unpaid, reverse it (the money, if taken, goes back)."""
     payment = Payment.objects.get(pk=payment_id)
     chosen = payment_backend(payment.backend)
-    deadline = payment.created_at + timedelta(seconds=settings.PAYMENT_CODE_WAIT_SECONDS)
+    deadline = payment.expires_at
     while payment.status == PaymentStatus.PENDING:
         if timezone.now() >= deadline:
             return payment_give_up(chosen, payment, note="顾客超时未确认，已撤销本次收款。")

@@ -3,6 +3,7 @@ wait for the customer, and the daily reconciliation against the gateways' statem
 
 from celery import shared_task
 
+from .services import payment_abandon as abandon
 from .services import payment_code_settle, payments_due_check
 
 
@@ -10,6 +11,12 @@ from .services import payment_code_settle, payments_due_check
 def payments_pending_check() -> int:
     """Ask the gateways about pending payments and refunds; close the unpaid past their time."""
     return payments_due_check()
+
+
+@shared_task(acks_late=True)
+def payment_abandon(payment_id: int) -> str:
+    """Close a payment its payer gave up on, at the gateway and here."""
+    return abandon(payment_id=payment_id).status
 
 
 @shared_task(acks_late=True)

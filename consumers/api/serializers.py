@@ -147,7 +147,11 @@ class OrderSerializer(serializers.ModelSerializer):
         return order.slot.resource_name if order.slot else ""
 
     def get_cancellation_fee_fen(self, order) -> int | None:
-        if order.state not in (OrderState.PENDING, OrderState.CONFIRMED):
+        if order.state not in (
+            OrderState.AWAITING_PAYMENT,
+            OrderState.PENDING,
+            OrderState.CONFIRMED,
+        ):
             return None
         now = timezone.now()
         if order.kind == OrderKind.BOOKING and order.starts_at <= now:

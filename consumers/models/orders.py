@@ -6,7 +6,8 @@ stamp the time; `consumers.services` calls them under a row lock and does the re
 refunds, points, settlement), so every side effect lives next to the transition that causes it.
 
     awaiting_payment ──pay (the gateway's verified notification)──> pending
-       └─expire_unpaid (not paid in PAYMENT_TIMEOUT_MINUTES)──> expired
+       ├─expire_unpaid (not paid in PAYMENT_TIMEOUT_MINUTES)──> expired
+       └─cancel_by_consumer (before paying)──> cancelled_by_consumer
 
     pending ──accept──> confirmed ──consume──> consumed ──refund──> refunded
        │                   │  │  └─no_show──> no_show ──refund──> refunded
@@ -216,7 +217,11 @@ class Order(FSMModelMixin, models.Model):
         self.consumed_via = via
         self.consumed_at = timezone.now()
 
-    @transition(field=state, source=[S.PENDING, S.CONFIRMED], target=S.CANCELLED_BY_CONSUMER)
+    @transition(
+        field=state,
+        source=[S.AWAITING_PAYMENT, S.PENDING, S.CONFIRMED],
+        target=S.CANCELLED_BY_CONSUMER,
+    )
     def cancel_by_consumer(self):
         self.closed_at = timezone.now()
 

@@ -45,6 +45,7 @@ from merchants.errors import PublicServiceNotBookable
 from merchants.models import Service, Shop, ShopStatus
 from payments.backends import PayRequest
 from payments.models import Payment
+from payments.services import payment_abandon_on_commit
 from settlement.models import EntryKind
 from settlement.services import settlement_entry_record, settlement_reverse
 
@@ -254,7 +255,9 @@ def order_mark_no_show(*, order: Order, actor: User) -> Order:
 def cancellation_fee(order: Order, now: datetime) -> int:
     """Free while pending, for vouchers, and for bookings before the shop's cut-off; after it,
     the shop's late-cancellation fee (rounded down, in the consumer's favour)."""
-    if order.state == OrderState.PENDING or order.kind == OrderKind.PURCHASE:
+    if order.state in (OrderState.AWAITING_PAYMENT, OrderState.PENDING):
+        return 0
+    if order.kind == OrderKind.PURCHASE:
         return 0
     policy = ShopOrderPolicy.for_shop(order.shop)
     cutoff = order.starts_at - timedelta(minutes=policy.cancel_cutoff_minutes)
@@ -268,10 +271,15 @@ def order_cancel_by_consumer(*, order: Order, actor: User) -> Order:
     transition_check(order, "cancel_by_consumer")
     if order.kind == OrderKind.BOOKING and order.starts_at <= now:
         raise CancelTooLate()
+    unpaid = order.state == OrderState.AWAITING_PAYMENT
     fee = cancellation_fee(order, now)
     transit(order, "cancel_by_consumer", actor=actor, role=ActorRole.CONSUMER)
     places_release(order)
-    money_return(order, fee=fee, by=actor)
+    if unpaid:  # nothing was paid: close the payment at the gateway; points come back
+        billing.order_points_release(order)
+        payment_abandon_on_commit(payment_id=order.payment_id)
+    else:
+        money_return(order, fee=fee, by=actor)
     return order
 
 

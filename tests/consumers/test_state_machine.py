@@ -29,6 +29,7 @@ EVENTS = [
 LEGAL = {
     (S.AWAITING_PAYMENT, "pay"): S.PENDING,
     (S.AWAITING_PAYMENT, "expire_unpaid"): S.EXPIRED,
+    (S.AWAITING_PAYMENT, "cancel_by_consumer"): S.CANCELLED_BY_CONSUMER,
     (S.PENDING, "accept"): S.CONFIRMED,
     (S.PENDING, "cancel_by_consumer"): S.CANCELLED_BY_CONSUMER,
     (S.PENDING, "cancel_by_merchant"): S.CANCELLED_BY_MERCHANT,

@@ -2,11 +2,13 @@
 verification (public-key mode), notifications POSTed to our callback on a live server."""
 
 import base64
+import io
 import time
 
 import pytest
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import padding
+from django.core.management import call_command
 
 from consumers.models import Order, OrderEvent, OrderState, TimeSlot
 from loyalty.models import MembershipCard
@@ -247,6 +249,7 @@ def test_a_refund_the_gateway_cannot_make_is_given_back_and_flagged(wechat):
     payment.refresh_from_db()
     assert payment.refunded_fen == 0
     assert PaymentIssue.objects.filter(kind=IssueKind.REFUND_FAILED, refund=refund).exists()
+    call_command("check_invariants", "payments.", stdout=io.StringIO())  # refunded = refunds
 
 
 def test_a_lost_refund_notification_is_settled_by_the_query_task(wechat):
@@ -271,3 +274,23 @@ def test_the_merchant_cancelling_a_paid_order_refunds_through_wechat(wechat):
     assert wait_for(lambda: Refund.objects.get(pk=refund.pk).status == RefundStatus.SUCCEEDED)
     assert wechat.refunds[refund.refund_no].refund == order.amount_fen
     assert MCHID  # the refund went to our merchant account at the fake
+
+
+def test_cancelling_before_paying_closes_the_payment_and_frees_the_slot(wechat, monkeypatch):
+    from consumers.services import order_cancel_by_consumer
+    from payments.services import payment_abandon
+
+    closing = []
+    monkeypatch.setattr(
+        "consumers.services.orders.payment_abandon_on_commit",
+        lambda payment_id: closing.append(payment_id),
+    )
+    order = book()
+    payment = payment_of(order)
+    order_cancel_by_consumer(order=Order.objects.get(pk=order.pk), actor=order.consumer)
+    assert state_of(order) == OrderState.CANCELLED_BY_CONSUMER
+    assert TimeSlot.objects.get(pk=order.slot_id).booked == 0
+    assert closing == [payment.pk]
+    payment_abandon(payment_id=payment.pk)  # what the task does once the cancel commits
+    assert payment_of(order).status == PaymentStatus.CLOSED
+    assert wechat.trades[payment.trade_no].state == "CLOSED"
