@@ -294,3 +294,12 @@ def test_cancelling_before_paying_closes_the_payment_and_frees_the_slot(wechat, 
     payment_abandon(payment_id=payment.pk)  # what the task does once the cancel commits
     assert payment_of(order).status == PaymentStatus.CLOSED
     assert wechat.trades[payment.trade_no].state == "CLOSED"
+
+
+def test_a_delayed_notification_is_applied_when_it_comes(wechat):
+    wechat.notify_mode = ("delay", 0.5)
+    order = book()
+    wechat.customer_pays(payment_of(order).trade_no)
+    assert state_of(order) == OrderState.AWAITING_PAYMENT  # paid at the gateway, not yet told
+    assert wait_for(lambda: state_of(order) == OrderState.CONFIRMED)
+    assert wechat.deliveries == [("TRANSACTION.SUCCESS", 204)]
