@@ -3,7 +3,9 @@ verification (public-key mode), notifications POSTed to our callback on a live s
 
 import base64
 import io
+import threading
 import time
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from cryptography.hazmat.primitives import hashes, serialization
@@ -303,3 +305,41 @@ def test_a_delayed_notification_is_applied_when_it_comes(wechat):
     assert state_of(order) == OrderState.AWAITING_PAYMENT  # paid at the gateway, not yet told
     assert wait_for(lambda: state_of(order) == OrderState.CONFIRMED)
     assert wechat.deliveries == [("TRANSACTION.SUCCESS", 204)]
+
+
+def test_the_same_notification_arriving_at_once_on_several_connections_is_applied_once(wechat):
+    wechat.notify_mode = "never"
+    order = book()
+    payment = payment_of(order)
+    wechat.customer_pays(payment.trade_no)
+    event = wechat.transaction_event(wechat.trades[payment.trade_no])
+    start = threading.Barrier(4)
+
+    def deliver():
+        start.wait()
+        return wechat.deliver(event)
+
+    with ThreadPoolExecutor(4) as pool:
+        answers = list(pool.map(lambda _: deliver(), range(4)))
+    assert answers == [204] * 4
+    assert OrderEvent.objects.filter(order=order, event="pay").count() == 1
+    assert state_of(order) == OrderState.CONFIRMED
+
+
+def test_a_forged_or_wrong_amount_refund_notification_changes_nothing(wechat):
+    order, payment = paid_order()
+    wechat.customer_pays(payment.trade_no)
+    wechat.notify_mode = "never"
+    payment.refresh_from_db()
+    refund = payment_refund(payment=payment, amount_fen=2_000, created_by=order.consumer)
+    assert wait_for(lambda: wechat.refunds[refund.refund_no].status == "SUCCESS")
+    event = wechat.refund_event(wechat.refunds[refund.refund_no])
+    assert wechat.deliver(event, tamper="signature") == 400
+    event["resource"]["amount"]["refund"] = 2_001
+    assert wechat.deliver(event) == 400
+    assert Refund.objects.get(pk=refund.pk).status == RefundStatus.PENDING
+    issue = PaymentIssue.objects.get(kind=IssueKind.AMOUNT_MISMATCH, refund=refund)
+    assert (issue.expected_fen, issue.actual_fen) == (2_000, 2_001)
+    event["resource"]["amount"]["refund"] = 2_000
+    assert wechat.deliver(event) == 204
+    assert Refund.objects.get(pk=refund.pk).status == RefundStatus.SUCCEEDED
