@@ -1,3 +1,4 @@
+from django.utils.translation import gettext
 from rest_framework import serializers
 
 from .models import Payment
@@ -14,8 +15,9 @@ class PaymentSerializer(serializers.ModelSerializer):
         "signType, paySign), an H5 `h5_url`, a Native `code_url` to show as a QR code, or an "
         "Alipay `pay_url`; empty for a gateway that answered at once."
     )
-    progress = serializers.JSONField(
-        help_text="A payment code's steps in plain words for the cashier: [{at, text}]."
+    progress = serializers.SerializerMethodField(
+        help_text="A payment code's steps in plain words for the cashier: [{at, text}], in "
+        "the reader's language."
     )
 
     class Meta:
@@ -33,4 +35,10 @@ class PaymentSerializer(serializers.ModelSerializer):
             "progress",
             "expires_at",
             "succeeded_at",
+        ]
+
+    def get_progress(self, payment) -> list[dict[str, str]]:
+        return [
+            {"at": step["at"], "text": gettext(step["text"]) % step.get("params", {})}
+            for step in payment.progress
         ]

@@ -28,6 +28,7 @@ from enum import Enum
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 
 from accounts.models import User
 from merchants.models import Merchant, Shop
@@ -81,7 +82,7 @@ def payment_charge(
     payment.failure_code = result.failure_code
     payment.pay_params = result.pay_params
     if result.user_paying:
-        progress_note(payment, "等待顾客在手机上确认付款（输入密码）…")
+        progress_note(payment, gettext_noop("等待顾客在手机上确认付款（输入密码）…"))
         transaction.on_commit(lambda: payment_code_wait_enqueue(payment.pk))
     payment.save(update_fields=["external_reference", "failure_code", "pay_params", "progress"])
     if result.status == PaymentStatus.SUCCEEDED:
@@ -90,7 +91,8 @@ def payment_charge(
         payment.status = PaymentStatus.FAILED
         payment.save(update_fields=["status"])
         if request.auth_code:
-            progress_note(payment, f"付款失败（{result.failure_code}），请顾客换一种方式付款。")
+            text = gettext_noop("付款失败（%(code)s），请顾客换一种方式付款。")
+            progress_note(payment, text, code=result.failure_code)
             payment.save(update_fields=["progress"])
     return payment
 
@@ -109,8 +111,13 @@ def payment_code_wait_enqueue(payment_id: int) -> None:
     payment_code_wait.delay(payment_id)
 
 
-def progress_note(payment: Payment, text: str) -> None:
-    payment.progress = [*payment.progress, {"at": timezone.now().isoformat(), "text": text}]
+def progress_note(payment: Payment, text: str, **params: str) -> None:
+    """One step for the cashier, kept in Chinese with its parameters; the API translates it
+    for the reader's language (payments.serializers)."""
+    step = {"at": timezone.now().isoformat(), "text": text}
+    if params:
+        step["params"] = params
+    payment.progress = [*payment.progress, step]
 
 
 def payment_succeed(payment: Payment, *, external_reference: str) -> None:
@@ -121,7 +128,7 @@ def payment_succeed(payment: Payment, *, external_reference: str) -> None:
     payment.external_reference = external_reference or payment.external_reference
     payment.succeeded_at = timezone.now()
     if payment.channel == "code":
-        progress_note(payment, "顾客已付款，收款成功。")
+        progress_note(payment, gettext_noop("顾客已付款，收款成功。"))
     payment.save(update_fields=["status", "external_reference", "succeeded_at", "progress"])
     if late or not purpose_paid(payment):
         issue_flag(
@@ -217,7 +224,7 @@ def payment_check(*, payment_id: int, now=None) -> Payment:
         return Payment.objects.get(pk=payment_id)
     if payment.expires_at is None or payment.expires_at > now:
         return payment
-    return payment_give_up(chosen, payment, note="超时未付款，已关闭。")
+    return payment_give_up(chosen, payment, note=gettext_noop("超时未付款，已关闭。"))
 
 
 def payment_give_up(chosen: PaymentBackend, payment: Payment, *, note: str) -> Payment:
@@ -255,7 +262,9 @@ def payment_abandon(*, payment_id: int) -> Payment:
     payment = Payment.objects.get(pk=payment_id)
     if payment.status != PaymentStatus.PENDING:
         return payment
-    return payment_give_up(payment_backend(payment.backend), payment, note="付款人已取消。")
+    return payment_give_up(
+        payment_backend(payment.backend), payment, note=gettext_noop("付款人已取消。")
+    )
 
 
 def payments_due_check(now=None) -> int:
@@ -369,7 +378,9 @@ def payment_code_settle(*, payment_id: int) -> Payment:
     deadline = payment.expires_at
     while payment.status == PaymentStatus.PENDING:
         if timezone.now() >= deadline:
-            return payment_give_up(chosen, payment, note="顾客超时未确认，已撤销本次收款。")
+            return payment_give_up(
+                chosen, payment, note=gettext_noop("顾客超时未确认，已撤销本次收款。")
+            )
         time.sleep(settings.PAYMENT_CODE_POLL_SECONDS)
         try:
             state = chosen.query(payment=payment)
@@ -380,7 +391,7 @@ def payment_code_settle(*, payment_id: int) -> Payment:
         else:
             with transaction.atomic():
                 locked = payment_lock(payment.pk)
-                progress_note(locked, "仍在等待顾客确认付款…")
+                progress_note(locked, gettext_noop("仍在等待顾客确认付款…"))
                 locked.save(update_fields=["progress"])
         payment = Payment.objects.get(pk=payment_id)
     return payment

@@ -84,6 +84,10 @@ def test_a_payment_code_that_needs_the_customers_confirmation(counter, wechat):
     assert "仍在等待顾客确认付款…" in texts
     assert texts[-1] == "顾客已付款，收款成功。"
     assert MembershipCard.objects.get(pk=card.pk).balance_fen == 65_000  # with the bonus tier
+    english = cashier.get(
+        f"/api/v1/merchant/counter/payments/{payment_id}/", HTTP_ACCEPT_LANGUAGE="en"
+    ).json()
+    assert english["progress"][-1]["text"] == "The customer has paid; payment received."
 
 
 def test_an_unconfirmed_payment_code_is_reversed_after_the_wait(counter, wechat, settings):
