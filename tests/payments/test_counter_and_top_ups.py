@@ -180,3 +180,20 @@ def test_the_daily_statement_is_matched_to_the_fen_and_differences_are_listed(
     Payment.objects.filter(pk=first.pk).update(succeeded_at=timezone.now() - timedelta(hours=1))
     reconcile(backend="wechatpay", day=today)
     assert PaymentIssue.objects.filter(kind=IssueKind.BILL_MISSING_THERE, payment=first).exists()
+
+
+def test_a_payment_code_whose_waiting_task_was_lost_is_reversed_by_the_beat_task(
+    counter, wechat, monkeypatch
+):
+    from payments.services import payments_due_check
+
+    shop, cashier, card, _ = counter
+    monkeypatch.setattr("payments.services.payment_code_wait_enqueue", lambda payment_id: None)
+    payment_id = code_top_up(cashier, shop, card, key="top-code-0007").json()["payment"]["id"]
+    payment = Payment.objects.get(pk=payment_id)
+    payments_due_check(now=payment.expires_at - timedelta(seconds=1))
+    assert Payment.objects.get(pk=payment_id).status == PaymentStatus.PENDING  # still waiting
+    payments_due_check(now=payment.expires_at + timedelta(seconds=1))
+    assert Payment.objects.get(pk=payment_id).status == PaymentStatus.CLOSED
+    assert wechat.trades[payment.trade_no].state == "REVOKED"
+    assert MembershipCard.objects.get(pk=card.pk).balance_fen == 0
