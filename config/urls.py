@@ -22,6 +22,7 @@ api_v1 = [
     path("", include("coupons.urls")),
     path("", include("consumers.urls")),
     path("", include("settlement.urls")),
+    path("", include("payments.urls")),
     path("", include("notifications.urls")),
     path("", include("deals.urls")),
     path("", include("crm.urls")),

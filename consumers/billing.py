@@ -9,7 +9,9 @@ ledger use, so a refund or a reversal finds what the order charged or earned.
   the rest is charged through the payment backend (ORDER_PAYMENT_BACKEND unless the consumer
   chooses another online one). A decline raises `PaymentDeclined` (402): the caller's
   transaction rolls back, so no order, no slot place and no points are left behind. The charge
-  comes last because it is the one step that reaches outside the database.
+  comes last because it is the one step that reaches outside the database. Through a real
+  gateway the order then awaits payment, holding its slot places and points until paid or
+  closed (`order_points_release`).
 - `order_refund`: brings what the payment gave back up to the order's `refunded_fen` (so a
   repeated call refunds nothing more) and reverses the order's points rows (spent points come
   back, earned points are taken back) with append-only `reverse` rows.
@@ -37,6 +39,7 @@ from loyalty.services.purchases import (
     card_usable_check,
 )
 from merchants.models import Shop
+from payments.backends import PayRequest
 from payments.errors import PaymentDeclined
 from payments.models import Payment, PaymentStatus
 from payments.services import payment_charge, payment_refund
@@ -98,11 +101,15 @@ def order_points_spend(order) -> None:
     )
 
 
-def order_charge(*, order, method: str | None = None, token: str = "") -> Payment | None:
+def order_charge(
+    *, order, method: str | None = None, token: str = "", pay: PayRequest | None = None
+) -> Payment | None:
     """Spend the order's points and charge what is left to pay (`amount_fen`), inside the
     order's transaction. Raises PaymentDeclined (402) on a decline, PaymentGatewayUnavailable
     (503) when the gateway cannot be reached; the caller's transaction then rolls back. An
-    order with nothing left to pay has no payment."""
+    order with nothing left to pay has no payment. A gateway that answers at once (the
+    sandbox) has paid the order (`consumers.services.order_payment_paid`) when this returns;
+    a real one leaves it awaiting payment with the payment's `pay_params` for the app."""
     if order.points_used:
         order_points_spend(order)
     if order.amount_fen == 0:
@@ -115,17 +122,19 @@ def order_charge(*, order, method: str | None = None, token: str = "") -> Paymen
         reference=order.reference,
         backend=method or settings.ORDER_PAYMENT_BACKEND,
         created_by=order.consumer,
-        token=token,
         shop=order.shop,
+        request=pay or PayRequest(token=token, description=order.service.name[:127]),
     )
-    if payment.status != PaymentStatus.SUCCEEDED:
-        # A pending (asynchronous) answer counts as not paid: orders have no awaiting-payment
-        # state, so only gateways that answer at once can take orders.
-        code = payment.failure_code or "payment_pending"
-        raise PaymentDeclined(fields={"payment": [code]})
-    order.payment = payment
-    order.save(update_fields=["payment"])
+    if payment.status == PaymentStatus.FAILED:
+        raise PaymentDeclined(fields={"payment": [payment.failure_code or "declined"]})
+    type(order).objects.filter(pk=order.pk).update(payment=payment)
     return payment
+
+
+def order_points_release(order) -> None:
+    """Give back the points an unpaid order spent (append-only `reverse` rows)."""
+    if order.card_id is not None:
+        card_reference_reverse(reference=order.reference, by=None, note="未支付，订单关闭")
 
 
 def order_refund(*, order, by: User | None = None, reason: str = "") -> None:

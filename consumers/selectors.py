@@ -8,8 +8,9 @@ from core.codes import InvalidCode, qr_payload_read, short_code_normalize
 from core.errors import NotFound
 from merchants.models import Shop, ShopStatus, StaffPermission
 from merchants.selectors import merchant_permission_check, shops_of
+from payments.models import PaymentStatus
 
-from .models import Order, Review, ReviewStatus, TimeSlot
+from .models import Order, OrderState, Review, ReviewStatus, TimeSlot
 
 ORDER_RELATED = (
     "shop",
@@ -27,8 +28,14 @@ def orders_of_consumer(user: User) -> QuerySet[Order]:
 
 
 def orders_of_merchant_user(user: User) -> QuerySet[Order]:
-    """The orders of the shops a dashboard user can see (staff: their assigned shops)."""
-    return Order.objects.filter(shop__in=shops_of(user)).select_related(*ORDER_RELATED)
+    """The orders of the shops a dashboard user can see (staff: their assigned shops). An order
+    is the shop's once paid: those awaiting payment, or closed unpaid, are left out."""
+    return (
+        Order.objects.filter(shop__in=shops_of(user))
+        .exclude(state=OrderState.AWAITING_PAYMENT)
+        .exclude(payment__status=PaymentStatus.CLOSED)
+        .select_related(*ORDER_RELATED)
+    )
 
 
 def order_for_merchant(*, user: User, order_id: int, permission: str) -> Order:

@@ -54,6 +54,11 @@ urlpatterns = [
         name="counter-purchase",
     ),
     path("merchant/counter/top-ups/", counter.CounterTopUpView.as_view(), name="counter-top-up"),
+    path(
+        "merchant/counter/payments/<int:pk>/",
+        counter.CounterPaymentView.as_view(),
+        name="counter-payment",
+    ),
     path("me/cards/", consumer.MyCardListView.as_view(), name="my-cards"),
     path("me/cards/<int:pk>/", consumer.MyCardDetailView.as_view(), name="my-card"),
     path(

@@ -24,3 +24,14 @@ class RefundTooLarge(DomainError):
     status_code = status.HTTP_409_CONFLICT
     code = "refund_exceeds_payment"
     message = _("退款金额超过可退金额。")
+
+
+class RefundDeclined(DomainError):
+    status_code = status.HTTP_409_CONFLICT
+    code = "refund_declined"
+    message = _("支付渠道拒绝了退款，请稍后重试或联系平台。")
+
+
+class NotificationRejected(Exception):
+    """A gateway notification that is not genuine (signature, decryption, merchant or app id)
+    or that names nothing of ours. Not a DomainError: the gateway, not a user, reads the answer."""

@@ -260,6 +260,7 @@ SPECTACULAR_SETTINGS = {
         "LedgerEntryKindEnum": "loyalty.models.EntryKind",
         "OrderKindEnum": "consumers.models.OrderKind",
         "OrderStateEnum": "consumers.models.OrderState",
+        "PaymentStatusEnum": "payments.models.PaymentStatus",
         "SettlementEntryKindEnum": "settlement.models.EntryKind",
         "PhotoKindEnum": "merchants.models.PhotoKind",
         "PlaceKindEnum": "geo.models.PlaceKind",
@@ -348,6 +349,14 @@ CELERY_BEAT_SCHEDULE = {
         "task": "privacy.tasks.exports_expire",
         "schedule": crontab(hour=4, minute=25),
     },
+    "payments-pending-check": {
+        "task": "payments.tasks.payments_pending_check",
+        "schedule": timedelta(minutes=1),
+    },
+    "payments-reconcile": {
+        "task": "payments.tasks.payments_reconcile",
+        "schedule": crontab(hour=10, minute=0),
+    },
     "payout-batches-create": {
         "task": "settlement.tasks.payout_batches_create",
         "schedule": crontab(day_of_week="mon", hour=3, minute=0),
@@ -357,7 +366,46 @@ CELERY_BEAT_SCHEDULE = {
 # --- payments and membership cards -------------------------------------------------------------
 # Payment backends by name, like EMAIL_BACKEND: cash at the counter everywhere; local and test
 # settings add the sandbox gateway; production adds real gateways here.
-PAYMENT_BACKENDS = {"cash": "payments.backends.cash.CashAtCounterBackend"}
+PAYMENT_GATEWAY_CLASSES = {
+    "wechatpay": "payments.backends.wechatpay.WeChatPayBackend",
+    "wechatpay_code": "payments.backends.wechatpay.WeChatPayCodeBackend",
+    "alipay": "payments.backends.alipay.AlipayBackend",
+    "alipay_code": "payments.backends.alipay.AlipayCodeBackend",
+}
+# The real gateways in use, by name: PAYMENT_GATEWAYS=wechatpay,wechatpay_code,alipay,alipay_code
+PAYMENT_BACKENDS = {
+    "cash": "payments.backends.cash.CashAtCounterBackend",
+    **{name: PAYMENT_GATEWAY_CLASSES[name] for name in env.list("PAYMENT_GATEWAYS", default=[])},
+}
+# An order or top-up not paid in this time closes and gives back what it held (places, points).
+PAYMENT_TIMEOUT_MINUTES = env.int("PAYMENT_TIMEOUT_MINUTES", default=15)
+# A pending payment with no notification after this long is asked about (beat, every minute).
+PAYMENT_QUERY_AFTER_SECONDS = env.int("PAYMENT_QUERY_AFTER_SECONDS", default=60)
+# Our numbers at the gateways (out_trade_no) start with this: one per deployment sharing a
+# merchant account (staging, production).
+PAYMENT_TRADE_NO_PREFIX = env("PAYMENT_TRADE_NO_PREFIX", default="o2o")
+# The counter's payment code the customer must confirm: asked every N s for M s, then reversed.
+PAYMENT_CODE_POLL_SECONDS = env.float("PAYMENT_CODE_POLL_SECONDS", default=5)
+PAYMENT_CODE_WAIT_SECONDS = env.float("PAYMENT_CODE_WAIT_SECONDS", default=30)
+# Where gateways POST their notifications: this origin + /api/v1/payments/notify/<backend>/.
+PAYMENT_NOTIFY_ORIGIN = env("PAYMENT_NOTIFY_ORIGIN", default="http://127.0.0.1:8000")
+# WeChat Pay API v3 (payments.backends.wechatpay), public-key mode. Keys inline or as PEM paths.
+WECHATPAY_MCHID = env("WECHATPAY_MCHID", default="")
+WECHATPAY_APPID = env("WECHATPAY_APPID", default="")
+WECHATPAY_APIV3_KEY = env("WECHATPAY_APIV3_KEY", default="")
+WECHATPAY_PRIVATE_KEY = env("WECHATPAY_PRIVATE_KEY", default="")  # the merchant's API key
+WECHATPAY_CERT_SERIAL_NO = env("WECHATPAY_CERT_SERIAL_NO", default="")
+WECHATPAY_PUBLIC_KEY = env("WECHATPAY_PUBLIC_KEY", default="")  # the platform's public key
+WECHATPAY_PUBLIC_KEY_ID = env("WECHATPAY_PUBLIC_KEY_ID", default="")
+WECHATPAY_GATEWAY = env("WECHATPAY_GATEWAY", default="https://api.mch.weixin.qq.com")
+WECHATPAY_TIMEOUT_SECONDS = env.int("WECHATPAY_TIMEOUT_SECONDS", default=10)
+# Alipay (payments.backends.alipay), RSA2. Keys inline or as PEM paths.
+ALIPAY_APPID = env("ALIPAY_APPID", default="")
+ALIPAY_APP_PRIVATE_KEY = env("ALIPAY_APP_PRIVATE_KEY", default="")
+ALIPAY_PUBLIC_KEY = env("ALIPAY_PUBLIC_KEY", default="")  # Alipay's public key, not ours
+ALIPAY_SELLER_ID = env("ALIPAY_SELLER_ID", default="")  # 2088...: checked in notifications
+ALIPAY_GATEWAY = env("ALIPAY_GATEWAY", default="https://openapi.alipay.com/gateway.do")
+ALIPAY_TIMEOUT_SECONDS = env.int("ALIPAY_TIMEOUT_SECONDS", default=15)
 CARD_PASSWORD_FAILURE_LIMIT = env.int("CARD_PASSWORD_FAILURE_LIMIT", default=5)
 CARD_PASSWORD_LOCK_MINUTES = env.int("CARD_PASSWORD_LOCK_MINUTES", default=15)
 CARD_FONT_PATH = env("CARD_FONT_PATH", default="")  # empty: a known CJK font, else fontconfig

@@ -3,7 +3,21 @@
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
-from .base import NOTIFICATION_PUSH_BACKEND, NOTIFICATION_SMS_BACKEND, env, secrets_check
+from .base import (
+    ALIPAY_APP_PRIVATE_KEY,
+    ALIPAY_APPID,
+    ALIPAY_PUBLIC_KEY,
+    NOTIFICATION_PUSH_BACKEND,
+    NOTIFICATION_SMS_BACKEND,
+    ORDER_PAYMENT_BACKEND,
+    PAYMENT_BACKENDS,
+    PAYMENT_NOTIFY_ORIGIN,
+    WECHATPAY_APIV3_KEY,
+    WECHATPAY_MCHID,
+    WECHATPAY_PUBLIC_KEY_ID,
+    env,
+    secrets_check,
+)
 
 if env.bool("DEBUG", default=False):
     raise ImproperlyConfigured("DEBUG must be off in production.")
@@ -25,3 +39,21 @@ SECURE_HSTS_PRELOAD = True
 SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
+
+# Real money only: the sandbox takes none, and gateways need their secrets from the environment.
+if any("sandbox" in path for path in PAYMENT_BACKENDS.values()):
+    raise ImproperlyConfigured("The sandbox payment backend is refused in production.")
+if ORDER_PAYMENT_BACKEND not in PAYMENT_BACKENDS:
+    raise ImproperlyConfigured(
+        "Set ORDER_PAYMENT_BACKEND to one of PAYMENT_GATEWAYS (e.g. wechatpay or alipay)."
+    )
+if any(name.startswith("wechatpay") for name in PAYMENT_BACKENDS) and not (
+    WECHATPAY_MCHID and WECHATPAY_PUBLIC_KEY_ID and len(WECHATPAY_APIV3_KEY) == 32
+):
+    raise ImproperlyConfigured("Set the WECHATPAY_* settings (public-key mode) for WeChat Pay.")
+if any(name.startswith("alipay") for name in PAYMENT_BACKENDS) and not (
+    ALIPAY_APPID and ALIPAY_APP_PRIVATE_KEY and ALIPAY_PUBLIC_KEY
+):
+    raise ImproperlyConfigured("Set the ALIPAY_* settings for Alipay.")
+if not PAYMENT_NOTIFY_ORIGIN.startswith("https://"):
+    raise ImproperlyConfigured("Set PAYMENT_NOTIFY_ORIGIN to the public https origin.")

@@ -21,7 +21,7 @@ from core.schema import error_response
 from loyalty.selectors import card_for_purchase
 from loyalty.services import card_password_check
 from merchants.models import Service
-from payments.backends import payment_backends
+from payments.backends import PayRequest, payment_backends
 
 from .. import services
 from ..models import ActorRole, ConsumedVia, Fulfilment, OrderState, Review, TimeSlot
@@ -73,6 +73,21 @@ class OrderCreateSerializer(WGS84InputMixin, serializers.Serializer):
     payment_token = serializers.CharField(
         required=False, allow_blank=True, default="", help_text="From the payment SDK"
     )
+    payment_channel = serializers.ChoiceField(
+        choices=["", "jsapi", "h5", "native", "wap"],
+        required=False,
+        default="",
+        help_text="How the app pays through a real gateway: WeChat `jsapi` (inside WeChat, "
+        "with `openid`), `h5` (other phone browsers), `native` (a QR code for a desktop), "
+        "Alipay `wap` (phone browser). Empty: the gateway's default.",
+    )
+    openid = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        default="",
+        max_length=128,
+        help_text="The payer's WeChat openid, for jsapi",
+    )
 
     def validate(self, attrs):
         if (attrs.get("lat") is None) != (attrs.get("lng") is None):
@@ -115,6 +130,17 @@ def card_password_required(request, service: Service, password: str) -> None:
         card_password_check(card_id=card.pk, password=password)
 
 
+def pay_request(request, *, token: str, channel: str, openid: str, description: str):
+    """What the gateway needs from the payer's side; H5 pay needs the phone's address."""
+    return PayRequest(
+        token=token,
+        channel=channel,
+        openid=openid,
+        client_ip=request.META.get("REMOTE_ADDR", ""),
+        description=description[:127],
+    )
+
+
 def order_body(order_id: int, request) -> dict:
     order = orders_of_consumer(request.user).get(pk=order_id)
     return OrderSerializer(order, context={"request": request}).data
@@ -127,7 +153,9 @@ def order_body(order_id: int, request) -> dict:
         parameters=[
             OpenApiParameter("state", str, enum=OrderState.values, description="only this state"),
             OpenApiParameter(
-                "active", bool, description="true: pending or confirmed (upcoming) orders only"
+                "active",
+                bool,
+                description="true: awaiting payment, pending or confirmed (upcoming) orders only",
             ),
         ],
     ),
@@ -147,16 +175,24 @@ class MyOrderViewSet(
         if state := self.request.query_params.get("state"):
             orders = orders.filter(state=state)
         if self.request.query_params.get("active") == "true":
-            orders = orders.filter(Q(state=OrderState.PENDING) | Q(state=OrderState.CONFIRMED))
+            orders = orders.filter(
+                Q(state=OrderState.AWAITING_PAYMENT)
+                | Q(state=OrderState.PENDING)
+                | Q(state=OrderState.CONFIRMED)
+            )
         return orders
 
     @extend_schema(
         tags=TAGS,
-        summary="Buy a service, or book a time slot; pays at once",
+        summary="Buy a service, or book a time slot; then pay",
         description="The member price of my card valid at the shop applies by itself; points "
         "(with the card's consumption password) take money off the rest, and what is left "
         "(`amount_fen`) is charged through the payment method. A declined payment creates no "
-        "order, takes no slot place and spends no points.",
+        "order, takes no slot place and spends no points. Through a real gateway the order is "
+        "`awaiting_payment`: pay with `payment.pay_params`, then poll the order; it turns "
+        "`pending` or `confirmed` when the gateway's notification comes, or `expired` (places "
+        "and points given back) if not paid within the payment's `expires_at`. The sandbox "
+        "answers at once.",
         parameters=[IDEMPOTENCY_PARAMETER],
         request=OrderCreateSerializer,
         responses={
@@ -176,6 +212,13 @@ class MyOrderViewSet(
         password = fields.pop("card_password")
         if fields["points"]:
             card_password_required(request, fields["service"], password)
+        fields["pay"] = pay_request(
+            request,
+            token=fields["payment_token"],
+            channel=fields.pop("payment_channel"),
+            openid=fields.pop("openid"),
+            description=fields["service"].name,
+        )
 
         def perform():
             order = services.order_create(consumer=request.user, **fields)

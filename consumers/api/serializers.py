@@ -7,6 +7,7 @@ from core.codes import qr_payload, short_code_format
 from core.coords import point_out
 from merchants.models import Shop
 from payments.models import PaymentStatus
+from payments.serializers import PaymentSerializer
 
 from ..models import (
     Order,
@@ -64,6 +65,10 @@ class OrderSerializer(serializers.ModelSerializer):
     payment_method = serializers.SerializerMethodField(
         help_text="The payment backend that charged the order (e.g. sandbox); empty if unpaid."
     )
+    payment = PaymentSerializer(
+        allow_null=True,
+        help_text="While the order awaits payment: what the app needs to pay (pay_params).",
+    )
 
     class Meta:
         model = Order
@@ -88,6 +93,7 @@ class OrderSerializer(serializers.ModelSerializer):
             "amount_fen",
             "paid_fen",
             "payment_method",
+            "payment",
             "fee_fen",
             "refunded_fen",
             "cancellation_fee_fen",
@@ -142,7 +148,11 @@ class OrderSerializer(serializers.ModelSerializer):
         return order.slot.resource_name if order.slot else ""
 
     def get_cancellation_fee_fen(self, order) -> int | None:
-        if order.state not in (OrderState.PENDING, OrderState.CONFIRMED):
+        if order.state not in (
+            OrderState.AWAITING_PAYMENT,
+            OrderState.PENDING,
+            OrderState.CONFIRMED,
+        ):
             return None
         now = timezone.now()
         if order.kind == OrderKind.BOOKING and order.starts_at <= now:
@@ -181,7 +191,9 @@ class MerchantOrderSerializer(OrderSerializer):
     consumer = ConsumerBriefSerializer()
 
     class Meta(OrderSerializer.Meta):
-        fields = [f for f in OrderSerializer.Meta.fields if f != "qr_payload"] + ["consumer"]
+        fields = [f for f in OrderSerializer.Meta.fields if f not in ("qr_payload", "payment")] + [
+            "consumer"
+        ]
 
 
 class CounterOrderSerializer(MerchantOrderSerializer):

@@ -5,6 +5,10 @@ the state field is protected, so no code can assign it directly. They only move 
 stamp the time; `consumers.services` calls them under a row lock and does the rest (capacity,
 refunds, points, settlement), so every side effect lives next to the transition that causes it.
 
+    awaiting_payment ──pay (the gateway's verified notification)──> pending
+       ├─expire_unpaid (not paid in PAYMENT_TIMEOUT_MINUTES)──> expired
+       └─cancel_by_consumer (before paying)──> cancelled_by_consumer
+
     pending ──accept──> confirmed ──consume──> consumed ──refund──> refunded
        │                   │  │  └─no_show──> no_show ──refund──> refunded
        │                   │  └──expire (purchase past its validity)──> expired
@@ -28,6 +32,7 @@ class OrderKind(models.TextChoices):
 
 
 class OrderState(models.TextChoices):
+    AWAITING_PAYMENT = "awaiting_payment", _("待支付")
     PENDING = "pending", _("待商家接单")
     CONFIRMED = "confirmed", _("已确认")
     CONSUMED = "consumed", _("已消费")
@@ -195,6 +200,14 @@ class Order(FSMModelMixin, models.Model):
 
     # --- the state machine: each method is one legal transition -----------------------------
 
+    @transition(field=state, source=S.AWAITING_PAYMENT, target=S.PENDING)
+    def pay(self):
+        pass
+
+    @transition(field=state, source=S.AWAITING_PAYMENT, target=S.EXPIRED)
+    def expire_unpaid(self):
+        self.closed_at = timezone.now()
+
     @transition(field=state, source=S.PENDING, target=S.CONFIRMED)
     def accept(self):
         self.confirmed_at = timezone.now()
@@ -204,7 +217,11 @@ class Order(FSMModelMixin, models.Model):
         self.consumed_via = via
         self.consumed_at = timezone.now()
 
-    @transition(field=state, source=[S.PENDING, S.CONFIRMED], target=S.CANCELLED_BY_CONSUMER)
+    @transition(
+        field=state,
+        source=[S.AWAITING_PAYMENT, S.PENDING, S.CONFIRMED],
+        target=S.CANCELLED_BY_CONSUMER,
+    )
     def cancel_by_consumer(self):
         self.closed_at = timezone.now()
 

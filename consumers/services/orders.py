@@ -43,6 +43,9 @@ from core.codes import short_code_new
 from crm.services.feed import customer_touch
 from merchants.errors import PublicServiceNotBookable
 from merchants.models import Service, Shop, ShopStatus
+from payments.backends import PayRequest
+from payments.models import Payment
+from payments.services import payment_abandon_on_commit
 from settlement.models import EntryKind
 from settlement.services import settlement_entry_record, settlement_reverse
 
@@ -112,13 +115,17 @@ def order_create(
     points: int = 0,
     payment_method: str | None = None,
     payment_token: str = "",
+    pay: PayRequest | None = None,
 ) -> Order:
     """Buy a service (no slot: a voucher used any time before it expires) or book a slot.
 
-    The slot's places are taken first, by one conditional UPDATE that cannot oversell. The
-    order is confirmed at once, or waits for the merchant if the shop asks to accept orders.
-    Last, the points are spent and the rest is charged (`consumers.billing.order_charge`); a
-    declined payment raises and rolls everything back. Spending points needs the card's
+    The slot's places are taken first, by one conditional UPDATE that cannot oversell. Then
+    the points are spent and the rest is charged (`consumers.billing.order_charge`); a declined
+    payment raises and rolls everything back. The order awaits payment until the gateway's
+    verified notification (`order_payment_paid`; the sandbox answers at once), then is
+    confirmed at once, or waits for the merchant if the shop asks to accept orders; unpaid in
+    PAYMENT_TIMEOUT_MINUTES, it closes and gives back its places and points
+    (`order_payment_closed`). Spending points needs the card's
     consumption password: the caller checks it first (`loyalty.services.card_password_check`),
     outside this transaction, as for a purchase at the counter.
     """
@@ -159,23 +166,56 @@ def order_create(
         starts_at=slot.starts_at if slot else None,
         ends_at=slot.ends_at if slot else None,
         valid_until=None if slot else now + timedelta(days=policy.voucher_valid_days),
+        state=OrderState.AWAITING_PAYMENT,
     )
     OrderEvent.objects.create(
         order=order,
         event="create",
-        from_state=OrderState.PENDING,
-        to_state=OrderState.PENDING,
+        from_state=OrderState.AWAITING_PAYMENT,
+        to_state=OrderState.AWAITING_PAYMENT,
         actor=consumer,
         actor_role=ActorRole.CONSUMER,
     )
+    payment = billing.order_charge(order=order, method=payment_method, token=payment_token, pay=pay)
+    if payment is None:  # nothing left to pay
+        order_placed(order_lock(order), note="无需支付")
+    return Order.objects.get(pk=order.pk)
+
+
+def order_placed(order: Order, *, note: str = "") -> None:
+    """A locked order just paid: confirmed at once, or waiting for the merchant to accept."""
+    transit(order, "pay", actor=None, role=ActorRole.SYSTEM, note=note)
+    policy = ShopOrderPolicy.for_shop(order.shop)
     if policy.requires_acceptance:
-        deadline = now + timedelta(minutes=policy.acceptance_minutes)
-        order.accept_by = min(deadline, slot.starts_at) if slot else deadline
+        deadline = timezone.now() + timedelta(minutes=policy.acceptance_minutes)
+        order.accept_by = min(deadline, order.starts_at) if order.slot_id else deadline
         order.save(update_fields=["accept_by"])
     else:
         transit(order, "accept", actor=None, role=ActorRole.SYSTEM, note="无需商家接单")
-    billing.order_charge(order=order, method=payment_method, token=payment_token)
-    return order
+
+
+# --- the payment's outcome (payments.purposes) -----------------------------------------------
+
+
+def order_payment_paid(payment: Payment) -> bool:
+    """The gateway says the order is paid. False when it closed unpaid meanwhile: the payment
+    app then gives the money back."""
+    order = order_lock(int(payment.reference.split(":")[1]))
+    if order.state != OrderState.AWAITING_PAYMENT:
+        return False
+    order.payment = payment
+    order_placed(order, note=f"{payment.backend} 已支付")
+    return True
+
+
+def order_payment_closed(payment: Payment) -> None:
+    """Not paid in time (or declined): the order closes and gives back its places and points."""
+    order = order_lock(int(payment.reference.split(":")[1]))
+    if order.state != OrderState.AWAITING_PAYMENT:
+        return
+    transit(order, "expire_unpaid", actor=None, role=ActorRole.SYSTEM)
+    places_release(order)
+    billing.order_points_release(order)
 
 
 # --- the merchant's steps --------------------------------------------------------------------
@@ -215,7 +255,9 @@ def order_mark_no_show(*, order: Order, actor: User) -> Order:
 def cancellation_fee(order: Order, now: datetime) -> int:
     """Free while pending, for vouchers, and for bookings before the shop's cut-off; after it,
     the shop's late-cancellation fee (rounded down, in the consumer's favour)."""
-    if order.state == OrderState.PENDING or order.kind == OrderKind.PURCHASE:
+    if order.state in (OrderState.AWAITING_PAYMENT, OrderState.PENDING):
+        return 0
+    if order.kind == OrderKind.PURCHASE:
         return 0
     policy = ShopOrderPolicy.for_shop(order.shop)
     cutoff = order.starts_at - timedelta(minutes=policy.cancel_cutoff_minutes)
@@ -229,10 +271,15 @@ def order_cancel_by_consumer(*, order: Order, actor: User) -> Order:
     transition_check(order, "cancel_by_consumer")
     if order.kind == OrderKind.BOOKING and order.starts_at <= now:
         raise CancelTooLate()
+    unpaid = order.state == OrderState.AWAITING_PAYMENT
     fee = cancellation_fee(order, now)
     transit(order, "cancel_by_consumer", actor=actor, role=ActorRole.CONSUMER)
     places_release(order)
-    money_return(order, fee=fee, by=actor)
+    if unpaid:  # nothing was paid: close the payment at the gateway; points come back
+        billing.order_points_release(order)
+        payment_abandon_on_commit(payment_id=order.payment_id)
+    else:
+        money_return(order, fee=fee, by=actor)
     return order
 
 

@@ -8,6 +8,8 @@ from consumers.errors import IllegalTransition
 from consumers.models import Order, OrderEvent, OrderState
 
 ACTIONS = {
+    "pay": _("确认支付"),
+    "expire_unpaid": _("因超时未支付而关闭"),
     "accept": _("接单"),
     "consume": _("确认消费"),
     "cancel_by_consumer": _("由用户取消"),

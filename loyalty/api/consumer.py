@@ -14,7 +14,7 @@ from core.errors import NotFound
 from core.idempotency import HEADER, IDEMPOTENCY_PARAMETER, idempotent
 from core.serializers import MoneyFenField
 from merchants.models import Shop, ShopStatus
-from payments.backends import payment_backends
+from payments.backends import PayRequest, payment_backends
 
 from .. import services
 from ..errors import LoginPasswordWrong
@@ -140,11 +140,20 @@ class MyCardTopUpView(APIView):
         payment_token = serializers.CharField(
             required=False, allow_blank=True, default="", help_text="From the payment SDK"
         )
+        payment_channel = serializers.ChoiceField(
+            choices=["", "jsapi", "h5", "native", "wap"],
+            required=False,
+            default="",
+            help_text="A real gateway's scene: WeChat jsapi (with openid), h5, native; Alipay wap",
+        )
+        openid = serializers.CharField(required=False, allow_blank=True, default="", max_length=128)
 
     @extend_schema(
         tags=TAGS,
+        description="Through a real gateway the answer is 202 with `payment.pay_params`; the "
+        "card is credited when the gateway's verified notification comes (poll the card).",
         request=InputSerializer,
-        responses={201: TopUpOutputSerializer},
+        responses={201: TopUpOutputSerializer, 202: TopUpOutputSerializer},
         parameters=[IDEMPOTENCY_PARAMETER],
     )
     def post(self, request, pk):
@@ -163,6 +172,13 @@ class MyCardTopUpView(APIView):
                 token=fields["payment_token"],
                 by=request.user,
                 idempotency_key=request.headers[HEADER],
+                pay=PayRequest(
+                    token=fields["payment_token"],
+                    channel=fields["payment_channel"],
+                    openid=fields["openid"],
+                    client_ip=request.META.get("REMOTE_ADDR", ""),
+                    description="会员卡充值",
+                ),
             )
             return top_up_answer(result)
 

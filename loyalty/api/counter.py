@@ -8,7 +8,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.permissions import IsMerchantMember
-from core.errors import error_body
+from core.errors import NotFound, error_body
 from core.idempotency import (
     HEADER,
     IDEMPOTENCY_PARAMETER,
@@ -20,8 +20,10 @@ from core.serializers import IdField, MoneyFenField, PointsField
 from core.throttling import CodeFailuresThrottled
 from merchants.models import StaffPermission
 from merchants.selectors import shop_for_edit
-from payments.backends import payment_backends
+from payments.backends import PayRequest, payment_backend, payment_backends
 from payments.errors import PaymentDeclined
+from payments.models import Payment, PaymentStatus
+from payments.serializers import PaymentSerializer
 
 from .. import services
 from ..models import MembershipCard
@@ -187,22 +189,28 @@ class TopUpOutputSerializer(serializers.Serializer):
     bonus_fen = serializers.IntegerField()
     card = CardSerializer()
     entries = LedgerEntrySerializer(many=True)
+    payment = PaymentSerializer(
+        help_text="202: still waiting for the gateway (pay with pay_params; at the counter, "
+        "follow the payment code's progress at merchant/counter/payments/{id}/)."
+    )
 
 
 def top_up_answer(result, card_serializer=CardSerializer, context=None) -> tuple[int, dict]:
-    """201 with the credited card, or 402 in the error shape when the payment was declined
-    (kept, so a retry with the same Idempotency-Key gets the same answer)."""
-    if not result.succeeded:
+    """201 with the credited card; 202 while the gateway has not yet said the money came (the
+    card is credited then); 402 in the error shape when the payment was declined (kept, so a
+    retry with the same Idempotency-Key gets the same answer)."""
+    if result.payment.status in (PaymentStatus.FAILED, PaymentStatus.CLOSED):
         error = PaymentDeclined(fields={"payment": [result.payment.failure_code]})
         return 402, error_body(error.code, error.detail, error.fields)
     bonus = sum(e.balance_delta_fen for e in result.entries if e.kind == "bonus")
-    return 201, {
+    return 201 if result.succeeded else 202, {
         "payment_id": result.payment.pk,
         "method": result.payment.backend,
         "amount_fen": result.payment.amount_fen,
         "bonus_fen": bonus,
         "card": card_serializer(result.card, context=context or {}).data,
         "entries": LedgerEntrySerializer(result.entries, many=True).data,
+        "payment": PaymentSerializer(result.payment).data,
     }
 
 
@@ -212,13 +220,26 @@ class CounterTopUpView(CodeFailuresThrottled, APIView):
 
     class InputSerializer(CodeSerializer):
         amount_fen = MoneyFenField(min_value=1)
-        method = serializers.CharField(default="cash", help_text="An offline backend: cash")
+        method = serializers.CharField(
+            default="cash",
+            help_text="An offline backend: cash, or a payment code (wechatpay_code, alipay_code)",
+        )
+        auth_code = serializers.RegexField(
+            r"^\d{10,32}$",
+            required=False,
+            default="",
+            help_text="The customer's payment code (付款码), typed by the scanner",
+        )
 
     @extend_schema(
         tags=TAGS,
         summary="Top up a card with money taken at the counter",
+        description="With a payment code the customer may have to confirm on the phone: the "
+        "answer is then 202 and the payment's `progress` tells the cashier each step; the "
+        "card is credited once the customer pays, or the payment is cancelled after "
+        "PAYMENT_CODE_WAIT_SECONDS.",
         request=InputSerializer,
-        responses={201: TopUpOutputSerializer},
+        responses={201: TopUpOutputSerializer, 202: TopUpOutputSerializer},
         parameters=[IDEMPOTENCY_PARAMETER],
     )
     def post(self, request):
@@ -228,6 +249,9 @@ class CounterTopUpView(CodeFailuresThrottled, APIView):
         card, shop = counter_card(request, code=fields["code"], shop_id=fields["shop"])
         if fields["method"] not in payment_backends(online=False):
             raise serializers.ValidationError({"method": ["门店只能使用线下收款方式。"]})
+        code_channel = "code" in payment_backend(fields["method"]).channels
+        if code_channel and not fields["auth_code"]:
+            raise serializers.ValidationError({"auth_code": ["请扫描顾客的付款码。"]})
 
         def perform():
             return top_up_answer(
@@ -238,7 +262,28 @@ class CounterTopUpView(CodeFailuresThrottled, APIView):
                     by=request.user,
                     shop=shop,
                     idempotency_key=request.headers[HEADER],
+                    pay=PayRequest(
+                        channel="code" if code_channel else "",
+                        auth_code=fields["auth_code"],
+                        description="会员卡充值",
+                    ),
                 )
             )
 
         return idempotent(request, scope="loyalty.top_up", perform=perform)
+
+
+class CounterPaymentView(APIView):
+    """A payment taken at one of my shops' counters, e.g. a payment code waiting for the
+    customer: its status and each step in plain words (`progress`). Another merchant's
+    payment is 404."""
+
+    permission_classes = [IsMerchantMember]
+
+    @extend_schema(tags=TAGS, summary="A counter payment's progress", responses=PaymentSerializer)
+    def get(self, request, pk):
+        payment = Payment.objects.filter(pk=pk, shop__isnull=False).first()
+        if payment is None:
+            raise NotFound()
+        shop_for_edit(user=request.user, shop_id=payment.shop_id, permission=StaffPermission.REDEEM)
+        return Response(PaymentSerializer(payment).data)

@@ -6,7 +6,7 @@ from django.db import transaction
 
 from accounts.models import User
 from merchants.models import Shop
-from payments.backends import payment_backend
+from payments.backends import PayRequest, payment_backend
 from payments.models import Payment, PaymentStatus
 from payments.services import payment_charge, payment_refund
 
@@ -57,11 +57,14 @@ def card_top_up(
     idempotency_key: str,
     token: str = "",
     shop: Shop | None = None,
+    pay: PayRequest | None = None,
 ) -> TopUpResult:
     """Charge `amount_fen` through `backend` (staff at the counter use offline backends such as
-    cash, consumers online ones), then credit the card and the best bonus tier. A declined
-    payment is returned with no rows. Locks: the card row, after the charge (no lock is held
-    while a gateway answers)."""
+    cash or a payment code, consumers online ones); once paid the card is credited with the
+    best bonus tier (`top_up_payment_paid`): at once for cash and the sandbox, on the gateway's
+    verified notification for a real one (the result's payment is then pending, with what the
+    app needs to pay). A declined payment is returned with no rows. The request's
+    `idempotency_key` is the API's; the ledger rows are keyed by the payment."""
     at_counter = by.pk != card.consumer_id
     card_usable_check(card, shop)
     top_up_check(card, amount_fen, backend, at_counter)
@@ -73,27 +76,37 @@ def card_top_up(
         reference=f"card:{card.pk}",
         backend=backend,
         created_by=by,
-        token=token,
         shop=shop,
+        request=pay or PayRequest(token=token),
     )
-    if payment.status != PaymentStatus.SUCCEEDED:
-        return TopUpResult(card, payment)
-    card = card_lock(card.pk)
+    entries = LedgerEntry.objects.filter(card=card, reference=f"payment:{payment.pk}")
+    return TopUpResult(
+        MembershipCard.objects.get(pk=card.pk), payment, list(entries.order_by("pk"))
+    )
+
+
+def top_up_payment_paid(payment: Payment) -> bool:
+    """Credit the card a paid top-up was for: `top_up` and `bonus` rows, once per payment."""
+    card = card_lock(int(payment.reference.split(":")[1]))
+    key = f"payment:{payment.pk}"
+    if LedgerEntry.objects.filter(card=card, idempotency_key=key).exists():
+        return True
     common = {
-        "channel": Channel.COUNTER if at_counter else Channel.ONLINE,
-        "reference": f"payment:{payment.pk}",
-        "idempotency_key": idempotency_key,
-        "shop": shop,
-        "by": by,
+        "channel": Channel.ONLINE if payment.created_by_id == card.consumer_id else Channel.COUNTER,
+        "reference": key,
+        "idempotency_key": key,
+        "shop": payment.shop,
+        "by": payment.created_by,
     }
-    entries = [
-        entry_append(card, Movement(kind=EntryKind.TOP_UP, balance_delta_fen=amount_fen, **common))
-    ]
-    if bonus := top_up_bonus_fen(card.program, amount_fen):
-        entries.append(
-            entry_append(card, Movement(kind=EntryKind.BONUS, balance_delta_fen=bonus, **common))
-        )
-    return TopUpResult(card, payment, entries)
+    amount = payment.amount_fen
+    entry_append(card, Movement(kind=EntryKind.TOP_UP, balance_delta_fen=amount, **common))
+    if bonus := top_up_bonus_fen(card.program, amount):
+        entry_append(card, Movement(kind=EntryKind.BONUS, balance_delta_fen=bonus, **common))
+    return True
+
+
+def top_up_payment_closed(payment: Payment) -> None:
+    """An unpaid top-up held nothing."""
 
 
 @transaction.atomic

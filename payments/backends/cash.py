@@ -1,5 +1,5 @@
-from ..models import PaymentStatus
-from . import ChargeResult, PaymentBackend
+from ..models import PaymentStatus, RefundStatus
+from . import ChargeResult, PaymentBackend, PayRequest, RefundResult
 
 
 class CashAtCounterBackend(PaymentBackend):
@@ -9,8 +9,8 @@ class CashAtCounterBackend(PaymentBackend):
     label = "门店现金"
     online = False
 
-    def charge(self, *, payment, token: str) -> ChargeResult:
+    def charge(self, *, payment, request: PayRequest) -> ChargeResult:
         return ChargeResult(PaymentStatus.SUCCEEDED, external_reference=f"cash-{payment.pk}")
 
-    def refund(self, *, payment, amount_fen: int, refund_id: int) -> str:
-        return f"cash-refund-{refund_id}"
+    def refund(self, *, payment, refund) -> RefundResult:
+        return RefundResult(RefundStatus.SUCCEEDED, external_reference=f"cash-refund-{refund.pk}")

@@ -1,6 +1,9 @@
 """A gateway for development and tests. It behaves like one: it can decline, be unreachable,
 and it remembers what it charged, so refunding more than was charged fails. It takes no money,
-so it is never in production's PAYMENT_BACKENDS.
+so production refuses it (config.settings.production).
+
+It answers at once, as if its notification had come with its answer: a payment through it is
+paid (or declined) when `charge` returns, so the demo needs no gateway and no configuration.
 
 Test tokens (the `payment_token` a client sends):
     sandbox-ok (or empty)     the charge succeeds
@@ -12,8 +15,8 @@ Test tokens (the `payment_token` a client sends):
 import uuid
 
 from ..errors import PaymentGatewayUnavailable
-from ..models import PaymentStatus
-from . import ChargeResult, PaymentBackend
+from ..models import PaymentStatus, RefundStatus
+from . import ChargeResult, GatewayState, PaymentBackend, PayRequest, RefundResult
 
 UNAVAILABLE = "sandbox-unavailable"
 DECLINES = {"sandbox-decline": "card_declined", "sandbox-insufficient": "insufficient_funds"}
@@ -23,7 +26,8 @@ class SandboxBackend(PaymentBackend):
     label = "沙箱支付（测试）"
     online = True
 
-    def charge(self, *, payment, token: str) -> ChargeResult:
+    def charge(self, *, payment, request: PayRequest) -> ChargeResult:
+        token = request.token
         if token == UNAVAILABLE:
             raise PaymentGatewayUnavailable()
         if token in DECLINES:
@@ -32,7 +36,11 @@ class SandboxBackend(PaymentBackend):
             return ChargeResult(PaymentStatus.FAILED, failure_code="invalid_token")
         return ChargeResult(PaymentStatus.SUCCEEDED, external_reference=f"sbx_{uuid.uuid4().hex}")
 
-    def refund(self, *, payment, amount_fen: int, refund_id: int) -> str:
+    def refund(self, *, payment, refund) -> RefundResult:
         if not payment.external_reference.startswith("sbx_"):
             raise PaymentGatewayUnavailable("沙箱中不存在该笔支付。")
-        return f"sbx_re_{uuid.uuid4().hex}"
+        return RefundResult(RefundStatus.SUCCEEDED, external_reference=f"sbx_re_{uuid.uuid4().hex}")
+
+    def query(self, *, payment) -> GatewayState:
+        status = payment.status if payment.status != PaymentStatus.PENDING else PaymentStatus.CLOSED
+        return GatewayState("payment", payment.trade_no or "", status, payment.amount_fen)

@@ -14,6 +14,8 @@ pytestmark = pytest.mark.django_db
 
 S = OrderState
 EVENTS = [
+    "pay",
+    "expire_unpaid",
     "accept",
     "consume",
     "cancel_by_consumer",
@@ -25,6 +27,9 @@ EVENTS = [
 ]
 # (state, event) -> target, for both kinds unless the kind is named.
 LEGAL = {
+    (S.AWAITING_PAYMENT, "pay"): S.PENDING,
+    (S.AWAITING_PAYMENT, "expire_unpaid"): S.EXPIRED,
+    (S.AWAITING_PAYMENT, "cancel_by_consumer"): S.CANCELLED_BY_CONSUMER,
     (S.PENDING, "accept"): S.CONFIRMED,
     (S.PENDING, "cancel_by_consumer"): S.CANCELLED_BY_CONSUMER,
     (S.PENDING, "cancel_by_merchant"): S.CANCELLED_BY_MERCHANT,

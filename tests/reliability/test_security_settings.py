@@ -19,19 +19,26 @@ GOOD_SECRETS = {
     name: secrets.token_urlsafe(60)
     for name in ("JWT_SIGNING_KEY", "QR_SIGNING_KEY", "CARD_PIN_PEPPER")
 }
-# Real gateways: production refuses the console and file backends.
+# Real gateways configured: production refuses the console and file SMS and push backends, the
+# payment sandbox and an order backend it lacks.
 GATEWAYS = {
     "NOTIFICATION_SMS_BACKEND": "notifications.backends.aliyun.AliyunSmsBackend",
     "NOTIFICATION_PUSH_BACKEND": "notifications.backends.jpush.JPushBackend",
+    "PAYMENT_GATEWAYS": "wechatpay",
+    "ORDER_PAYMENT_BACKEND": "wechatpay",
+    "WECHATPAY_MCHID": "1900000109",
+    "WECHATPAY_APIV3_KEY": "a" * 32,
+    "WECHATPAY_PUBLIC_KEY_ID": "PUB_KEY_ID_0000",
+    "PAYMENT_NOTIFY_ORIGIN": "https://o2o.example.com",
 }
 
 
 def manage(*args: str, **env: str | None) -> subprocess.CompletedProcess:
     """manage.py under the production settings; a None value unsets that variable."""
-    environment = process_env(DJANGO_SETTINGS_MODULE="config.settings.production", **GATEWAYS)
+    environment = process_env(DJANGO_SETTINGS_MODULE="config.settings.production")
     environment.pop("DEBUG", None)
     environment.update(GOOD_SECRETS)
-    for key, value in env.items():
+    for key, value in {**GATEWAYS, **env}.items():
         if value is None:
             environment.pop(key, None)
         else:
@@ -76,6 +83,9 @@ def test_deploy_check_is_clean_with_proper_values():
             },
             "NOTIFICATION_PUSH_BACKEND",
         ),
+        ({"SECRET_KEY": GOOD_KEY, "ORDER_PAYMENT_BACKEND": "sandbox"}, "ORDER_PAYMENT_BACKEND"),
+        ({"SECRET_KEY": GOOD_KEY, "WECHATPAY_APIV3_KEY": None}, "WECHATPAY_"),
+        ({"SECRET_KEY": GOOD_KEY, "PAYMENT_NOTIFY_ORIGIN": None}, "PAYMENT_NOTIFY_ORIGIN"),
     ],
 )
 def test_production_refuses_to_start_with_unsafe_values(env, complaint):

@@ -23,6 +23,23 @@ def at_counter(world, **fields) -> dict:
     return {"code": world.card_a.number, "shop": world.shop_a.pk, **fields}
 
 
+def counter_payment(world) -> int:
+    """Cash taken at shop A's counter."""
+    from payments.services import payment_charge
+
+    owner = world.users["owner_a"]
+    return payment_charge(
+        payer=world.card_a.consumer,
+        merchant=world.shop_a.merchant,
+        amount_fen=5000,
+        purpose="test",
+        reference="test:1",
+        backend="cash",
+        created_by=owner,
+        shop=world.shop_a,
+    ).pk
+
+
 PROGRAM = {
     "name": "金卡计划",
     "levels": [
@@ -96,6 +113,12 @@ ROWS = [
         merchant_object(201),
         body=lambda w: at_counter(w, amount_fen=5000, method="cash"),
         headers=IDEMPOTENT,
+    ),
+    Row(
+        "counter-payment",
+        "GET",
+        merchant_object(200),
+        kwargs=lambda w: {"pk": counter_payment(w)},
     ),
     # The consumer's own cards: A already holds A's card (409 card_already_held).
     Row("my-cards", "GET", consumer_list(200)),

@@ -1,8 +1,11 @@
 """Settlement entries and payout batches are money: the owner's alone."""
 
-from . import Row, owner_list, owner_object
+from . import Row, everyone, owner_list, owner_object
 
 ROWS = [
+    # Gateways' notifications: anyone may POST; nothing unverified is believed (the sandbox
+    # sends none, so everything is refused in the gateway's protocol).
+    Row("payment-notify", "POST", everyone(400), kwargs=lambda w: {"backend": "sandbox"}),
     Row("settlement-entry-list", "GET", owner_list(200)),
     Row("payout-batch-list", "GET", owner_list(200)),
     Row(
