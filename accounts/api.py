@@ -43,7 +43,7 @@ class RegisterView(APIView):
     class InputSerializer(serializers.Serializer):
         phone = PhoneNumberField(help_text="手机号; +86 assumed when no country code is given")
         password = serializers.CharField(write_only=True, style={"input_type": "password"})
-        name = serializers.CharField(max_length=60, required=False, default="")
+        name = serializers.CharField(max_length=60, required=False, default="", allow_blank=True)
         role = serializers.ChoiceField(
             choices=[Role.CONSUMER, Role.MERCHANT_OWNER], default=Role.CONSUMER
         )

@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 
 from consumers.selectors import order_for_counter
 from core.codes import KINDS, PREFIX, InvalidCode, qr_payload_read, short_code_normalize
-from core.errors import DomainError, NotFound
+from core.errors import NotFound
 from core.idempotency import idempotent_run
 from coupons.benefits import benefit_text
 from coupons.selectors import coupon_check, coupon_for_counter
@@ -124,22 +124,13 @@ def card_found(request: HttpRequest, shop: Shop, scan: Scan) -> HttpResponse:
     return render(request, "dashboard/counter/_card.html", context)
 
 
-class WrongShopOrder(DomainError):
-    status_code = 403
-    code = "wrong_shop"
-
-
 def order_here(request: HttpRequest, shop: Shop, code: str):
-    """The order, if it is this shop's: another shop's is named, another merchant's not found."""
+    """The order, if it is this shop's: another shop's is named (consumers.selectors), another
+    merchant's not found."""
     try:
-        order = order_for_counter(user=request.user, code=code)
+        return order_for_counter(user=request.user, code=code, shop_id=shop.pk)
     except (NotFound, InvalidCode) as error:
         raise NotFound(_("未找到该订单，请核对订单码。")) from error
-    if order.shop_id != shop.pk:
-        raise WrongShopOrder(
-            _("该订单属于「%(shop)s」，请在该门店核销。") % {"shop": order.shop.name}
-        )
-    return order
 
 
 def order_context(request, shop: Shop, code: str, form=None) -> dict:

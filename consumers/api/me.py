@@ -45,10 +45,10 @@ class OrderCreateSerializer(serializers.Serializer):
     )
     quantity = serializers.IntegerField(min_value=1, max_value=20, default=1)
     fulfilment = serializers.ChoiceField(choices=Fulfilment.choices, default=Fulfilment.IN_SHOP)
-    address = serializers.CharField(max_length=200, required=False, default="")
+    address = serializers.CharField(max_length=200, required=False, default="", allow_blank=True)
     lat = serializers.FloatField(min_value=-90, max_value=90, required=False, allow_null=True)
     lng = serializers.FloatField(min_value=-180, max_value=180, required=False, allow_null=True)
-    contact_phone = PhoneNumberField(required=False, default="")
+    contact_phone = PhoneNumberField(required=False, default="", allow_blank=True)
     note = serializers.CharField(max_length=200, required=False, default="", allow_blank=True)
     points = serializers.IntegerField(
         min_value=0,

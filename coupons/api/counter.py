@@ -14,9 +14,20 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from accounts.permissions import IsMerchantMember
-from core.codes import short_code_format
+from core.codes import InvalidCode, short_code_format
 from core.idempotency import HEADER, IDEMPOTENCY_PARAMETER, idempotent
 from core.throttling import CodeFailuresThrottled
+from coupons.errors import (
+    AlreadyRedeemed,
+    AlreadyReversed,
+    BelowMinimumSpend,
+    CouponNotFound,
+    Expired,
+    NotYetValid,
+    OrderAmountRequired,
+    ReversalWindowClosed,
+    WrongShop,
+)
 from merchants.models import StaffPermission
 from merchants.selectors import merchant_permission_check, shop_for_edit
 
@@ -97,6 +108,20 @@ class RedemptionViewSet(
     viewsets.GenericViewSet,
 ):
     code_actions = ("create", "lookup")
+    errors = {
+        "create": (
+            InvalidCode,
+            CouponNotFound,
+            WrongShop,
+            NotYetValid,
+            Expired,
+            BelowMinimumSpend,
+            OrderAmountRequired,
+            AlreadyRedeemed,
+        ),
+        "lookup": (InvalidCode, CouponNotFound),
+        "reverse": (AlreadyReversed, ReversalWindowClosed),
+    }
     lookup_value_regex = r"\d+"
     permission_classes = [IsMerchantMember]
     serializer_class = RedemptionSerializer

@@ -12,8 +12,10 @@ from accounts.permissions import IsConsumer
 from accounts.services import user_login
 from core.errors import NotFound
 from core.idempotency import HEADER, IDEMPOTENCY_PARAMETER, idempotent
+from loyalty.errors import CardNotUsable, TopUpNotAllowed
 from merchants.models import Shop, ShopStatus
 from payments.backends import payment_backends
+from payments.errors import PaymentBackendUnknown, PaymentDeclined, PaymentGatewayUnavailable
 
 from .. import services
 from ..errors import LoginPasswordWrong
@@ -99,6 +101,7 @@ class MyCardImageView(PNGView):
 
 
 class MyCardPasswordView(APIView):
+    errors = (LoginPasswordWrong,)
     """Set or reset the consumption password: the account's login password proves it is the
     holder (wrong ones count towards the login lockout). Clears a spending lock."""
 
@@ -128,6 +131,13 @@ class MyCardPasswordView(APIView):
 
 
 class MyCardTopUpView(APIView):
+    errors = (
+        CardNotUsable,
+        TopUpNotAllowed,
+        PaymentBackendUnknown,
+        PaymentDeclined,
+        PaymentGatewayUnavailable,
+    )
     """Top up my card through an online payment method; the program's bonus tier is added.
     A declined payment answers 402 `payment_declined` and credits nothing."""
 

@@ -8,7 +8,8 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.permissions import IsMerchantMember
-from core.errors import error_body
+from core.codes import InvalidCode
+from core.errors import NotFound, error_body
 from core.idempotency import (
     HEADER,
     IDEMPOTENCY_PARAMETER,
@@ -17,10 +18,22 @@ from core.idempotency import (
     idempotent,
 )
 from core.throttling import CodeFailuresThrottled
+from loyalty.errors import (
+    CardNotUsable,
+    CardNotValidHere,
+    InsufficientBalance,
+    InsufficientPoints,
+    InvalidRedemption,
+    PasswordNotSet,
+    PasswordRequired,
+    PasswordWrong,
+    SpendingLocked,
+    TopUpNotAllowed,
+)
 from merchants.models import StaffPermission
 from merchants.selectors import shop_for_edit
 from payments.backends import payment_backends
-from payments.errors import PaymentDeclined
+from payments.errors import PaymentBackendUnknown, PaymentDeclined, PaymentGatewayUnavailable
 
 from .. import services
 from ..models import MembershipCard
@@ -75,6 +88,7 @@ def counter_view_of(card: MembershipCard, shop) -> dict:
 
 class CounterCardView(CodeFailuresThrottled, APIView):
     finds_objects = True
+    errors = (InvalidCode, NotFound)
     permission_classes = [IsMerchantMember]
 
     @extend_schema(
@@ -134,6 +148,19 @@ def purchase_output(result) -> dict:
 
 class CounterPurchaseView(CodeFailuresThrottled, APIView):
     finds_objects = True
+    errors = (
+        InvalidCode,
+        NotFound,
+        CardNotUsable,
+        CardNotValidHere,
+        InsufficientPoints,
+        InsufficientBalance,
+        InvalidRedemption,
+        PasswordRequired,
+        PasswordNotSet,
+        PasswordWrong,
+        SpendingLocked,
+    )
     permission_classes = [IsMerchantMember]
 
     class InputSerializer(CodeSerializer):
@@ -209,6 +236,15 @@ def top_up_answer(result, card_serializer=CardSerializer, context=None) -> tuple
 
 class CounterTopUpView(CodeFailuresThrottled, APIView):
     finds_objects = True
+    errors = (
+        InvalidCode,
+        NotFound,
+        CardNotUsable,
+        TopUpNotAllowed,
+        PaymentBackendUnknown,
+        PaymentDeclined,
+        PaymentGatewayUnavailable,
+    )
     permission_classes = [IsMerchantMember]
 
     class InputSerializer(CodeSerializer):
