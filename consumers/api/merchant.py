@@ -226,7 +226,9 @@ class SlotCreateSerializer(serializers.Serializer):
         required=False, allow_null=True, help_text="null: shared by all the shop's services"
     )
     resource_kind = serializers.ChoiceField(choices=ResourceKind.choices, default="seat")
-    resource_name = serializers.CharField(max_length=40, required=False, default="", allow_blank=True)
+    resource_name = serializers.CharField(
+        max_length=40, required=False, default="", allow_blank=True
+    )
     starts = serializers.ListField(
         child=serializers.DateTimeField(), min_length=1, max_length=200, help_text="start times"
     )
