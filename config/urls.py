@@ -18,6 +18,7 @@ api_v1 = [
     path("", include("notifications.urls")),
     path("", include("deals.urls")),
     path("", include("crm.urls")),
+    path("", include("dashboard.api_urls")),
 ]
 
 urlpatterns = [
