@@ -61,7 +61,7 @@ class CursorPagination(BaseCursorPagination):
         if raw is None:
             return self.page_size
         if not raw.isdigit() or int(raw) < 1:
-            raise ValidationError({self.page_size_query_param: ["须为正整数。"]})
+            raise ValidationError({self.page_size_query_param: [_("须为正整数。")]})
         return min(int(raw), self.max_page_size)
 
     def get_schema_operation_parameters(self, view):

@@ -15,6 +15,7 @@ from decimal import ROUND_FLOOR, ROUND_HALF_UP, Decimal
 
 from django.db import connection
 from django.db.models import QuerySet
+from django.utils.translation import gettext as _
 
 from accounts.models import User
 from core.codes import InvalidCode, qr_payload_read, short_code_normalize
@@ -122,11 +123,13 @@ def purchase_quote(
     price = member_price_fen(level, amount_fen)
     if points_to_use % program.redeem_points:
         raise InvalidRedemption(
-            fields={"points": [f"积分须按 {program.redeem_points} 的整数倍使用。"]}
+            fields={
+                "points": [_("积分须按 %(unit)s 的整数倍使用。") % {"unit": program.redeem_points}]
+            }
         )
     value = points_value_fen(program, points_to_use)
     if value > price:
-        raise InvalidRedemption(fields={"points": ["抵扣金额不能超过应付金额。"]})
+        raise InvalidRedemption(fields={"points": [_("抵扣金额不能超过应付金额。")]})
     earns = program.earn_online if online else program.earn_offline
     to_pay = price - value
     return PurchaseQuote(

@@ -1,6 +1,7 @@
 """The consumer's orders: /api/v1/me/orders/. Another consumer's order is 404."""
 
 from django.db.models import Q
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from phonenumber_field.serializerfields import PhoneNumberField
 from rest_framework import mixins, serializers, status, viewsets
@@ -75,10 +76,10 @@ class OrderCreateSerializer(serializers.Serializer):
 
     def validate(self, attrs):
         if (attrs.get("lat") is None) != (attrs.get("lng") is None):
-            raise serializers.ValidationError({"lng": ["lat 和 lng 需同时提供。"]})
+            raise serializers.ValidationError({"lng": [_("lat 和 lng 需同时提供。")]})
         method = attrs.get("payment_method")
         if method and method not in payment_backends(online=True):
-            raise serializers.ValidationError({"payment_method": ["不支持该支付方式。"]})
+            raise serializers.ValidationError({"payment_method": [_("不支持该支付方式。")]})
         return attrs
 
 

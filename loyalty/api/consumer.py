@@ -2,6 +2,7 @@
 top-up through an online payment backend. Another consumer's card is not found (404)."""
 
 from django.http import HttpResponse
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics, serializers, status
 from rest_framework.response import Response
@@ -162,7 +163,7 @@ class MyCardTopUpView(APIView):
         data.is_valid(raise_exception=True)
         fields = data.validated_data
         if fields["method"] not in payment_backends(online=True):
-            raise serializers.ValidationError({"method": ["不支持该支付方式。"]})
+            raise serializers.ValidationError({"method": [_("不支持该支付方式。")]})
 
         def perform():
             result = services.card_top_up(

@@ -2,6 +2,7 @@
 or balance used behind the consumption password), take a top-up in cash. Staff need the
 `redeem` permission in the shop they work at; another merchant's card is not found."""
 
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
 from rest_framework.response import Response
@@ -264,7 +265,7 @@ class CounterTopUpView(CodeFailuresThrottled, APIView):
         fields = data.validated_data
         card, shop = counter_card(request, code=fields["code"], shop_id=fields["shop"])
         if fields["method"] not in payment_backends(online=False):
-            raise serializers.ValidationError({"method": ["门店只能使用线下收款方式。"]})
+            raise serializers.ValidationError({"method": [_("门店只能使用线下收款方式。")]})
 
         def perform():
             return top_up_answer(

@@ -11,6 +11,8 @@ Test tokens (the `payment_token` a client sends):
 
 import uuid
 
+from django.utils.translation import gettext as _
+
 from ..errors import PaymentGatewayUnavailable
 from ..models import PaymentStatus
 from . import ChargeResult, PaymentBackend
@@ -34,5 +36,5 @@ class SandboxBackend(PaymentBackend):
 
     def refund(self, *, payment, amount_fen: int, refund_id: int) -> str:
         if not payment.external_reference.startswith("sbx_"):
-            raise PaymentGatewayUnavailable("沙箱中不存在该笔支付。")
+            raise PaymentGatewayUnavailable(_("沙箱中不存在该笔支付。"))
         return f"sbx_re_{uuid.uuid4().hex}"
