@@ -205,7 +205,7 @@ def hours_exception_set(
 @transaction.atomic
 def hours_exception_delete(*, shop: Shop, day: date) -> None:
     """Back to the weekday's hours on `day`; NotFound when the shop has no exception then."""
-    deleted, _ = HoursException.objects.filter(shop=shop, date=day).delete()
+    deleted, _by_model = HoursException.objects.filter(shop=shop, date=day).delete()
     if not deleted:
         raise NotFound()
 

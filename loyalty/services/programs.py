@@ -52,7 +52,7 @@ def card_program_save(
     """Create or replace the merchant's program. Levels are matched by rank: existing ones are
     updated (cards keep them), new ranks created; a rank that cards still hold stays."""
     levels_validate(levels)
-    program, _ = CardProgram.objects.select_for_update().get_or_create(
+    program, _created = CardProgram.objects.select_for_update().get_or_create(
         merchant=merchant, defaults={"name": fields.get("name") or merchant.name}
     )
     for field in set(fields) & PROGRAM_FIELDS:
@@ -62,7 +62,7 @@ def card_program_save(
     program.save()
     kept = set()
     for data in levels:
-        level, _ = Level.objects.update_or_create(
+        level, _created = Level.objects.update_or_create(
             program=program,
             rank=data["rank"],
             defaults={k: v for k, v in data.items() if k != "rank"},
