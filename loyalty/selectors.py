@@ -91,7 +91,7 @@ def card_entries(card: MembershipCard) -> QuerySet[LedgerEntry]:
 
 def member_price_fen(level: Level, amount_fen: int) -> int:
     """The level's price for a list amount, rounded half up to the fen."""
-    return (amount_fen * level.price_percent + 50) // 100
+    return (amount_fen * (100 - level.percent_off) + 50) // 100
 
 
 def points_for_fen(program: CardProgram, level: Level, paid_fen: int) -> int:

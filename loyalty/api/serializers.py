@@ -13,7 +13,7 @@ from ..models import CardProgram, LedgerEntry, Level, MembershipCard, TopUpBonus
 class LevelSerializer(serializers.ModelSerializer):
     class Meta:
         model = Level
-        fields = ["id", "name", "rank", "points_per_yuan", "price_percent", "threshold"]
+        fields = ["id", "name", "rank", "points_per_yuan", "percent_off", "threshold"]
         read_only_fields = ["id"]
         extra_kwargs = {"rank": {"required": True}}
 
@@ -58,7 +58,7 @@ class ProgramSerializer(serializers.ModelSerializer):
 class CardLevelSerializer(serializers.ModelSerializer):
     class Meta:
         model = Level
-        fields = ["id", "name", "rank", "price_percent", "points_per_yuan"]
+        fields = ["id", "name", "rank", "percent_off", "points_per_yuan"]
 
 
 def masked(phone) -> str:
