@@ -157,3 +157,34 @@ def test_no_field_declares_a_default_the_server_refuses(schema):
 def test_binary_answers_are_declared_with_their_media_type(schema, path, media_type):
     content = schema["paths"][path]["get"]["responses"]["200"]["content"]
     assert content[media_type]["schema"] == {"type": "string", "format": "binary"}
+
+
+def test_masked_phones_have_one_name_and_one_format(schema):
+    masked = [
+        (name, field)
+        for name, component in schema["components"]["schemas"].items()
+        for field, prop in component.get("properties", {}).items()
+        if "****" in prop.get("description", "") or field.endswith("phone_masked")
+    ]
+    assert len(masked) >= 3
+    assert {field for _, field in masked} == {"phone_masked"}, masked
+    assert all(
+        "138****0000" in schema["components"]["schemas"][n]["properties"][f]["description"]
+        or "139****0000" in schema["components"]["schemas"][n]["properties"][f]["description"]
+        for n, f in masked
+    )
+
+
+@pytest.mark.parametrize(
+    ("phone", "shown"),
+    [
+        ("+8613812345678", "138****5678"),
+        ("13812345678", "138****5678"),
+        ("+14155552671", "+1 415****2671"),
+        ("", ""),
+    ],
+)
+def test_phone_masked_is_one_format(phone, shown):
+    from core.redaction import phone_masked
+
+    assert phone_masked(phone) == shown
