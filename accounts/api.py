@@ -8,6 +8,7 @@ from rest_framework.views import APIView
 from rest_framework_simplejwt.serializers import TokenRefreshSerializer
 from rest_framework_simplejwt.views import TokenRefreshView
 
+from accounts.errors import PhoneTaken, WeakPassword
 from core.errors import error_body
 from core.schema import error_response
 from merchants.services import merchant_register
@@ -37,6 +38,7 @@ def session_response(user: User, http_status: int) -> Response:
 
 
 class RegisterView(APIView):
+    errors = (PhoneTaken, WeakPassword)
     permission_classes = [AllowAny]
     throttle_scope = "auth"
 
@@ -75,6 +77,7 @@ class RegisterView(APIView):
 
 
 class LoginView(APIView):
+    errors = (LoginLocked,)
     permission_classes = [AllowAny]
     authentication_classes = []
     throttle_scope = "auth"

@@ -25,7 +25,7 @@ ERROR_DESCRIPTIONS = {
     "401": "未登录或令牌无效 (`not_authenticated`, `token_not_valid`)",
     "403": "无权限 (`permission_denied`)",
     "404": "未找到 (`not_found`)",
-    "409": "与对象当前状态冲突 (a domain code, e.g. `invalid_transition`, `claim_limit_reached`)",
+    "409": "与对象当前状态冲突 (a domain code)",
     "415": "请求体格式不支持 (`unsupported_media_type`)",
     "429": "请求过于频繁 (`throttled`)",
     "503": "服务暂时不可用，请稍后重试，见 Retry-After (`service_unavailable`)",

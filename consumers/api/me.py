@@ -10,6 +10,22 @@ from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 
 from accounts.permissions import IsConsumer
+from consumers.errors import (
+    AddressRequired,
+    AlreadyReviewed,
+    CancelTooLate,
+    DisputeNotAllowed,
+    DisputeOpen,
+    FulfilmentNotOffered,
+    IllegalTransition,
+    OrderNotConsumed,
+    OutsideServiceArea,
+    ServiceNotBookable,
+    ServiceNotOrderable,
+    SlotFull,
+    SlotRequired,
+    SlotUnavailable,
+)
 from core.idempotency import (
     HEADER,
     IDEMPOTENCY_PARAMETER,
@@ -18,10 +34,13 @@ from core.idempotency import (
     idempotent,
 )
 from core.schema import error_response
+from loyalty.errors import InsufficientPoints, PasswordWrong, SpendingLocked
 from loyalty.selectors import card_for_purchase
 from loyalty.services import card_password_check
+from merchants.errors import PublicServiceNotBookable
 from merchants.models import Service
 from payments.backends import payment_backends
+from payments.errors import PaymentBackendUnknown, PaymentDeclined, PaymentGatewayUnavailable
 
 from .. import services
 from ..models import ActorRole, ConsumedVia, Fulfilment, OrderState, Review, TimeSlot
@@ -134,6 +153,29 @@ def order_body(order_id: int, request) -> dict:
     retrieve=extend_schema(tags=TAGS, summary="One of my orders, with its QR payload"),
 )
 class MyOrderViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    errors = {
+        "create": (
+            ServiceNotOrderable,
+            ServiceNotBookable,
+            PublicServiceNotBookable,
+            SlotRequired,
+            SlotUnavailable,
+            SlotFull,
+            AddressRequired,
+            FulfilmentNotOffered,
+            OutsideServiceArea,
+            InsufficientPoints,
+            PasswordWrong,
+            SpendingLocked,
+            PaymentBackendUnknown,
+            PaymentDeclined,
+            PaymentGatewayUnavailable,
+        ),
+        "cancel": (IllegalTransition, CancelTooLate, PaymentGatewayUnavailable),
+        "done": (IllegalTransition, DisputeOpen),
+        "dispute": (DisputeOpen, DisputeNotAllowed),
+        "review": (OrderNotConsumed, AlreadyReviewed),
+    }
     lookup_value_regex = r"\d+"
     permission_classes = [IsConsumer]
     serializer_class = OrderSerializer
