@@ -91,14 +91,12 @@ class Scan:
 def code_read(text: str, *, kind: str | None = None) -> Scan:
     """The one reader of whatever a cashier scanned or typed. A QR payload (`O2O:...`, its
     prefix in any case) must carry a valid signature; a typed code may be in any case, with or
-    without dashes and spaces. `kind` is what a typed code is said to be, if known. InvalidCode
-    when neither reads, before any lookup."""
+    without dashes and spaces. `kind` is what a typed code is said to be, if known (a QR
+    names its own). InvalidCode when neither reads, before any lookup."""
     text = text.strip()
     if text[: len(PREFIX) + 1].upper() == f"{PREFIX}:":
         found, value = qr_payload_read(PREFIX + text[len(PREFIX) :])
-        if kind is not None and found != kind:
-            raise InvalidCode()
-        return Scan(kind=found, value=value, from_qr=True)
+        return Scan(kind=found, value=value, from_qr=True)  # a QR names its own kind
     if kind is not None and kind not in KINDS:
         raise InvalidCode()
     return Scan(kind=kind, value=short_code_normalize(text), from_qr=False)
