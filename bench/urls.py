@@ -22,7 +22,7 @@ class NaiveDiscoverView(DiscoverView):
             self.query_from(params.validated_data), timezone.now(), candidates=naive_candidates
         )
         data = ShopSummarySerializer(page.shops, many=True, context={"request": request}).data
-        return Response({"next": None, "results": data})
+        return Response({"next": None, "next_cursor": None, "results": data})
 
 
 urlpatterns = [

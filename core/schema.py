@@ -16,6 +16,7 @@ from drf_spectacular.openapi import AutoSchema as BaseAutoSchema
 from drf_spectacular.utils import OpenApiResponse
 from rest_framework.permissions import AllowAny
 
+from .coords import COORD_TYPE_PARAMETER
 from .errors import DomainError, ServiceUnavailable
 from .idempotency import HEADER, IdempotencyKeyMissing, IdempotencyKeyReused
 from .serializers import ErrorSerializer
@@ -52,6 +53,14 @@ class AutoSchema(BaseAutoSchema):
         if outer and inner in ("InputSerializer", "OutputSerializer", "FilterSerializer"):
             return outer.removesuffix("View").removesuffix("ViewSet") + name
         return name
+
+    def get_override_parameters(self):
+        """A view with core.coords.CoordTypeMixin takes `coord_type` on every operation that
+        reads or writes coordinates."""
+        parameters = super().get_override_parameters()
+        if getattr(self.view, "takes_coord_type", False) and self.method != "DELETE":
+            parameters = [*parameters, COORD_TYPE_PARAMETER]
+        return parameters
 
     def map_parsers(self):
         """Request bodies are documented as JSON, the API's encoding; an upload view, whose

@@ -44,6 +44,7 @@ urlpatterns = [
         name="crm-complaint-resolve",
     ),
     path(f"{P}at-risk/", work.AtRiskView.as_view(), name="crm-at-risk"),
+    path(f"{P}churn/", work.ChurnModelView.as_view(), name="crm-churn"),
     path(f"{P}tasks/", work.TaskListView.as_view(), name="crm-tasks"),
     path(f"{P}tasks/<int:pk>/complete/", work.TaskCompleteView.as_view(), name="crm-task-complete"),
     path(f"{P}kpis/", work.KpiView.as_view(), name="crm-kpis"),

@@ -8,6 +8,7 @@ from drf_spectacular.utils import extend_schema, extend_schema_field, extend_sch
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.permissions import AllowAny
 
+from core.coords import CoordTypeMixin, WGS84InputMixin
 from core.pagination import CursorPagination
 from coupons.api.serializers import CampaignPublicSerializer
 from geo.consumer_api import LAT, LNG
@@ -21,7 +22,7 @@ TAGS = ["consumer flash deals"]
 CLAIM = "Claim with `POST /api/v1/campaigns/{campaign.id}/claim/` (signed-in consumers)."
 
 
-class NearQuerySerializer(serializers.Serializer):
+class NearQuerySerializer(WGS84InputMixin, serializers.Serializer):
     lat = serializers.FloatField(**LAT)
     lng = serializers.FloatField(**LNG)
     radius_m = serializers.IntegerField(
@@ -35,7 +36,7 @@ class NearQuerySerializer(serializers.Serializer):
     )
 
 
-class PointQuerySerializer(serializers.Serializer):
+class PointQuerySerializer(WGS84InputMixin, serializers.Serializer):
     lat = serializers.FloatField(required=False, **LAT)
     lng = serializers.FloatField(required=False, **LNG)
 
@@ -102,7 +103,7 @@ class NearestFirstPagination(CursorPagination):
     ),
 )
 class FlashDealNearViewSet(
-    mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
+    CoordTypeMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
 ):
     permission_classes = [AllowAny]
     serializer_class = FlashDealNearSerializer
@@ -113,7 +114,7 @@ class FlashDealNearViewSet(
         if getattr(self, "swagger_fake_view", False):
             return FlashDeal.objects.none()
         query = NearQuerySerializer if self.action == "list" else PointQuerySerializer
-        params = query(data=self.request.query_params)
+        params = query(data=self.request.query_params, context={"request": self.request})
         params.is_valid(raise_exception=True)
         where = params.validated_data
         point = Point(where["lng"], where["lat"], srid=4326) if "lat" in where else None

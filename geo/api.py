@@ -11,6 +11,14 @@ from rest_framework.views import APIView
 from rest_framework_gis.fields import GeometryField
 from rest_framework_gis.serializers import GeoFeatureModelSerializer
 
+from core.coords import (
+    CoordTypeMixin,
+    WGS84InputMixin,
+    coord_type_in,
+    coord_type_of,
+    point_out,
+    to_wgs84,
+)
 from core.errors import DomainError
 from core.renderers import GeoJSONRenderer, JSONRenderer
 from merchants.api.serializers import CategoryBriefSerializer, LatLngField, RatingSerializer
@@ -19,6 +27,7 @@ from merchants.models import Category, Shop
 from .selectors import DiscoverQuery, shops_discover
 
 CURSOR_SALT = "geo.discover.cursor"
+RADIUS_RENAMED = _("参数 radius 已改名为 radius_m（单位：米）。")
 
 
 class InvalidCursor(DomainError):
@@ -71,12 +80,13 @@ class ShopSummarySerializer(ShopSummaryMixin, serializers.ModelSerializer):
         """The declared fields, written out: discovery's hottest loop (a third of a request's
         time through DRF's generic field machinery). The declared fields still define the
         OpenAPI schema; tests/geo check that the keys agree."""
+        lat, lng = point_out(shop.lat, shop.lng, self.context)  # the request's coord_type
         return {
             "id": shop.pk,
             "name": shop.name,
             "address": shop.address,
             "distance_m": shop.distance_m,
-            "location": {"lat": shop.lat, "lng": shop.lng},
+            "location": {"lat": lat, "lng": lng},
             "categories": shop.category_list,
             "rating": {
                 "score": shop.rating,
@@ -95,7 +105,8 @@ class AnnotatedPointField(GeometryField):
     """The shop's point, made from the lat/lng that geo.selectors.candidates annotates."""
 
     def get_attribute(self, shop) -> Point:
-        return Point(shop.lng, shop.lat, srid=4326)
+        lat, lng = point_out(shop.lat, shop.lng, self.context)  # the request's coord_type
+        return Point(lng, lat, srid=4326)
 
 
 class ShopFeatureSerializer(ShopSummaryMixin, GeoFeatureModelSerializer):
@@ -109,20 +120,37 @@ class ShopFeatureSerializer(ShopSummaryMixin, GeoFeatureModelSerializer):
 
 class DiscoverPageSerializer(serializers.Serializer):
     next = serializers.URLField(allow_null=True, help_text="The next page, or null at the end.")
+    next_cursor = serializers.CharField(
+        allow_null=True, help_text="The next page's `cursor` parameter, or null at the end."
+    )
     results = ShopSummarySerializer(many=True)
 
 
-class DiscoverView(APIView):
+class ShopFeatureCollectionSerializer(serializers.Serializer):
+    """`format=geojson`: a GeoJSON FeatureCollection with the page links beside it."""
+
+    type = serializers.ChoiceField(choices=["FeatureCollection"])
+    features = ShopFeatureSerializer(many=True)
+    next = serializers.URLField(allow_null=True, help_text="The next page, or null at the end.")
+    next_cursor = serializers.CharField(
+        allow_null=True, help_text="The next page's `cursor` parameter, or null at the end."
+    )
+
+
+class DiscoverView(CoordTypeMixin, APIView):
     """Shops near a point (nearest first), or inside a map's bounding box."""
 
     permission_classes = [AllowAny]
     renderer_classes = [JSONRenderer, GeoJSONRenderer]
 
-    class FilterSerializer(serializers.Serializer):
+    class FilterSerializer(WGS84InputMixin, serializers.Serializer):
         lat = serializers.FloatField(required=False, min_value=-90, max_value=90)
         lng = serializers.FloatField(required=False, min_value=-180, max_value=180)
-        radius = serializers.FloatField(
-            required=False, min_value=1, max_value=50000, help_text="metres, default 2000"
+        radius_m = serializers.FloatField(
+            required=False,
+            min_value=1,
+            max_value=50000,
+            help_text="Metres (WGS84 geodesic) around lat/lng; default 2000, none with in_bbox.",
         )
         in_bbox = serializers.CharField(
             required=False, help_text="lng1,lat1,lng2,lat2 (south-west and north-east corners)"
@@ -147,6 +175,8 @@ class DiscoverView(APIView):
                 raise serializers.ValidationError(_("格式应为 lng1,lat1,lng2,lat2。")) from error
             if not (-180 <= x1 < x2 <= 180 and -90 <= y1 < y2 <= 90):
                 raise serializers.ValidationError(_("经纬度超出范围，或西南角不在东北角的西南方。"))
+            coord_type = coord_type_in(self.context)  # the corners, in WGS84
+            (y1, x1), (y2, x2) = to_wgs84(y1, x1, coord_type), to_wgs84(y2, x2, coord_type)
             return (x1, y1, x2, y2)
 
         def validate_price_level(self, value):
@@ -159,6 +189,8 @@ class DiscoverView(APIView):
             return levels
 
         def validate(self, attrs):
+            if "radius" in self.initial_data:
+                raise serializers.ValidationError({"radius": [RADIUS_RENAMED]})
             has_point = "lat" in attrs and "lng" in attrs
             if not has_point and "in_bbox" not in attrs:
                 raise serializers.ValidationError({"lat": [_("请提供 lat 和 lng，或 in_bbox。")]})
@@ -172,7 +204,7 @@ class DiscoverView(APIView):
             point = Point(params["lng"], params["lat"], srid=4326)
         else:
             point = Point((bbox[0] + bbox[2]) / 2, (bbox[1] + bbox[3]) / 2, srid=4326)
-        radius = params.get("radius", None if bbox else 2000)
+        radius = params.get("radius_m", None if bbox else 2000)
         return DiscoverQuery(
             point=point,
             radius_m=radius,
@@ -205,27 +237,28 @@ class DiscoverView(APIView):
         responses={
             (200, "application/json"): DiscoverPageSerializer,
             (200, "application/geo+json"): OpenApiResponse(
-                ShopFeatureSerializer(many=True), description="GeoJSON FeatureCollection"
+                ShopFeatureCollectionSerializer,
+                description="`format=geojson` or `Accept: application/geo+json`",
             ),
         },
     )
     def get(self, request):
-        params = self.FilterSerializer(data=request.query_params)
+        context = {"request": request, "coord_type": coord_type_of(request)}
+        params = self.FilterSerializer(data=request.query_params, context=context)
         params.is_valid(raise_exception=True)
         query = self.query_from(params.validated_data)
         page = shops_discover(query, timezone.now())
-        next_url = None
+        next_url = cursor = None
         if page.next_after is not None:
             cursor = signing.dumps([query.sort, *page.next_after], salt=CURSOR_SALT)
             next_url = request.build_absolute_uri(
                 request.path + "?" + self.next_query(request, cursor)
             )
-        context = {"request": request}
         if request.accepted_renderer.format == "geojson":
             collection = ShopFeatureSerializer(page.shops, many=True, context=context).data
-            return Response({**collection, "next": next_url})
+            return Response({**collection, "next": next_url, "next_cursor": cursor})
         results = ShopSummarySerializer(page.shops, many=True, context=context).data
-        return Response({"next": next_url, "results": results})
+        return Response({"next": next_url, "next_cursor": cursor, "results": results})
 
     @staticmethod
     def next_query(request, cursor: str) -> str:

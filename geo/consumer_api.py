@@ -6,6 +6,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.permissions import IsConsumer
+from core.coords import CoordTypeMixin, WGS84InputMixin
 from core.schema import error_response
 from merchants.api.serializers import LatLngField
 from merchants.models import Category, Shop, ShopStatus
@@ -26,14 +27,14 @@ class PlaceSerializer(serializers.ModelSerializer):
         fields = ["id", "kind", "name", "location", "created_at"]
 
 
-class PlaceInputSerializer(serializers.Serializer):
+class PlaceInputSerializer(WGS84InputMixin, serializers.Serializer):
     kind = serializers.ChoiceField(choices=PlaceKind.choices)
     name = serializers.CharField(max_length=40, required=False, allow_blank=True)
     lat = serializers.FloatField(**LAT)
     lng = serializers.FloatField(**LNG)
 
 
-class PlaceUpdateSerializer(serializers.Serializer):
+class PlaceUpdateSerializer(WGS84InputMixin, serializers.Serializer):
     name = serializers.CharField(max_length=40, required=False, allow_blank=True)
     lat = serializers.FloatField(required=False, **LAT)
     lng = serializers.FloatField(required=False, **LNG)
@@ -68,6 +69,7 @@ class ConsumerOwnedMixin:
     destroy=extend_schema(tags=TAGS, summary="Delete a place and its subscriptions"),
 )
 class PlaceViewSet(
+    CoordTypeMixin,
     ConsumerOwnedMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
@@ -79,23 +81,30 @@ class PlaceViewSet(
     http_method_names = ["get", "post", "patch", "delete"]
 
     def create(self, request):
-        data = PlaceInputSerializer(data=request.data)
+        context = self.get_serializer_context()
+        data = PlaceInputSerializer(data=request.data, context=context)
         data.is_valid(raise_exception=True)
         place = services.place_create(consumer=request.user, **data.validated_data)
-        return Response(PlaceSerializer(place).data, status=status.HTTP_201_CREATED)
+        return Response(
+            PlaceSerializer(place, context=context).data, status=status.HTTP_201_CREATED
+        )
 
     def partial_update(self, request, pk=None):
         place = self.get_object()
-        data = PlaceUpdateSerializer(data=request.data)
+        context = self.get_serializer_context()
+        data = PlaceUpdateSerializer(data=request.data, context=context)
         data.is_valid(raise_exception=True)
         place = services.place_update(place=place, **data.validated_data)
-        return Response(PlaceSerializer(place).data)
+        return Response(PlaceSerializer(place, context=context).data)
 
     def perform_destroy(self, place):
         services.place_delete(place=place)
 
 
 class SubscriptionSerializer(serializers.ModelSerializer):
+    category = serializers.SlugRelatedField(
+        slug_field="slug", read_only=True, help_text="The category's slug, as given."
+    )
     around = serializers.SerializerMethodField()
 
     class Meta:
@@ -161,7 +170,7 @@ class SubscriptionViewSet(
     http_method_names = ["get", "post", "patch", "delete"]
 
     def get_queryset(self):
-        return super().get_queryset().defer("coverage", "anchor")
+        return super().get_queryset().defer("coverage", "anchor").select_related("category")
 
     def create(self, request):
         data = SubscriptionInputSerializer(data=request.data, consumer=request.user)
@@ -187,7 +196,7 @@ class CheckInSerializer(serializers.ModelSerializer):
         fields = ["id", "location", "shop", "created_at"]
 
 
-class CheckInInputSerializer(serializers.Serializer):
+class CheckInInputSerializer(WGS84InputMixin, serializers.Serializer):
     lat = serializers.FloatField(**LAT)
     lng = serializers.FloatField(**LNG)
     shop = serializers.PrimaryKeyRelatedField(
@@ -205,15 +214,20 @@ class CheckInInputSerializer(serializers.Serializer):
         description="Check-ins with location feed the inferred activity area.",
     ),
 )
-class CheckInViewSet(ConsumerOwnedMixin, mixins.ListModelMixin, viewsets.GenericViewSet):
+class CheckInViewSet(
+    CoordTypeMixin, ConsumerOwnedMixin, mixins.ListModelMixin, viewsets.GenericViewSet
+):
     model = CheckIn
     serializer_class = CheckInSerializer
 
     def create(self, request):
-        data = CheckInInputSerializer(data=request.data)
+        context = self.get_serializer_context()
+        data = CheckInInputSerializer(data=request.data, context=context)
         data.is_valid(raise_exception=True)
         check_in = services.check_in_create(consumer=request.user, **data.validated_data)
-        return Response(CheckInSerializer(check_in).data, status=status.HTTP_201_CREATED)
+        return Response(
+            CheckInSerializer(check_in, context=context).data, status=status.HTTP_201_CREATED
+        )
 
 
 class ClusterSerializer(serializers.ModelSerializer):
@@ -231,7 +245,7 @@ class ActivityAreaSerializer(serializers.Serializer):
     clusters = ClusterSerializer(many=True)
 
 
-class ClusterInputSerializer(serializers.Serializer):
+class ClusterInputSerializer(WGS84InputMixin, serializers.Serializer):
     lat = serializers.FloatField(**LAT)
     lng = serializers.FloatField(**LNG)
     radius_m = serializers.IntegerField(min_value=100, max_value=10000)
@@ -244,7 +258,7 @@ class ActivityAreaInputSerializer(serializers.Serializer):
     )
 
 
-def area_body(consumer) -> dict:
+def area_body(consumer, request) -> dict:
     area = services.activity_area_of(consumer)
     clusters = ActivityCluster.objects.filter(consumer=consumer).order_by("-points", "pk")
     return ActivityAreaSerializer(
@@ -253,11 +267,12 @@ def area_body(consumer) -> dict:
             "corrected": area.corrected,
             "computed_at": area.computed_at,
             "clusters": clusters,
-        }
+        },
+        context={"request": request},
     ).data
 
 
-class ActivityAreaView(APIView):
+class ActivityAreaView(CoordTypeMixin, APIView):
     """Where I usually am, inferred from my orders, redemptions and check-ins of the last 180
     days (DBSCAN clusters, 500 m apart at most, with a radius around each). Subscriptions
     without a place are around it."""
@@ -266,7 +281,7 @@ class ActivityAreaView(APIView):
 
     @extend_schema(tags=TAGS, summary="My activity area", responses=ActivityAreaSerializer)
     def get(self, request):
-        return Response(area_body(request.user))
+        return Response(area_body(request.user, request))
 
     @extend_schema(
         tags=TAGS,
@@ -275,13 +290,13 @@ class ActivityAreaView(APIView):
         responses=ActivityAreaSerializer,
     )
     def patch(self, request):
-        data = ActivityAreaInputSerializer(data=request.data)
+        data = ActivityAreaInputSerializer(data=request.data, context={"request": request})
         data.is_valid(raise_exception=True)
         services.activity_area_correct(consumer=request.user, **data.validated_data)
-        return Response(area_body(request.user))
+        return Response(area_body(request.user, request))
 
 
-class ActivityAreaRefreshView(APIView):
+class ActivityAreaRefreshView(CoordTypeMixin, APIView):
     permission_classes = [IsConsumer]
 
     @extend_schema(
@@ -293,4 +308,4 @@ class ActivityAreaRefreshView(APIView):
     )
     def post(self, request):
         services.activity_area_refresh(consumer=request.user, discard_corrections=True)
-        return Response(area_body(request.user))
+        return Response(area_body(request.user, request))

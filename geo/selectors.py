@@ -1,10 +1,13 @@
 """Discovery: shops near a point, index-driven.
 
-A page is one KNN query: `location <-> point` (great-circle distance on the sphere) orders
-through the GiST index (the composite (category, location) one when a category is given), and
-keyset pagination continues after the last (sort key, id). The same query brings each row's
-open-now flag, categories (as JSON), cover thumbnail and exact WGS84 distance (`distance_m`; the
-sphere is up to 0.56% off near the equator).
+Nearest first, candidates come from a KNN query: `location <-> point` (great-circle distance on
+the sphere) orders through the GiST index (the composite (category, location) one when a
+category is given). The page is in the order of the distance it shows, the exact WGS84 geodesic
+(`distance_m`): the geodesic is within SPHERE_ERROR of the sphere distance, so once the
+candidates' sphere distance has passed the page's last geodesic distance by that margin, no
+unseen shop can come before it (see `nearest_page`). Keyset pagination continues after the last
+(sort key, id), the key being the geodesic for nearest-first. The same query brings each row's
+open-now flag, categories (as JSON), cover thumbnail and geodesic distance.
 """
 
 from dataclasses import dataclass, field
@@ -33,10 +36,16 @@ from merchants.models import Category, Shop, ShopCategory, ShopPhoto, ShopStatus
 from merchants.selectors import shop_is_open
 
 SORT_KEYS = {  # sort -> (annotation holding the key, ascending?)
-    "distance": ("distance", True),
+    "distance": ("geodesic_m", True),
     "rating": ("rating", False),
     "relevance": ("relevance", False),
 }
+
+
+# The WGS84 geodesic over the great-circle distance on PostGIS's sphere (mean radius
+# 6371008.8 m) lies between M/R = 0.9944 (north-south at the equator) and N/R = 1.0045; with a
+# margin: geodesic in [sphere * (1 - SPHERE_ERROR), sphere * (1 + SPHERE_ERROR)].
+SPHERE_ERROR = 0.0075
 
 
 @dataclass
@@ -104,16 +113,22 @@ class Coordinate(Func):
 
 
 def candidates(query: DiscoverQuery, now: datetime) -> QuerySet[Shop]:
-    """The page's shops in order, with everything the page shows: the query the bench runs."""
+    """The page's shops in order, with everything the page shows: the query the bench runs.
+
+    Nearest first, the order is the index's (sphere distance); `nearest_page` refines it."""
     rows = Shop.objects.using(read_replica()).filter(status=ShopStatus.ACTIVE)
     location = "location"
+    place = Q()
     if query.category is not None:
-        rows = rows.filter(category_links__category=query.category)
+        # One join of the category links: every condition on them goes in one filter() call
+        # (a second call would join them again and repeat each shop once per category).
+        place &= Q(category_links__category=query.category)
         location = "category_links__location"  # the composite (category, location) index
     if query.radius_m is not None and radius_in_sql(query):
-        rows = rows.filter(**{f"{location}__dwithin": (query.point, D(m=query.radius_m))})
+        place &= Q(**{f"{location}__dwithin": (query.point, D(m=query.radius_m))})
     if query.bbox is not None:
-        rows = rows.filter(**{f"{location}__intersects": Polygon.from_bbox(query.bbox)})
+        place &= Q(**{f"{location}__intersects": Polygon.from_bbox(query.bbox)})
+    rows = rows.filter(place)
     if query.price_levels:
         rows = rows.filter(price_level__in=query.price_levels)
     if query.min_rating is not None:
@@ -129,15 +144,18 @@ def candidates(query: DiscoverQuery, now: datetime) -> QuerySet[Shop]:
         rows = rows.annotate(
             relevance=score + F("rating") / 5.0 + 1000.0 / (F("distance") + 1000.0)
         )
-    key, ascending = SORT_KEYS[query.sort]
-    if query.after is not None:
-        value, last_id = query.after
-        beyond = Q(**{f"{key}__gt" if ascending else f"{key}__lt": value})
-        rows = rows.filter(beyond | Q(**{key: value, "pk__gt": last_id}))
     if query.sort == "distance":
-        # `<->` alone, so the GiST index yields rows in order; ties: see complete_ties().
+        if query.after is not None:
+            # Beyond the cursor's geodesic distance g0 means a sphere distance >= g0 / (1 + e).
+            rows = rows.filter(distance__gte=query.after[0] / (1 + SPHERE_ERROR))
+        # `<->` alone, so the GiST index yields rows in order; nearest_page() refines it.
         rows = rows.order_by(F("distance").asc())
     else:
+        key, ascending = SORT_KEYS[query.sort]
+        if query.after is not None:
+            value, last_id = query.after
+            beyond = Q(**{f"{key}__gt" if ascending else f"{key}__lt": value})
+            rows = rows.filter(beyond | Q(**{key: value, "pk__gt": last_id}))
         rows = rows.order_by(F(key).asc() if ascending else F(key).desc(), "pk")
     return rows.defer("location").annotate(
         # Coordinates as plain floats: parsing 20 geography values through GEOS costs more
@@ -168,30 +186,57 @@ def candidates(query: DiscoverQuery, now: datetime) -> QuerySet[Shop]:
     )
 
 
-def complete_ties(query: DiscoverQuery, now: datetime, rows: list[Shop], candidates) -> list:
-    """Order a distance page by (distance, id) exactly.
+def first_fetch(limit: int) -> int:
+    """How many candidates a nearest-first page fetches first: the page, one more to know
+    whether there is a next page, and a margin for the sphere's error."""
+    return limit + 1 + max(8, (limit + 1) // 2)
 
-    The KNN scan cannot break ties by id. Ties wholly inside the fetched rows are just sorted;
-    when equal distances straddle the page's end (shops at one address), all rows at that
-    distance are fetched in id order, so keyset paging never skips or repeats one.
+
+def nearest_page(query: DiscoverQuery, now: datetime, candidates=candidates) -> list[Shop]:
+    """Up to `limit + 1` shops beyond the cursor in exact (geodesic, id) order.
+
+    The candidates come in sphere-distance order s. A shop not fetched yet has s >= s_last (the
+    last fetched one's), so its geodesic is at least bound = s_last * (1 - SPHERE_ERROR). The
+    fetched shops nearer than that bound are final; when `limit + 1` of them are, or the bound
+    is past the radius, or the candidates ran out, the page is known. Otherwise fetch more.
     """
-    limit = query.limit
-    if len(rows) > limit and rows[limit - 1].distance == rows[limit].distance:
-        boundary = rows[limit].distance
-        tied = candidates(query, now).filter(distance=boundary).order_by("pk")
-        rows = [row for row in rows if row.distance < boundary] + list(tied)
-    return sorted(rows, key=lambda row: (row.distance, row.pk))
+    after = query.after
+    want = query.limit + 1
+    fetch = first_fetch(query.limit)
+    while True:
+        rows = list(candidates(query, now)[:fetch])
+        exhausted = len(rows) < fetch
+        bound = rows[-1].distance * (1 - SPHERE_ERROR) if rows else 0.0
+        for row in rows:
+            row.geodesic_m = row.geodesic.m
+        found = sorted(
+            (
+                row
+                for row in rows
+                if (after is None or (row.geodesic_m, row.pk) > after)
+                and (query.radius_m is None or row.geodesic_m <= query.radius_m)
+            ),
+            key=lambda row: (row.geodesic_m, row.pk),
+        )
+        if exhausted or (query.radius_m is not None and bound > query.radius_m):
+            return found[:want]
+        final = [row for row in found if row.geodesic_m < bound]
+        if len(final) >= want:
+            return final[:want]
+        fetch *= 2
 
 
 def shops_discover(query: DiscoverQuery, now: datetime, *, candidates=candidates) -> DiscoverPage:
-    rows = list(candidates(query, now)[: query.limit + 1])
     if query.sort == "distance":
-        rows = complete_ties(query, now, rows, candidates)
+        page = nearest_page(query, now, candidates)
+    else:
+        page = list(candidates(query, now)[: query.limit + 1])
+        for shop in page:  # ST_DWithin (on the spheroid) has applied the radius
+            shop.geodesic_m = shop.geodesic.m
     key = SORT_KEYS[query.sort][0]
-    page = [shop for shop in rows if query.radius_m is None or shop.geodesic.m <= query.radius_m]
     more = len(page) > query.limit
     page = page[: query.limit]
     for shop in page:
-        shop.distance_m = shop.geodesic.m
+        shop.distance_m = shop.geodesic_m
     next_after = (getattr(page[-1], key), page[-1].pk) if more and page else None
     return DiscoverPage(shops=page, next_after=next_after)

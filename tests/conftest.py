@@ -17,6 +17,26 @@ from .factories import MerchantFactory, StaffFactory, UserFactory
 
 ROOT = Path(__file__).resolve().parent.parent
 
+# The quick inner loop is `pytest -m "not e2e and not faults and not slow"`; `make test` runs all.
+MARKED_FILES = {
+    "e2e": ("tests/e2e/",),
+    "faults": ("tests/reliability/test_faults.py", "tests/reliability/test_backup.py"),
+    "slow": (
+        "tests/reliability/test_schema_fuzz.py",
+        "tests/platform/test_entry_scripts.py",
+        "_demo.py",
+        "_demo_seed.py",
+    ),
+}
+
+
+def pytest_collection_modifyitems(items):
+    for item in items:
+        path = Path(item.fspath).relative_to(ROOT).as_posix()
+        for marker, parts in MARKED_FILES.items():
+            if any(part in path for part in parts):
+                item.add_marker(marker)
+
 
 @pytest.fixture(autouse=True)
 def _clear_cache():

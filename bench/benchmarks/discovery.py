@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from accounts.models import Role, User
 from bench.data.shops import leaf_slugs, shops_load, shops_reset
-from geo.selectors import DiscoverQuery, candidates
+from geo.selectors import DiscoverQuery, candidates, first_fetch
 from merchants.models import Merchant
 
 ROOT = Path(__file__).resolve().parent.parent.parent
@@ -29,7 +29,8 @@ POINT_SQL = (
 def endpoint_sql() -> str:
     """The endpoint's candidate query for pgbench, its point replaced by a random one."""
     query = DiscoverQuery(point=Point(121.45, 31.22, srid=4326), radius_m=2000, limit=20)
-    sql, params = candidates(query, timezone.now())[: query.limit + 1].query.sql_with_params()
+    rows = candidates(query, timezone.now())[: first_fetch(query.limit)]
+    sql, params = rows.query.sql_with_params()
     with connection.cursor() as cursor:
         literal = cursor.mogrify(sql, params).decode()
     return re.sub(r"ST_GeomFromEWKB\('[^']*'::bytea\)", POINT_SQL, literal)

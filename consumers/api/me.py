@@ -26,6 +26,7 @@ from consumers.errors import (
     SlotRequired,
     SlotUnavailable,
 )
+from core.coords import CoordTypeMixin, WGS84InputMixin
 from core.idempotency import (
     HEADER,
     IDEMPOTENCY_PARAMETER,
@@ -55,7 +56,7 @@ REFUND_ERRORS = {
 }
 
 
-class OrderCreateSerializer(serializers.Serializer):
+class OrderCreateSerializer(WGS84InputMixin, serializers.Serializer):
     service = serializers.PrimaryKeyRelatedField(queryset=Service.objects.select_related("shop"))
     slot = serializers.PrimaryKeyRelatedField(
         queryset=TimeSlot.objects.all(),
@@ -152,7 +153,9 @@ def order_body(order_id: int, request) -> dict:
     ),
     retrieve=extend_schema(tags=TAGS, summary="One of my orders, with its QR payload"),
 )
-class MyOrderViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+class MyOrderViewSet(
+    CoordTypeMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
+):
     errors = {
         "create": (
             ServiceNotOrderable,
@@ -210,7 +213,7 @@ class MyOrderViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
         },
     )
     def create(self, request):
-        data = OrderCreateSerializer(data=request.data)
+        data = OrderCreateSerializer(data=request.data, context={"request": request})
         data.is_valid(raise_exception=True)
         fields = dict(data.validated_data)
         password = fields.pop("card_password")

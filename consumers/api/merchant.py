@@ -15,6 +15,7 @@ from rest_framework.views import APIView
 from accounts.permissions import IsMerchantMember
 from consumers.errors import IllegalTransition, NotStartedYet, OrderWrongShop, VoucherExpired
 from core.codes import InvalidCode
+from core.coords import CoordTypeMixin
 from core.errors import NotFound
 from core.idempotency import IDEMPOTENCY_PARAMETER, idempotent
 from core.throttling import CodeFailuresThrottled
@@ -79,6 +80,7 @@ def merchant_order_body(order_id: int, request, serializer=MerchantOrderSerializ
     retrieve=extend_schema(tags=TAGS),
 )
 class MerchantOrderViewSet(
+    CoordTypeMixin,
     CodeFailuresThrottled,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,

@@ -4,6 +4,7 @@ from django.utils import timezone
 from rest_framework import serializers
 
 from core.codes import qr_payload, short_code_format
+from core.coords import point_out
 from core.redaction import phone_masked
 from merchants.models import Shop
 from payments.models import PaymentStatus
@@ -160,7 +161,10 @@ class OrderSerializer(serializers.ModelSerializer):
         return hasattr(order, "review")
 
     def get_location(self, order) -> dict | None:
-        return {"lat": order.location.y, "lng": order.location.x} if order.location else None
+        if not order.location:
+            return None
+        lat, lng = point_out(order.location.y, order.location.x, self.context)  # coord_type
+        return {"lat": lat, "lng": lng}
 
 
 class ConsumerBriefSerializer(serializers.Serializer):

@@ -190,7 +190,19 @@ class CrmSettingsSerializer(serializers.Serializer):
         child=serializers.IntegerField(min_value=0, max_value=10**9),
         help_text='Per tier and customer: {"A": 20000, "B": 5000, "C": 0}.',
     )
-    overdue_ratio = serializers.FloatField(min_value=1.0, max_value=20.0)
+    churn_horizon_days = serializers.IntegerField(
+        min_value=7,
+        max_value=365,
+        allow_null=True,
+        required=False,
+        help_text="H of 'no visit within H days'; null: from the merchant's own visit gaps.",
+    )
+    at_risk_daily_calls = serializers.IntegerField(
+        min_value=1,
+        max_value=500,
+        required=False,
+        help_text="How many at-risk customers the staff can call a day: the at-risk list's cut.",
+    )
     long_no_contact_days = serializers.IntegerField(min_value=1, max_value=3650)
     low_satisfaction_max = serializers.IntegerField(min_value=1, max_value=5)
     random_sample_size = serializers.IntegerField(min_value=0, max_value=50)

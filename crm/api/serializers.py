@@ -16,7 +16,9 @@ MAX_FEN = 10**11
 
 
 class CrmFlagSerializer(serializers.Serializer):
-    code = serializers.CharField(help_text="overdue, spend_drop, spend_spike, arrears")
+    code = serializers.CharField(
+        help_text="overdue (the churn model's at-risk call), spend_drop, spend_spike, arrears"
+    )
     reason = serializers.CharField()
 
 
@@ -25,6 +27,15 @@ class CrmCustomerSerializer(serializers.ModelSerializer):
     flags = CrmFlagSerializer(many=True)
     grade_reasons = serializers.ListField(child=serializers.CharField())
     level = serializers.SerializerMethodField(help_text="Member level of the customer's card.")
+    churn_probability = serializers.FloatField(
+        allow_null=True,
+        read_only=True,
+        help_text="P(no visit within the merchant's horizon), from the nightly churn fit.",
+    )
+    churn_method = serializers.SerializerMethodField(help_text="pareto_nbd or recency.")
+    churn_explanation = serializers.SerializerMethodField(
+        help_text="The habit, the silence, the probability and the yearly value, in words."
+    )
 
     class Meta:
         model = Customer
@@ -55,12 +66,25 @@ class CrmCustomerSerializer(serializers.ModelSerializer):
             "segment",
             "flags",
             "at_risk",
+            "churn_probability",
+            "churn_method",
+            "churn_explanation",
+            "yearly_value_fen",
+            "at_stake_fen",
             "graded_at",
             "created_at",
         ]
 
     def get_level(self, customer) -> str:
         return self.context.get("levels", {}).get(customer.pk, "")
+
+    def get_churn_method(self, customer) -> str:
+        return customer.churn_figures.get("method", "")
+
+    def get_churn_explanation(self, customer) -> str:
+        from ..services.churn import churn_explanation
+
+        return churn_explanation(customer.churn_figures)
 
 
 class CrmCustomerInputSerializer(serializers.Serializer):

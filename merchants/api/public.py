@@ -3,6 +3,7 @@ from drf_spectacular.utils import extend_schema
 from rest_framework.generics import RetrieveAPIView
 from rest_framework.permissions import AllowAny
 
+from core.coords import CoordTypeMixin
 from merchants.models import ShopStatus
 from merchants.selectors import shop_detail_queryset
 
@@ -10,7 +11,7 @@ from .serializers import ShopDetailSerializer
 
 
 @extend_schema(tags=["discovery"], summary="A shop's page: services, photos, hours, rating")
-class ShopDetailView(RetrieveAPIView):
+class ShopDetailView(CoordTypeMixin, RetrieveAPIView):
     permission_classes = [AllowAny]
     serializer_class = ShopDetailSerializer
 

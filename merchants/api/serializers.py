@@ -3,6 +3,7 @@
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from core.coords import point_out
 from core.serializers import LocalTimeField
 from merchants.models import Category, HoursException, OpeningHours, Service, Shop, ShopPhoto
 
@@ -18,7 +19,8 @@ class LatLngField(serializers.Field):
     """A point as {"lat", "lng"}: the order people read coordinates in."""
 
     def to_representation(self, point):
-        return {"lat": point.y, "lng": point.x}
+        lat, lng = point_out(point.y, point.x, self.context)  # the request's coord_type
+        return {"lat": lat, "lng": lng}
 
 
 class CategoryBriefSerializer(serializers.ModelSerializer):

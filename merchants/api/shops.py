@@ -13,6 +13,7 @@ from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 
 from accounts.permissions import IsMerchantMember, IsMerchantOwner
+from core.coords import CoordTypeMixin, WGS84InputMixin
 from core.errors import NotFound
 from merchants import services
 from merchants.models import Category, PhotoKind, Service, Shop, StaffPermission
@@ -30,7 +31,7 @@ from .serializers import (
 MANAGE = StaffPermission.MANAGE_SHOPS
 
 
-class ShopInputSerializer(serializers.Serializer):
+class ShopInputSerializer(WGS84InputMixin, serializers.Serializer):
     name = serializers.CharField(max_length=100)
     description = serializers.CharField(required=False, allow_blank=True, default="")
     categories = serializers.SlugRelatedField(
@@ -82,7 +83,9 @@ def shop_output(shop_id: int, request) -> dict:
         tags=["merchant"], request=ShopInputSerializer, responses=ShopDetailSerializer
     ),
 )
-class ShopViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+class ShopViewSet(
+    CoordTypeMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
+):
     permission_classes = [IsMerchantMember]
     serializer_class = ShopDetailSerializer
     lookup_value_regex = r"\d+"  # anything else is not found, never a 500 from int("abc")
@@ -99,14 +102,14 @@ class ShopViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
         return super().get_permissions()
 
     def create(self, request):
-        data = ShopInputSerializer(data=request.data)
+        data = ShopInputSerializer(data=request.data, context={"request": request})
         data.is_valid(raise_exception=True)
         shop = services.shop_create(merchant=merchant_of(request.user), **data.validated_data)
         return Response(shop_output(shop.pk, request), status=status.HTTP_201_CREATED)
 
     def partial_update(self, request, pk=None):
         shop = shop_for_edit(user=request.user, shop_id=pk, permission=MANAGE)
-        data = ShopInputSerializer(data=request.data, partial=True)
+        data = ShopInputSerializer(data=request.data, partial=True, context={"request": request})
         data.is_valid(raise_exception=True)
         services.shop_update(shop=shop, **data.validated_data)
         return Response(shop_output(shop.pk, request))

@@ -121,7 +121,7 @@ def test_discovery_filters_and_sorts_on_the_new_rating(api):
     for _ in range(4):
         review_create_verified(order=consumed(good), rating=5)
     review_create_verified(order=consumed(poor), rating=1)
-    near = {"lat": 31.2286, "lng": 121.4481, "radius": 5000}
+    near = {"lat": 31.2286, "lng": 121.4481, "radius_m": 5000}
     by_rating = api.get("/api/v1/discover/", {**near, "sort": "rating"}).json()["results"]
     assert [s["id"] for s in by_rating] == [good.pk, poor.pk, unrated.pk]
     assert by_rating[0]["rating"]["verified_count"] == 4

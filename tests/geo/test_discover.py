@@ -61,7 +61,7 @@ def test_results_equal_a_brute_force_geodesic_filter(api, lat, lng):
     inside = {pk for pk, d in expected.items() if d <= radius}
     assert inside, "the scenario should place shops inside the radius"
 
-    found = all_pages(api, lat=lat, lng=lng, radius=radius, limit=7)
+    found = all_pages(api, lat=lat, lng=lng, radius_m=radius, limit=7)
     ids = [shop["id"] for shop in found]
     assert len(ids) == len(set(ids)), "a shop appeared on two pages"
     assert inside <= set(ids)
@@ -106,7 +106,7 @@ def test_text_search_in_chinese_pinyin_and_initials(api, query):
 def test_relevance_puts_name_matches_before_description_matches(api):
     in_description = ShopFactory(name="阳光小馆", description="招牌火锅", lat=31.2287, lng=121.4481)
     in_name = ShopFactory(name="老街火锅", lat=31.25, lng=121.46)
-    found = all_pages(api, lat=31.2286, lng=121.4481, radius=10000, q="火锅", sort="relevance")
+    found = all_pages(api, lat=31.2286, lng=121.4481, radius_m=10000, q="火锅", sort="relevance")
     assert [s["id"] for s in found] == [in_name.pk, in_description.pk]
 
 
@@ -116,13 +116,13 @@ def test_sort_by_rating_and_filters(api):
     for shop, rating in ((low, 3.1), (high, 4.8)):
         shop.rating = rating
         shop.save(update_fields=["rating"])
-    by_rating = all_pages(api, lat=31.2286, lng=121.4481, radius=5000, sort="rating", limit=1)
+    by_rating = all_pages(api, lat=31.2286, lng=121.4481, radius_m=5000, sort="rating", limit=1)
     assert [s["id"] for s in by_rating] == [high.pk, low.pk]
     assert [
-        s["id"] for s in all_pages(api, lat=31.2286, lng=121.4481, radius=5000, min_rating=4)
+        s["id"] for s in all_pages(api, lat=31.2286, lng=121.4481, radius_m=5000, min_rating=4)
     ] == [high.pk]
     assert [
-        s["id"] for s in all_pages(api, lat=31.2286, lng=121.4481, radius=5000, price_level="1,2")
+        s["id"] for s in all_pages(api, lat=31.2286, lng=121.4481, radius_m=5000, price_level="1,2")
     ] == [low.pk]
 
 
@@ -153,8 +153,8 @@ def test_map_view_by_bounding_box_and_as_geojson(api):
     [
         {"lat": 91, "lng": 121},
         {"lat": 31, "lng": 181},
-        {"lat": 31, "lng": 121, "radius": 0},
-        {"lat": 31, "lng": 121, "radius": 50001},
+        {"lat": 31, "lng": 121, "radius_m": 0},
+        {"lat": 31, "lng": 121, "radius_m": 50001},
         {"lat": 31},
         {},
         {"in_bbox": "121.5,31.2,121.4,31.3"},

@@ -46,7 +46,7 @@ def test_owner_publishes_a_shop_that_consumers_then_find(merchant, api):
 
 def test_moving_a_shop_moves_it_in_category_discovery_too(merchant, api):
     shop = ShopFactory(merchant=merchant, categories=[Category.objects.get(slug="hotpot")])
-    near_new = {"lat": 31.30, "lng": 121.51, "radius": 500, "category": "hotpot"}
+    near_new = {"lat": 31.30, "lng": 121.51, "radius_m": 500, "category": "hotpot"}
     assert api.get("/api/v1/discover/", near_new).json()["results"] == []
     response = client_for(merchant.owner).patch(f"{SHOPS}{shop.pk}/", {"lat": 31.30, "lng": 121.51})
     assert response.status_code == 200

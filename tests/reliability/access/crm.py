@@ -38,7 +38,8 @@ SCORECARD = {
     "tier_b_min": 40,
     "end_below_growth_points": 30,
     "gift_budget_fen": {"A": 20000, "B": 5000, "C": 0},
-    "overdue_ratio": 2.5,
+    "churn_horizon_days": None,
+    "at_risk_daily_calls": 20,
     "long_no_contact_days": 90,
     "low_satisfaction_max": 2,
     "random_sample_size": 3,
@@ -106,6 +107,7 @@ ROWS = [
         body=lambda w: {"resolution": "已退款"},
     ),
     listed("at-risk"),
+    listed("churn"),
     listed("tasks"),
     of_a(
         "task-complete",
