@@ -188,3 +188,14 @@ def test_phone_masked_is_one_format(phone, shown):
     from core.redaction import phone_masked
 
     assert phone_masked(phone) == shown
+
+
+def test_every_discount_is_the_share_taken_off(schema):
+    names = {
+        (name, field)
+        for name, component in schema["components"]["schemas"].items()
+        for field in component.get("properties", {})
+        if "percent" in field and not field.endswith("_fee_percent")  # fees are not discounts
+    }
+    assert not {field for _, field in names} - {"percent_off", "percent_cap_fen"}, names
+    assert {"Level", "Campaign"} <= {name for name, field in names if field == "percent_off"}
