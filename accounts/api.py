@@ -65,6 +65,7 @@ def session_response(user: User, http_status: int, **opened) -> Response:
 
 
 class LoginView(APIView):
+    errors = (LoginLocked,)
     permission_classes = [AllowAny]
     authentication_classes = []
     throttle_scope = "auth"

@@ -27,6 +27,7 @@ api_v1 = [
     path("", include("deals.urls")),
     path("", include("crm.urls")),
     path("", include("privacy.urls")),
+    path("", include("dashboard.api_urls")),
 ]
 
 urlpatterns = [

@@ -27,6 +27,7 @@ import contextlib
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.utils.translation import gettext as _
 
 from accounts.models import User
 from loyalty.errors import CardNotUsable, InsufficientPoints, InvalidRedemption
@@ -63,11 +64,13 @@ def member_quote(*, consumer: User, shop: Shop, amount_fen: int, points: int) ->
     card = card_for_purchase(consumer=consumer, shop=shop)
     if card is None:
         if points:
-            raise InvalidRedemption(fields={"points": ["您在该门店没有可用积分的会员卡。"]})
+            raise InvalidRedemption(fields={"points": [_("您在该门店没有可用积分的会员卡。")]})
         return MemberQuote()
     quote = purchase_quote(card=card, amount_fen=amount_fen, points_to_use=points, online=True)
     if points > card.points:
-        raise InsufficientPoints(fields={"points": [f"可用积分 {card.points}。"]})
+        raise InsufficientPoints(
+            fields={"points": [_("可用积分 %(points)s。") % {"points": card.points}]}
+        )
     return MemberQuote(
         card=card,
         member_discount_fen=quote.discount_fen,

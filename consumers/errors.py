@@ -116,3 +116,11 @@ class AlreadyReported(DomainError):
     status_code = status.HTTP_409_CONFLICT
     code = "already_reported"
     message = _("你已举报过这条评价。")
+
+
+class OrderWrongShop(DomainError):
+    """The cashier's shop is not the order's: it is redeemed where it was bought."""
+
+    status_code = status.HTTP_403_FORBIDDEN
+    code = "wrong_shop"
+    message = _("该订单属于其他门店，请在下单的门店核销。")

@@ -2,6 +2,7 @@ from datetime import date, datetime, time, timedelta
 
 from django.db.models import F, Prefetch, Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts.models import User
 from core.codes import InvalidCode, qr_payload_read, short_code_normalize
@@ -10,6 +11,7 @@ from merchants.models import Shop, ShopStatus, StaffPermission
 from merchants.selectors import merchant_permission_check, shops_of
 from payments.models import PaymentStatus
 
+from .errors import OrderWrongShop
 from .models import Order, OrderState, Review, ReviewStatus, TimeSlot
 
 ORDER_RELATED = (
@@ -58,12 +60,17 @@ def order_code_read(scanned_or_typed: str) -> str:
     return short_code_normalize(text)
 
 
-def order_for_counter(*, user: User, code: str) -> Order:
+def order_for_counter(*, user: User, code: str, shop_id: int | None = None) -> Order:
     """The order a cashier scanned or typed, in one of the user's shops, if the user may redeem
-    there. A forged QR is refused before any lookup; another merchant's order is 404."""
+    there. A forged QR is refused before any lookup; another merchant's order is 404; with the
+    cashier's `shop_id`, another shop's order of the same merchant is 403 `wrong_shop`."""
     order = orders_of_merchant_user(user).filter(code=order_code_read(code)).first()
     if order is None:
         raise NotFound()
+    if shop_id is not None and order.shop_id != shop_id:
+        raise OrderWrongShop(
+            _("该订单属于「%(shop)s」，请在该门店核销。") % {"shop": order.shop.name}
+        )
     merchant_permission_check(user=user, permission=StaffPermission.REDEEM, shop=order.shop)
     return order
 

@@ -13,6 +13,7 @@ type (a coupon's short code, a card number, an order code).
 import io
 import re
 import secrets
+from dataclasses import dataclass
 
 import qrcode
 from django.conf import settings
@@ -83,6 +84,30 @@ def qr_payload_read(payload: str) -> tuple[str, str]:
         return kind, signer(kind).unsign(parts[2])
     except signing.BadSignature as error:
         raise InvalidCode() from error
+
+
+@dataclass(frozen=True)
+class Scan:
+    """What the counter read: a QR's kind is in its payload (signature checked); a typed code
+    has no kind (`None`) until the code is found (all kinds share one alphabet and length)."""
+
+    kind: str | None  # a KINDS key: "C" coupon, "M" membership card, "O" order
+    value: str  # the coupon's short code, the card number or the order code
+    from_qr: bool
+
+
+def code_read(text: str, *, kind: str | None = None) -> Scan:
+    """The one reader of whatever a cashier scanned or typed. A QR payload (`O2O:...`, its
+    prefix in any case) must carry a valid signature; a typed code may be in any case, with or
+    without dashes and spaces. `kind` is what a typed code is said to be, if known (a QR
+    names its own). InvalidCode when neither reads, before any lookup."""
+    text = text.strip()
+    if text[: len(PREFIX) + 1].upper() == f"{PREFIX}:":
+        found, value = qr_payload_read(PREFIX + text[len(PREFIX) :])
+        return Scan(kind=found, value=value, from_qr=True)  # a QR names its own kind
+    if kind is not None and kind not in KINDS:
+        raise InvalidCode()
+    return Scan(kind=kind, value=short_code_normalize(text), from_qr=False)
 
 
 def qr_image(payload: str, *, box_size: int = 8, border: int = 4) -> PilImage:

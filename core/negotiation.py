@@ -1,4 +1,5 @@
 from django.http import Http404
+from django.utils.translation import gettext as _
 from rest_framework.exceptions import ValidationError
 from rest_framework.negotiation import DefaultContentNegotiation
 
@@ -11,4 +12,6 @@ class ContentNegotiation(DefaultContentNegotiation):
             return super().filter_renderers(renderers, format)
         except Http404 as error:
             formats = ", ".join(renderer.format for renderer in renderers)
-            raise ValidationError({"format": [f"可选格式：{formats}。"]}) from error
+            raise ValidationError(
+                {"format": [_("可选格式：%(formats)s。") % {"formats": formats}]}
+            ) from error

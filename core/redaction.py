@@ -78,3 +78,21 @@ class RedactSecrets(logging.Filter):
         if record.stack_info:
             record.stack_info = redact(record.stack_info)
         return True
+
+
+def phone_masked(phone) -> str:
+    """The one masked form of a phone number, wherever the API shows one (`phone_masked`):
+    the national number with its middle four digits hidden, `138****5678`; a number outside
+    China keeps its country code, `+1 415****2671`. Empty for no phone."""
+    import phonenumbers
+
+    text = str(phone or "")
+    if not text:
+        return ""
+    try:
+        number = phonenumbers.parse(text, "CN")
+    except phonenumbers.NumberParseException:
+        return text[:-8] + "****" + text[-4:] if len(text) > 8 else "****"
+    national = str(number.national_number)
+    hidden = national[:3] + "****" + national[-4:] if len(national) >= 8 else "****"
+    return hidden if number.country_code == 86 else f"+{number.country_code} {hidden}"

@@ -1,4 +1,16 @@
-"""OpenAPI: every operation documents the error responses it can give, in the one error shape."""
+"""OpenAPI: every operation documents the error responses it can give, in the one error shape.
+
+- Every operation may answer 429 (throttles) and 503 (`service_unavailable`: the database or
+  Redis is away, core/errors.py), besides what its method and permissions imply.
+- A view lists the domain errors it can raise in `errors` (a tuple, or a dict from action or
+  method to a tuple, "*" for all): each status is declared with the codes that give it.
+- An operation that takes an `Idempotency-Key` also declares 422 `idempotency_key_reused`.
+- Public operations (every permission AllowAny) carry no security requirement.
+- Path parameters that can only be digits are integers.
+"""
+
+import re
+from collections import defaultdict
 
 from drf_spectacular.extensions import OpenApiSerializerFieldExtension
 from drf_spectacular.openapi import AutoSchema as BaseAutoSchema
@@ -6,6 +18,8 @@ from drf_spectacular.utils import OpenApiResponse
 from rest_framework.permissions import AllowAny
 
 from .coords import COORD_TYPE_PARAMETER
+from .errors import DomainError, ServiceUnavailable
+from .idempotency import HEADER, IdempotencyKeyMissing, IdempotencyKeyReused
 from .serializers import BIGINT_MAX, ErrorSerializer
 
 ERROR_DESCRIPTIONS = {
@@ -13,15 +27,22 @@ ERROR_DESCRIPTIONS = {
     "401": "未登录或令牌无效 (`not_authenticated`, `token_not_valid`)",
     "403": "无权限 (`permission_denied`)",
     "404": "未找到 (`not_found`)",
-    "409": "与对象当前状态冲突 (a domain code, e.g. `invalid_transition`, `claim_limit_reached`)",
+    "409": "与对象当前状态冲突 (a domain code)",
     "415": "请求体格式不支持 (`unsupported_media_type`)",
     "429": "请求过于频繁 (`throttled`)",
+    "503": "服务暂时不可用，请稍后重试，见 Retry-After (`service_unavailable`)",
 }
+DIGITS = re.compile(r"^\^?(\\d|\[0-9\])(\+|\{1,\d+\})\$?$")
+ID_NAME = re.compile(r"^(id|pk|.+_id|.+_pk)$")
 
 
 def error_response(description: str) -> OpenApiResponse:
     """An error an operation gives beyond the ones AutoSchema adds, e.g. 401 on a login."""
     return OpenApiResponse(ErrorSerializer, description=description)
+
+
+def errors_description(errors) -> str:
+    return "; ".join(f"`{error.code}`: {error.message}" for error in errors)
 
 
 class AutoSchema(BaseAutoSchema):
@@ -50,8 +71,62 @@ class AutoSchema(BaseAutoSchema):
         media_types = super().map_parsers()
         return [m for m in media_types if m == "application/json"] or media_types
 
+    def is_public(self) -> bool:
+        return all(isinstance(p, AllowAny) for p in self.view.get_permissions())
+
+    def get_auth(self):
+        """A public operation needs no login: no security requirement, so a generated client
+        calls it without credentials (a signed-in caller may still send its token)."""
+        if self.is_public():
+            super().get_auth()  # registers the schemes in components all the same
+            return []
+        return super().get_auth()
+
+    def _resolve_path_parameters(self, variables):
+        parameters = super()._resolve_path_parameters(variables)
+        for parameter in parameters:
+            schema = parameter["schema"]
+            if schema.get("type") != "string" or schema.get("format"):
+                continue
+            pattern = schema.get("pattern")
+            if (pattern and DIGITS.match(pattern)) or (
+                not pattern and ID_NAME.match(parameter["name"])
+            ):
+                parameter["schema"] = {"type": "integer", "minimum": 1}
+        return parameters
+
+    def takes_idempotency_key(self) -> bool:
+        return any(
+            getattr(parameter, "name", None) == HEADER
+            for parameter in self.get_override_parameters()
+        )
+
+    def domain_errors(self) -> list[type[DomainError]]:
+        declared = getattr(self.view, "errors", None) or ()
+        if isinstance(declared, dict):
+            action = getattr(self.view, "action", None) or self.method.lower()
+            declared = (*declared.get(action, ()), *declared.get("*", ()))
+        errors = list(declared)
+        if self.takes_idempotency_key():
+            errors += [IdempotencyKeyMissing, IdempotencyKeyReused]
+        return errors
+
     def _get_response_bodies(self, direction="response"):
         responses = super()._get_response_bodies(direction)
+        by_status = defaultdict(list)
+        for error in self.domain_errors():
+            by_status[str(error.status_code)].append(error)
+        for code, errors in sorted(by_status.items()):
+            text = errors_description(errors)
+            if code in responses:
+                if "description" in responses[code] and text not in responses[code]["description"]:
+                    responses[code]["description"] = f"{responses[code]['description']}; {text}"
+                continue
+            response = self._get_response_for_code(ErrorSerializer, code, direction=direction)
+            response["description"] = (
+                f"{ERROR_DESCRIPTIONS[code]}; {text}" if code in ERROR_DESCRIPTIONS else text
+            )
+            responses[code] = response
         for code in self._error_codes():
             if code not in responses:
                 response = self._get_response_for_code(ErrorSerializer, code, direction=direction)
@@ -60,12 +135,12 @@ class AutoSchema(BaseAutoSchema):
         return responses
 
     def _error_codes(self) -> list[str]:
-        codes = ["429"]
+        codes = ["429", str(ServiceUnavailable.status_code)]
         if self.method in ("POST", "PUT", "PATCH") or self.method == "GET":
             codes.append("400")
         if self.method in ("POST", "PUT", "PATCH"):
             codes.append("415")
-        if not all(isinstance(p, AllowAny) for p in self.view.get_permissions()):
+        if not self.is_public():
             codes += ["401", "403"]
         elif self.view.get_authenticators():  # a public view still refuses a bad token
             codes.append("401")

@@ -16,6 +16,7 @@ from django.db.models import (
     QuerySet,
 )
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts.models import Role, User
 from core.codes import InvalidCode, qr_payload_read, short_code_normalize
@@ -222,7 +223,8 @@ def already_redeemed(coupon: Coupon) -> AlreadyRedeemed:
         return AlreadyRedeemed()
     when = timezone.localtime(redemption.redeemed_at)
     return AlreadyRedeemed(
-        f"该券已于 {when_text(when)} 在「{redemption.shop.name}」使用过。",
+        _("该券已于 %(when)s 在「%(shop)s」使用过。")
+        % {"when": when_text(when), "shop": redemption.shop.name},
         fields={"redeemed_at": [when.isoformat()], "redeemed_shop": [redemption.shop.name]},
     )
 
@@ -249,9 +251,11 @@ def coupon_check(
     elif coupon.status == CouponStatus.REDEEMED:
         problem = already_redeemed(coupon)
     elif now < coupon.valid_from:
-        problem = NotYetValid(f"该券 {when_text(coupon.valid_from)} 起才能使用。")
+        problem = NotYetValid(
+            _("该券 %(when)s 起才能使用。") % {"when": when_text(coupon.valid_from)}
+        )
     elif now >= coupon.valid_until:
-        problem = Expired(f"该券已于 {when_text(coupon.valid_until)} 过期。")
+        problem = Expired(_("该券已于 %(when)s 过期。") % {"when": when_text(coupon.valid_until)})
     if problem is not None:
         return CounterCheck(coupon, problem, None)
     try:

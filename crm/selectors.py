@@ -2,6 +2,7 @@
 
 from django.db.models import CharField, Q, QuerySet
 from django.db.models.functions import Cast
+from django.utils.translation import gettext as _
 
 from accounts.models import Role, User
 from merchants.models import Merchant, StaffPermission
@@ -56,7 +57,7 @@ def team_member(merchant: Merchant, user_id: int | None) -> User | None:
         return None
     found = team_of(merchant).filter(pk=user_id).first()
     if found is None:
-        raise NotOurStaff(fields={"staff": ["该店员不属于本商户。"]})
+        raise NotOurStaff(fields={"staff": [_("该店员不属于本商户。")]})
     return found
 
 

@@ -8,22 +8,22 @@ or a retried request replays the first answer (core.idempotency.idempotent_run) 
 acting twice."""
 
 import hashlib
-import re
 import uuid
 from collections.abc import Callable
-from dataclasses import dataclass
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from consumers.selectors import order_for_counter
-from core.codes import KINDS, PREFIX, InvalidCode, qr_payload_read, short_code_normalize
-from core.errors import DomainError, NotFound
+from consumers.selectors import order_for_counter, orders_of_merchant_user
+from core.codes import InvalidCode, Scan, code_read
+from core.errors import NotFound
 from core.idempotency import idempotent_run
 from coupons.benefits import benefit_text
+from coupons.models import Coupon
 from coupons.selectors import coupon_check, coupon_for_counter
+from loyalty.models import MembershipCard
 from loyalty.selectors import merchant_card_by_code, program_valid_at
 from loyalty.services.password import spending_locked
 from merchants.models import Shop
@@ -37,29 +37,27 @@ from .forms.counter import (
 )
 
 
-@dataclass(frozen=True)
-class Scan:
-    kind: str  # a core.codes.KINDS key: "C" coupon, "M" membership card, "O" order
-    value: str  # the coupon's short code, the card number or the order code
-    from_qr: bool  # True when a QR's signature was checked; False when typed
+def scan_read(*, code: str, typed_kind: str | None = None) -> Scan:
+    """core.codes.code_read: a QR is trusted only with a valid signature; a typed code is
+    normalized (case, spaces and dashes do not matter), its kind found by scan_resolve."""
+    return code_read(code, kind=typed_kind or None)
 
 
-def scan_read(*, code: str, typed_kind: str) -> Scan:
-    """A QR payload is trusted only with a valid signature (core.codes.qr_payload_read);
-    a typed code is normalized (case, spaces and dashes do not matter). InvalidCode if
-    neither reads."""
-    text = code.strip()
-    if text.startswith(f"{PREFIX}:"):
-        kind, value = qr_payload_read(text)
-        return Scan(kind=kind, value=value, from_qr=True)
-    if typed_kind not in KINDS:
-        raise InvalidCode()
-    if typed_kind == "C":
-        return Scan(kind="C", value=short_code_normalize(text), from_qr=False)
-    value = re.sub(r"[\s-]", "", text).upper()
-    if not value.isalnum():
-        raise InvalidCode()
-    return Scan(kind=typed_kind, value=value, from_qr=False)
+def scan_resolve(*, user, shop: Shop, scan: Scan) -> Scan:
+    """The kind of a typed code: the coupon, card or order of this merchant that has it (codes
+    of the three kinds share one alphabet and length; a collision is one in 10^14). NotFound
+    when none has it."""
+    if scan.kind is not None:
+        return scan
+    if Coupon.objects.filter(code=scan.value, campaign__merchant_id=shop.merchant_id).exists():
+        return Scan(kind="C", value=scan.value, from_qr=False)
+    if MembershipCard.objects.filter(
+        number=scan.value, program__merchant_id=shop.merchant_id
+    ).exists():
+        return Scan(kind="M", value=scan.value, from_qr=False)
+    if orders_of_merchant_user(user).filter(code=scan.value).exists():
+        return Scan(kind="O", value=scan.value, from_qr=False)
+    raise NotFound(_("未找到该券码、会员卡或订单，请核对后重试。"))
 
 
 Handler = Callable[[HttpRequest, Shop, Scan], HttpResponse]
@@ -124,22 +122,13 @@ def card_found(request: HttpRequest, shop: Shop, scan: Scan) -> HttpResponse:
     return render(request, "dashboard/counter/_card.html", context)
 
 
-class WrongShopOrder(DomainError):
-    status_code = 403
-    code = "wrong_shop"
-
-
 def order_here(request: HttpRequest, shop: Shop, code: str):
-    """The order, if it is this shop's: another shop's is named, another merchant's not found."""
+    """The order, if it is this shop's: another shop's is named (consumers.selectors), another
+    merchant's not found."""
     try:
-        order = order_for_counter(user=request.user, code=code)
+        return order_for_counter(user=request.user, code=code, shop_id=shop.pk)
     except (NotFound, InvalidCode) as error:
         raise NotFound(_("未找到该订单，请核对订单码。")) from error
-    if order.shop_id != shop.pk:
-        raise WrongShopOrder(
-            _("该订单属于「%(shop)s」，请在该门店核销。") % {"shop": order.shop.name}
-        )
-    return order
 
 
 def order_context(request, shop: Shop, code: str, form=None) -> dict:

@@ -4,6 +4,7 @@ manage_coupons; stats also with view_analytics). Another merchant's deal is 404.
 from datetime import timedelta
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from phonenumber_field.serializerfields import PhoneNumberField
 from rest_framework import mixins, serializers, status, viewsets
@@ -103,7 +104,7 @@ class FlashDealInputSerializer(serializers.Serializer):
     def validate_starts_at(self, value):
         now = timezone.now()
         if not now - timedelta(days=1) <= value <= now + timedelta(days=90):
-            raise serializers.ValidationError("开始时间须在 90 天之内。")
+            raise serializers.ValidationError(_("开始时间须在 90 天之内。"))
         return value
 
     def __init__(self, *args, merchant=None, **kwargs):

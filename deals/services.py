@@ -230,7 +230,7 @@ def notification_of(deal: FlashDeal) -> Notification:
             "deal": deal.pk,
             "campaign": campaign.pk,
             "shop": deal.shop_id,
-            "ends_at": deal.ends_at.isoformat(),
+            "ends_at": timezone.localtime(deal.ends_at).isoformat(),
         },
         dedupe_key=deal.dedupe_key,
         expires_at=deal.ends_at,

@@ -32,7 +32,7 @@ RADIUS_RENAMED = _("参数 radius 已改名为 radius_m（单位：米）。")
 
 class InvalidCursor(DomainError):
     code = "invalid_cursor"
-    message = "翻页游标无效，请从第一页重新加载。"
+    message = _("翻页游标无效，请从第一页重新加载。")
 
 
 SHOP_SUMMARY_FIELDS = [
@@ -172,9 +172,9 @@ class DiscoverView(CoordTypeMixin, APIView):
             try:
                 x1, y1, x2, y2 = (float(part) for part in value.split(","))
             except ValueError as error:
-                raise serializers.ValidationError("格式应为 lng1,lat1,lng2,lat2。") from error
+                raise serializers.ValidationError(_("格式应为 lng1,lat1,lng2,lat2。")) from error
             if not (-180 <= x1 < x2 <= 180 and -90 <= y1 < y2 <= 90):
-                raise serializers.ValidationError("经纬度超出范围，或西南角不在东北角的西南方。")
+                raise serializers.ValidationError(_("经纬度超出范围，或西南角不在东北角的西南方。"))
             coord_type = coord_type_in(self.context)  # the corners, in WGS84
             (y1, x1), (y2, x2) = to_wgs84(y1, x1, coord_type), to_wgs84(y2, x2, coord_type)
             return (x1, y1, x2, y2)
@@ -183,9 +183,9 @@ class DiscoverView(CoordTypeMixin, APIView):
             try:
                 levels = sorted({int(part) for part in value.split(",")})
             except ValueError as error:
-                raise serializers.ValidationError("价位应为 1-4，多个用逗号分隔。") from error
+                raise serializers.ValidationError(_("价位应为 1-4，多个用逗号分隔。")) from error
             if not all(1 <= level <= 4 for level in levels):
-                raise serializers.ValidationError("价位应为 1-4，多个用逗号分隔。")
+                raise serializers.ValidationError(_("价位应为 1-4，多个用逗号分隔。"))
             return levels
 
         def validate(self, attrs):
@@ -193,9 +193,9 @@ class DiscoverView(CoordTypeMixin, APIView):
                 raise serializers.ValidationError({"radius": [RADIUS_RENAMED]})
             has_point = "lat" in attrs and "lng" in attrs
             if not has_point and "in_bbox" not in attrs:
-                raise serializers.ValidationError({"lat": ["请提供 lat 和 lng，或 in_bbox。"]})
+                raise serializers.ValidationError({"lat": [_("请提供 lat 和 lng，或 in_bbox。")]})
             if ("lat" in attrs) != ("lng" in attrs):
-                raise serializers.ValidationError({"lng": ["lat 和 lng 需同时提供。"]})
+                raise serializers.ValidationError({"lng": [_("lat 和 lng 需同时提供。")]})
             return attrs
 
     def query_from(self, params: dict) -> DiscoverQuery:
@@ -228,7 +228,7 @@ class DiscoverView(CoordTypeMixin, APIView):
         except (signing.BadSignature, ValueError, TypeError) as error:
             raise InvalidCursor(fields={"cursor": [str(InvalidCursor.message)]}) from error
         if cursor_sort != sort:
-            raise InvalidCursor(fields={"cursor": ["游标与排序方式不一致。"]})
+            raise InvalidCursor(fields={"cursor": [_("游标与排序方式不一致。")]})
         return float(value), int(last_id)
 
     @extend_schema(

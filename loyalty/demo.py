@@ -19,9 +19,9 @@ from .services import (
 
 DEMO_CARD_PASSWORD = "246810"  # noqa: S105  printed by seed_demo; demo data only
 LEVELS = [
-    {"name": "普通会员", "rank": 0, "points_per_yuan": Decimal(1), "price_percent": 100},
-    {"name": "银卡会员", "rank": 1, "points_per_yuan": Decimal("1.5"), "price_percent": 95},
-    {"name": "金卡会员", "rank": 2, "points_per_yuan": Decimal(2), "price_percent": 88},
+    {"name": "普通会员", "rank": 0, "points_per_yuan": Decimal(1), "percent_off": 0},
+    {"name": "银卡会员", "rank": 1, "points_per_yuan": Decimal("1.5"), "percent_off": 5},
+    {"name": "金卡会员", "rank": 2, "points_per_yuan": Decimal(2), "percent_off": 12},
 ]
 THRESHOLDS = [0, 100_000, 500_000]  # yuan 0 / 1,000 / 5,000 spent in a year
 

@@ -83,8 +83,10 @@ class Level(models.Model):
     name = models.CharField(_("等级名称"), max_length=30)
     rank = models.PositiveSmallIntegerField(_("等级序号"), default=0)
     points_per_yuan = models.DecimalField(_("每元积分"), max_digits=6, decimal_places=2, default=1)
-    price_percent = models.PositiveSmallIntegerField(
-        _("会员价（%）"), default=100, help_text=_("100 = 原价，88 = 八八折")
+    percent_off = models.PositiveSmallIntegerField(
+        _("会员折扣（减去的百分比）"),
+        default=0,
+        help_text=_("减去价格的百分比：0 = 原价，12 = 八八折（与优惠券的 percent_off 同义）"),
     )
     threshold = models.BigIntegerField(
         _("升级门槛"),
@@ -99,8 +101,8 @@ class Level(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["program", "rank"], name="level_rank_once"),
             models.CheckConstraint(
-                condition=Q(price_percent__gte=1, price_percent__lte=100),
-                name="level_price_percent_1_100",
+                condition=Q(percent_off__gte=0, percent_off__lte=99),
+                name="level_percent_off_0_99",
             ),
             models.CheckConstraint(
                 condition=Q(points_per_yuan__gte=0, threshold__gte=0), name="level_rates_gte_0"

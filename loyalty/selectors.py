@@ -15,6 +15,7 @@ from decimal import ROUND_FLOOR, ROUND_HALF_UP, Decimal
 
 from django.db import connection
 from django.db.models import QuerySet
+from django.utils.translation import gettext as _
 
 from accounts.models import User
 from core.codes import InvalidCode, qr_payload_read, short_code_normalize
@@ -104,7 +105,7 @@ def card_entries(card: MembershipCard) -> QuerySet[LedgerEntry]:
 
 def member_price_fen(level: Level, amount_fen: int) -> int:
     """The level's price for a list amount, rounded half up to the fen."""
-    return (amount_fen * level.price_percent + 50) // 100
+    return (amount_fen * (100 - level.percent_off) + 50) // 100
 
 
 def points_for_fen(program: CardProgram, level: Level, paid_fen: int) -> int:
@@ -136,11 +137,13 @@ def purchase_quote(
     price = member_price_fen(level, amount_fen)
     if points_to_use % program.redeem_points:
         raise InvalidRedemption(
-            fields={"points": [f"积分须按 {program.redeem_points} 的整数倍使用。"]}
+            fields={
+                "points": [_("积分须按 %(unit)s 的整数倍使用。") % {"unit": program.redeem_points}]
+            }
         )
     value = points_value_fen(program, points_to_use)
     if value > price:
-        raise InvalidRedemption(fields={"points": ["抵扣金额不能超过应付金额。"]})
+        raise InvalidRedemption(fields={"points": [_("抵扣金额不能超过应付金额。")]})
     earns = program.earn_online if online else program.earn_offline
     to_pay = price - value
     return PurchaseQuote(

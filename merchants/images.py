@@ -44,17 +44,22 @@ class ProcessedImage:
 
 def image_process(upload: UploadedFile) -> ProcessedImage:
     if upload.size > MAX_BYTES:
-        raise InvalidImage(fields={"image": ["图片不能超过 10 MB。"]})
+        raise InvalidImage(fields={"image": [_("图片不能超过 10 MB。")]})
     data = upload.read()
     try:
         with Image.open(io.BytesIO(data)) as probe:  # reads the header only
             image_format, (width, height) = probe.format, probe.size
             if image_format not in ALLOWED_FORMATS:
-                raise InvalidImage(fields={"image": ["只支持 JPEG、PNG 或 WebP 图片。"]})
+                raise InvalidImage(fields={"image": [_("只支持 JPEG、PNG 或 WebP 图片。")]})
             # Checked before any pixel is decoded, so a decompression bomb costs nothing.
             if max(width, height) > MAX_SIDE or min(width, height) < MIN_SIDE:
                 raise InvalidImage(
-                    fields={"image": [f"图片边长须在 {MIN_SIDE} 到 {MAX_SIDE} 像素之间。"]}
+                    fields={
+                        "image": [
+                            _("图片边长须在 %(low)s 到 %(high)s 像素之间。")
+                            % {"low": MIN_SIDE, "high": MAX_SIDE}
+                        ]
+                    }
                 )
             if width * height > MAX_PIXELS:
                 raise InvalidImage(
@@ -70,7 +75,7 @@ def image_process(upload: UploadedFile) -> ProcessedImage:
             out = io.BytesIO()
             image.save(out, "JPEG", quality=85, optimize=True)
     except (UnidentifiedImageError, OSError, Image.DecompressionBombError) as error:
-        raise InvalidImage(fields={"image": ["无法识别的图片文件。"]}) from error
+        raise InvalidImage(fields={"image": [_("无法识别的图片文件。")]}) from error
     extension = ALLOWED_FORMATS[image_format]
     return ProcessedImage(
         original=ContentFile(data, name=f"photo.{extension}"),

@@ -5,6 +5,7 @@ from django.contrib.gis.geos import Point
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from phonenumber_field.phonenumber import PhoneNumber
 from pypinyin import Style, lazy_pinyin
 
@@ -200,15 +201,15 @@ def shop_hours_set(*, shop: Shop, spans: list[dict]) -> list[OpeningHours]:
     for span in spans:
         if span["opens"] == span["closes"] and span["opens"] != time(0):
             raise InvalidHours(
-                fields={"hours": ["开门与关门时间不能相同（全天营业请填 00:00-00:00）。"]}
+                fields={"hours": [_("开门与关门时间不能相同（全天营业请填 00:00-00:00）。")]}
             )
         by_day.setdefault(span["weekday"], []).append((span["opens"], span["closes"]))
     for day_spans in by_day.values():
         day_spans.sort()
-        for (first_opens, first_closes), (second_opens, _) in itertools.pairwise(day_spans):
+        for (first_opens, first_closes), (second_opens, _close) in itertools.pairwise(day_spans):
             # An overnight span (closes <= opens) must be the day's last.
             if first_closes <= first_opens or second_opens < first_closes:
-                raise InvalidHours(fields={"hours": ["同一天的营业时段不能重叠。"]})
+                raise InvalidHours(fields={"hours": [_("同一天的营业时段不能重叠。")]})
     OpeningHours.objects.filter(shop=shop).delete()
     return OpeningHours.objects.bulk_create(OpeningHours(shop=shop, **span) for span in spans)
 
@@ -224,8 +225,8 @@ def hours_exception_set(
     note: str = "",
 ) -> HoursException:
     if not is_closed and (opens is None or closes is None):
-        raise InvalidHours(fields={"opens": ["特殊营业日需要填写开门和关门时间。"]})
-    exception, _ = HoursException.objects.update_or_create(
+        raise InvalidHours(fields={"opens": [_("特殊营业日需要填写开门和关门时间。")]})
+    exception, _created = HoursException.objects.update_or_create(
         shop=shop,
         date=day,
         defaults={
@@ -241,7 +242,7 @@ def hours_exception_set(
 @transaction.atomic
 def hours_exception_delete(*, shop: Shop, day: date) -> None:
     """Back to the weekday's hours on `day`; NotFound when the shop has no exception then."""
-    deleted, _ = HoursException.objects.filter(shop=shop, date=day).delete()
+    deleted, _by_model = HoursException.objects.filter(shop=shop, date=day).delete()
     if not deleted:
         raise NotFound()
 

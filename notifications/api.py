@@ -2,8 +2,9 @@
 /api/v1/me/."""
 
 from django.core.validators import RegexValidator
+from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import extend_schema, extend_schema_view
+from drf_spectacular.utils import PolymorphicProxySerializer, extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
@@ -31,8 +32,30 @@ from .models import (
 TAGS = ["inbox and notifications"]
 
 
+class FlashDealDataSerializer(serializers.Serializer):
+    """`data` of a `flash_deal` message: what the app opens (claim with the campaign)."""
+
+    deal = serializers.IntegerField(help_text="GET /api/v1/flash-deals/{deal}/")
+    campaign = serializers.IntegerField(help_text="POST /api/v1/campaigns/{campaign}/claim/")
+    shop = serializers.IntegerField(help_text="GET /api/v1/shops/{shop}/")
+    ends_at = serializers.DateTimeField()
+
+
+class SystemDataField(serializers.DictField):
+    """`data` of a `system` message: no fields defined yet (an object, usually empty)."""
+
+
+# One entry per MessageKind: a new kind adds its data serializer here.
+DATA_SERIALIZERS = {
+    MessageKind.FLASH_DEAL: FlashDealDataSerializer,
+    MessageKind.SYSTEM: SystemDataField,
+}
+DATETIME_KEYS = {"ends_at"}
+
+
 class InboxMessageSerializer(serializers.ModelSerializer):
     is_read = serializers.SerializerMethodField()
+    data = serializers.SerializerMethodField()
 
     class Meta:
         model = InboxMessage
@@ -40,6 +63,45 @@ class InboxMessageSerializer(serializers.ModelSerializer):
 
     def get_is_read(self, message) -> bool:
         return message.read_at is not None
+
+    def get_data(self, message) -> dict:
+        """The kind's fields, typed (times in Asia/Shanghai like every other time)."""
+        raw = dict(message.data or {})
+        for key in DATETIME_KEYS & raw.keys():
+            raw[key] = parse_datetime(raw[key]) if isinstance(raw[key], str) else raw[key]
+        typed = DATA_SERIALIZERS[message.kind]
+        return typed(raw).data if issubclass(typed, serializers.Serializer) else raw
+
+
+def message_of_kind(kind: str, data) -> type[serializers.Serializer]:
+    return type(
+        f"{kind.title().replace('_', '')}MessageSerializer",
+        (serializers.Serializer,),
+        {
+            "id": serializers.IntegerField(),
+            "kind": serializers.ChoiceField(choices=[kind]),
+            "title": serializers.CharField(),
+            "body": serializers.CharField(),
+            "data": data(),
+            "created_at": serializers.DateTimeField(),
+            "read_at": serializers.DateTimeField(allow_null=True),
+            "is_read": serializers.BooleanField(),
+            "__module__": __name__,
+        },
+    )
+
+
+def inbox_message_schema(many: bool = False) -> PolymorphicProxySerializer:
+    """An inbox message is a union on `kind`: each kind has its own `data`."""
+    return PolymorphicProxySerializer(
+        component_name="InboxMessage",
+        serializers={
+            str(kind.value): message_of_kind(str(kind.value), data)
+            for kind, data in DATA_SERIALIZERS.items()
+        },
+        resource_type_field_name="kind",
+        many=many,
+    )
 
 
 class UnreadCountSerializer(serializers.Serializer):
@@ -60,9 +122,14 @@ class InboxFilterSerializer(serializers.Serializer):
 
 @extend_schema_view(
     list=extend_schema(
-        tags=TAGS, summary="My inbox, newest first", parameters=[InboxFilterSerializer]
+        tags=TAGS,
+        summary="My inbox, newest first",
+        parameters=[InboxFilterSerializer],
+        responses=inbox_message_schema(many=True),
     ),
-    retrieve=extend_schema(tags=TAGS, summary="One message of my inbox"),
+    retrieve=extend_schema(
+        tags=TAGS, summary="One message of my inbox", responses=inbox_message_schema()
+    ),
 )
 class InboxViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     serializer_class = InboxMessageSerializer
@@ -90,7 +157,9 @@ class InboxViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
         unread = InboxMessage.objects.filter(recipient=request.user, read_at__isnull=True).count()
         return Response({"unread": unread})
 
-    @extend_schema(tags=TAGS, summary="Mark one message read", request=None)
+    @extend_schema(
+        tags=TAGS, summary="Mark one message read", request=None, responses=inbox_message_schema()
+    )
     @action(detail=True, methods=["post"])
     def read(self, request, pk=None):
         try:

@@ -10,6 +10,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.api import CHANNELS, AcceptedSerializer, SessionSerializer, session_response
+from accounts.errors import PhoneTaken, WeakPassword
 from accounts.models import Role
 from core.schema import error_response
 
@@ -24,6 +25,7 @@ class RegisterView(APIView):
     """Register with a password, proving the phone with an SMS code sent for `register`
     (POST /api/v1/auth/sms-code/)."""
 
+    errors = (PhoneTaken, WeakPassword)
     permission_classes = [AllowAny]
     throttle_scope = "auth"
 
@@ -33,7 +35,7 @@ class RegisterView(APIView):
         code = serializers.RegexField(
             r"^\s*[0-9]{6}\s*$", max_length=8, help_text="SMS code sent for purpose `register`"
         )
-        name = serializers.CharField(max_length=60, required=False, default="")
+        name = serializers.CharField(max_length=60, required=False, default="", allow_blank=True)
         role = serializers.ChoiceField(
             choices=[Role.CONSUMER, Role.MERCHANT_OWNER], default=Role.CONSUMER
         )

@@ -1,6 +1,7 @@
 """The consumer's orders: /api/v1/me/orders/. Another consumer's order is 404."""
 
 from django.db.models import Q
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from phonenumber_field.serializerfields import PhoneNumberField
 from rest_framework import mixins, serializers, status, viewsets
@@ -9,6 +10,22 @@ from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 
 from accounts.permissions import IsConsumer
+from consumers.errors import (
+    AddressRequired,
+    AlreadyReviewed,
+    CancelTooLate,
+    DisputeNotAllowed,
+    DisputeOpen,
+    FulfilmentNotOffered,
+    IllegalTransition,
+    OrderNotConsumed,
+    OutsideServiceArea,
+    ServiceNotBookable,
+    ServiceNotOrderable,
+    SlotFull,
+    SlotRequired,
+    SlotUnavailable,
+)
 from core.coords import CoordTypeMixin, WGS84InputMixin
 from core.idempotency import (
     HEADER,
@@ -18,10 +35,13 @@ from core.idempotency import (
     idempotent,
 )
 from core.schema import error_response
+from loyalty.errors import InsufficientPoints, PasswordWrong, SpendingLocked
 from loyalty.selectors import card_for_purchase
 from loyalty.services import card_password_check
+from merchants.errors import PublicServiceNotBookable
 from merchants.models import Service
 from payments.backends import PayRequest, payment_backends
+from payments.errors import PaymentBackendUnknown, PaymentDeclined, PaymentGatewayUnavailable
 
 from .. import services
 from ..models import ActorRole, ConsumedVia, Fulfilment, OrderState, Review, TimeSlot
@@ -46,10 +66,10 @@ class OrderCreateSerializer(WGS84InputMixin, serializers.Serializer):
     )
     quantity = serializers.IntegerField(min_value=1, max_value=20, default=1)
     fulfilment = serializers.ChoiceField(choices=Fulfilment.choices, default=Fulfilment.IN_SHOP)
-    address = serializers.CharField(max_length=200, required=False, default="")
+    address = serializers.CharField(max_length=200, required=False, default="", allow_blank=True)
     lat = serializers.FloatField(min_value=-90, max_value=90, required=False, allow_null=True)
     lng = serializers.FloatField(min_value=-180, max_value=180, required=False, allow_null=True)
-    contact_phone = PhoneNumberField(required=False, default="")
+    contact_phone = PhoneNumberField(required=False, default="", allow_blank=True)
     note = serializers.CharField(max_length=200, required=False, default="", allow_blank=True)
     points = serializers.IntegerField(
         min_value=0,
@@ -91,10 +111,10 @@ class OrderCreateSerializer(WGS84InputMixin, serializers.Serializer):
 
     def validate(self, attrs):
         if (attrs.get("lat") is None) != (attrs.get("lng") is None):
-            raise serializers.ValidationError({"lng": ["lat 和 lng 需同时提供。"]})
+            raise serializers.ValidationError({"lng": [_("lat 和 lng 需同时提供。")]})
         method = attrs.get("payment_method")
         if method and method not in payment_backends(online=True):
-            raise serializers.ValidationError({"payment_method": ["不支持该支付方式。"]})
+            raise serializers.ValidationError({"payment_method": [_("不支持该支付方式。")]})
         return attrs
 
 
@@ -164,6 +184,29 @@ def order_body(order_id: int, request) -> dict:
 class MyOrderViewSet(
     CoordTypeMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
 ):
+    errors = {
+        "create": (
+            ServiceNotOrderable,
+            ServiceNotBookable,
+            PublicServiceNotBookable,
+            SlotRequired,
+            SlotUnavailable,
+            SlotFull,
+            AddressRequired,
+            FulfilmentNotOffered,
+            OutsideServiceArea,
+            InsufficientPoints,
+            PasswordWrong,
+            SpendingLocked,
+            PaymentBackendUnknown,
+            PaymentDeclined,
+            PaymentGatewayUnavailable,
+        ),
+        "cancel": (IllegalTransition, CancelTooLate, PaymentGatewayUnavailable),
+        "done": (IllegalTransition, DisputeOpen),
+        "dispute": (DisputeOpen, DisputeNotAllowed),
+        "review": (OrderNotConsumed, AlreadyReviewed),
+    }
     lookup_value_regex = r"\d+"
     permission_classes = [IsConsumer]
     serializer_class = OrderSerializer

@@ -13,7 +13,10 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.permissions import IsMerchantMember
+from consumers.errors import IllegalTransition, NotStartedYet, OrderWrongShop, VoucherExpired
+from core.codes import InvalidCode
 from core.coords import CoordTypeMixin
+from core.errors import NotFound
 from core.idempotency import IDEMPOTENCY_PARAMETER, idempotent
 from core.serializers import BoundedDateTimeField, IdField
 from core.throttling import CodeFailuresThrottled
@@ -55,6 +58,11 @@ class CodeSerializer(serializers.Serializer):
     code = serializers.CharField(
         max_length=200, help_text="The scanned QR payload, or the order code as typed"
     )
+    shop = serializers.IntegerField(
+        required=False,
+        min_value=1,
+        help_text="The cashier's shop: another shop's order is 403 `wrong_shop`.",
+    )
 
 
 class ReasonSerializer(serializers.Serializer):
@@ -85,6 +93,17 @@ class MerchantOrderViewSet(
     viewsets.GenericViewSet,
 ):
     code_actions = ("lookup", "consume")
+    errors = {
+        "lookup": (InvalidCode, NotFound, OrderWrongShop),
+        "consume": (
+            InvalidCode,
+            NotFound,
+            OrderWrongShop,
+            IllegalTransition,
+            NotStartedYet,
+            VoucherExpired,
+        ),
+    }
     lookup_value_regex = r"\d+"
     finds_objects = False  # the counter actions find their order by a code: they may 404
     permission_classes = [IsMerchantMember]
@@ -180,7 +199,10 @@ class MerchantOrderViewSet(
     def lookup(self, request):
         data = CodeSerializer(data=request.query_params)
         data.is_valid(raise_exception=True)
-        order = order_for_counter(user=request.user, code=data.validated_data["code"])
+        fields = data.validated_data
+        order = order_for_counter(
+            user=request.user, code=fields["code"], shop_id=fields.get("shop")
+        )
         return Response(CounterOrderSerializer(order, context={"request": request}).data)
 
     @extend_schema(
@@ -196,7 +218,10 @@ class MerchantOrderViewSet(
         data.is_valid(raise_exception=True)
 
         def perform():
-            order = order_for_counter(user=request.user, code=data.validated_data["code"])
+            fields = data.validated_data
+            order = order_for_counter(
+                user=request.user, code=fields["code"], shop_id=fields.get("shop")
+            )
             services.order_consume(order=order, via=ConsumedVia.COUNTER, actor=request.user)
             return 200, merchant_order_body(order.pk, request, CounterOrderSerializer)
 
@@ -209,7 +234,9 @@ class SlotCreateSerializer(serializers.Serializer):
         required=False, allow_null=True, help_text="null: shared by all the shop's services"
     )
     resource_kind = serializers.ChoiceField(choices=ResourceKind.choices, default="seat")
-    resource_name = serializers.CharField(max_length=40, required=False, default="")
+    resource_name = serializers.CharField(
+        max_length=40, required=False, default="", allow_blank=True
+    )
     starts = serializers.ListField(
         child=BoundedDateTimeField(), min_length=1, max_length=200, help_text="start times"
     )

@@ -9,6 +9,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.permissions import IsConsumer
+from consumers.errors import AlreadyReported, ReviewTooSoon
 from core.errors import NotFound
 from core.pagination import CursorPagination
 from core.serializers import BoundedDateField, IdField
@@ -64,6 +65,7 @@ class ShopReviewsView(GenericAPIView):
     """GET: a shop's visible reviews, newest first (anyone). POST: a general review (signed-in
     consumers; unverified, one per shop per 30 days)."""
 
+    errors = {"post": (ReviewTooSoon,)}
     serializer_class = ReviewSerializer
     pagination_class = ReviewPagination
     queryset = Review.objects.none()  # for the schema; reads go through reviews_public
@@ -107,6 +109,7 @@ class ReviewReportView(APIView):
     """Report a review to platform staff (once per account); the review stays shown until they
     decide, unless enough established accounts report it (README, "Reviews")."""
 
+    errors = (AlreadyReported,)
     permission_classes = [IsAuthenticated]
 
     class InputSerializer(serializers.Serializer):

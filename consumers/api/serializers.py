@@ -5,6 +5,7 @@ from rest_framework import serializers
 
 from core.codes import qr_payload, short_code_format
 from core.coords import point_out
+from core.redaction import phone_masked
 from merchants.models import Shop
 from payments.models import PaymentStatus
 from payments.serializers import PaymentSerializer
@@ -181,8 +182,7 @@ class ConsumerBriefSerializer(serializers.Serializer):
     phone_masked = serializers.SerializerMethodField(help_text="138****0000")
 
     def get_phone_masked(self, user) -> str:
-        national = str(user.phone.national_number) if user.phone else ""
-        return f"{national[:3]}****{national[-4:]}" if len(national) >= 7 else national
+        return phone_masked(user.phone)
 
 
 class MerchantOrderSerializer(OrderSerializer):

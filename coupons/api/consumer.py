@@ -13,6 +13,13 @@ from rest_framework.views import APIView
 
 from accounts.permissions import IsConsumer
 from core.codes import qr_payload, qr_png
+from coupons.errors import (
+    CampaignNotClaimable,
+    CampaignNotPublished,
+    ClaimLimitReached,
+    NotInAudience,
+    SoldOut,
+)
 from merchants.models import Shop, ShopStatus
 
 from .. import services
@@ -50,6 +57,7 @@ class ShopCampaignsView(ListAPIView):
     "ended, window over); 403 `not_in_audience`.",
 )
 class ClaimView(APIView):
+    errors = (SoldOut, ClaimLimitReached, NotInAudience, CampaignNotClaimable, CampaignNotPublished)
     permission_classes = [IsConsumer]
 
     def post(self, request, pk):

@@ -14,9 +14,20 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from accounts.permissions import IsMerchantMember
-from core.codes import short_code_format
+from core.codes import InvalidCode, short_code_format
 from core.idempotency import HEADER, IDEMPOTENCY_PARAMETER, idempotent
 from core.throttling import CodeFailuresThrottled
+from coupons.errors import (
+    AlreadyRedeemed,
+    AlreadyReversed,
+    BelowMinimumSpend,
+    CouponNotFound,
+    Expired,
+    NotYetValid,
+    OrderAmountRequired,
+    ReversalWindowClosed,
+    WrongShop,
+)
 from merchants.models import StaffPermission
 from merchants.selectors import merchant_permission_check, shop_for_edit
 
@@ -75,6 +86,35 @@ class LookupSerializer(serializers.Serializer):
     preview = PreviewSerializer(allow_null=True, help_text="The benefit on this order.")
 
 
+def coupon_counter_view(coupon, shop, *, order_amount_fen: int | None = None) -> dict:
+    """What the cashier must see of a coupon at this shop (LookupSerializer's fields)."""
+    check = coupon_check(
+        coupon=coupon,
+        shop=shop,
+        now=timezone.now(),
+        order_amount_fen=order_amount_fen,
+    )
+    campaign, problem = coupon.campaign, check.problem
+    body = {
+        "code": coupon.code,
+        "code_display": short_code_format(coupon.code),
+        "campaign_id": campaign.pk,
+        "title": campaign.title,
+        "benefit_text": benefit_text(campaign),
+        "min_spend_fen": campaign.min_spend_fen,
+        "valid_from": coupon.valid_from,
+        "valid_until": coupon.valid_until,
+        "validity_text": f"{when_text(coupon.valid_from)} 至 {when_text(coupon.valid_until)}"
+        if not campaign.valid_days_after_issue
+        else f"{validity_text(campaign)}，至 {when_text(coupon.valid_until)}",
+        "usable": problem is None or problem.code == "order_amount_required",
+        "reason_code": problem.code if problem else None,
+        "reason": str(problem.detail) if problem else None,
+        "preview": vars(check.applied) if check.applied else None,
+    }
+    return LookupSerializer(body).data
+
+
 class ReverseInputSerializer(serializers.Serializer):
     reason = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
 
@@ -97,6 +137,20 @@ class RedemptionViewSet(
     viewsets.GenericViewSet,
 ):
     code_actions = ("create", "lookup")
+    errors = {
+        "create": (
+            InvalidCode,
+            CouponNotFound,
+            WrongShop,
+            NotYetValid,
+            Expired,
+            BelowMinimumSpend,
+            OrderAmountRequired,
+            AlreadyRedeemed,
+        ),
+        "lookup": (InvalidCode, CouponNotFound),
+        "reverse": (AlreadyReversed, ReversalWindowClosed),
+    }
     lookup_value_regex = r"\d+"
     permission_classes = [IsMerchantMember]
     serializer_class = RedemptionSerializer
@@ -155,31 +209,8 @@ class RedemptionViewSet(
         code = coupon_code_read(fields["code"])
         shop = shop_for_edit(user=request.user, shop_id=fields["shop"], permission=REDEEM)
         coupon = coupon_for_counter(merchant_id=shop.merchant_id, code=code)
-        check = coupon_check(
-            coupon=coupon,
-            shop=shop,
-            now=timezone.now(),
-            order_amount_fen=fields.get("order_amount_fen"),
-        )
-        campaign, problem = coupon.campaign, check.problem
-        body = {
-            "code": coupon.code,
-            "code_display": short_code_format(coupon.code),
-            "campaign_id": campaign.pk,
-            "title": campaign.title,
-            "benefit_text": benefit_text(campaign),
-            "min_spend_fen": campaign.min_spend_fen,
-            "valid_from": coupon.valid_from,
-            "valid_until": coupon.valid_until,
-            "validity_text": f"{when_text(coupon.valid_from)} 至 {when_text(coupon.valid_until)}"
-            if not campaign.valid_days_after_issue
-            else f"{validity_text(campaign)}，至 {when_text(coupon.valid_until)}",
-            "usable": problem is None or problem.code == "order_amount_required",
-            "reason_code": problem.code if problem else None,
-            "reason": str(problem.detail) if problem else None,
-            "preview": vars(check.applied) if check.applied else None,
-        }
-        return Response(LookupSerializer(body).data)
+        body = coupon_counter_view(coupon, shop, order_amount_fen=fields.get("order_amount_fen"))
+        return Response(body)
 
     @extend_schema(
         tags=TAGS,

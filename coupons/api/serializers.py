@@ -6,6 +6,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from core.codes import qr_payload, short_code_format
+from core.redaction import phone_masked
 
 from ..benefits import benefit_text, validity_text
 from ..models import Campaign, Coupon
@@ -176,7 +177,7 @@ class MerchantCouponSerializer(serializers.ModelSerializer):
     """A coupon as its merchant sees it; the holder's phone is masked (138****0000)."""
 
     code_display = serializers.SerializerMethodField()
-    holder_phone = serializers.SerializerMethodField()
+    phone_masked = serializers.SerializerMethodField(help_text="The holder's phone: 138****0000")
 
     class Meta:
         model = Coupon
@@ -185,7 +186,7 @@ class MerchantCouponSerializer(serializers.ModelSerializer):
             "code",
             "code_display",
             "channel",
-            "holder_phone",
+            "phone_masked",
             "batch",
             "status",
             "valid_from",
@@ -197,9 +198,8 @@ class MerchantCouponSerializer(serializers.ModelSerializer):
     def get_code_display(self, coupon) -> str:
         return code_display(coupon)
 
-    def get_holder_phone(self, coupon) -> str:
-        phone = str(coupon.holder_phone)
-        return f"{phone[:-8]}****{phone[-4:]}" if len(phone) > 8 else phone
+    def get_phone_masked(self, coupon) -> str:
+        return phone_masked(coupon.holder_phone)
 
 
 class PersonSerializer(serializers.Serializer):

@@ -4,6 +4,7 @@ from datetime import timedelta
 
 from django.http import HttpResponse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import serializers
@@ -29,7 +30,9 @@ class StatsFilterSerializer(serializers.Serializer):
     def validate(self, attrs):
         first, last = attrs.get("from"), attrs.get("to")
         if first and last and not 0 <= (last - first).days < MAX_DAYS:
-            raise serializers.ValidationError({"to": [f"日期范围须在 1 到 {MAX_DAYS} 天之间。"]})
+            raise serializers.ValidationError(
+                {"to": [_("日期范围须在 1 到 %(days)s 天之间。") % {"days": MAX_DAYS}]}
+            )
         return attrs
 
 

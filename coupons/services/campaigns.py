@@ -16,6 +16,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from phonenumber_field.phonenumber import PhoneNumber
 
 from loyalty.models import Level
@@ -209,7 +210,11 @@ def favourable_check(*, old: Terms, new: Terms, issued_count: int) -> None:
         raise TermsLocked(fields=problems)
     if new.fields["total_quantity"] < issued_count:
         raise InvalidCampaign(
-            fields={"total_quantity": [f"已发出 {issued_count} 张，发行量不能更少。"]}
+            fields={
+                "total_quantity": [
+                    _("已发出 %(count)s 张，发行量不能更少。") % {"count": issued_count}
+                ]
+            }
         )
 
 
@@ -302,7 +307,7 @@ def campaign_update(*, campaign: Campaign, reviewed: bool = False, **changes) ->
     levels = changes.get("levels", Level.objects.filter(pk__in=old.levels))
     if new != old:
         if campaign.status == CampaignStatus.ENDED:
-            raise TermsLocked("活动已结束，条款不能再修改。")
+            raise TermsLocked(_("活动已结束，条款不能再修改。"))
         terms_check(merchant=campaign.merchant, terms=new, shops=shops, levels=levels)
         if campaign.status != CampaignStatus.DRAFT:
             favourable_check(old=old, new=new, issued_count=campaign.issued_count)
@@ -365,7 +370,7 @@ def campaign_transition(
     now = now or timezone.now()
     sources, target = TRANSITIONS[action]
     if action == "publish" and campaign.valid_until is not None and campaign.valid_until <= now:
-        raise InvalidCampaign(fields={"valid_until": ["有效期已结束，请先延长有效期再发布。"]})
+        raise InvalidCampaign(fields={"valid_until": [_("有效期已结束，请先延长有效期再发布。")]})
     if action == "publish" and (waiting := pending_of(subject=CAMPAIGN, object_id=campaign.pk)):
         # Its title or description waits for content review: not public (nor pushed) yet.
         raise TextUnderReview(fields={name: [str(TextUnderReview.message)] for name in waiting})
@@ -382,7 +387,7 @@ def campaign_delete(*, campaign: Campaign) -> None:
     """Only a draft can be deleted: nothing was promised to anyone yet."""
     campaign = Campaign.objects.select_for_update().get(pk=campaign.pk)
     if campaign.status != CampaignStatus.DRAFT:
-        raise InvalidTransition("只有草稿可以删除；已发布的活动请结束它。")
+        raise InvalidTransition(_("只有草稿可以删除；已发布的活动请结束它。"))
     campaign.delete()
 
 

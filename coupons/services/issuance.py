@@ -15,6 +15,7 @@ from datetime import datetime, timedelta
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from phonenumber_field.phonenumber import PhoneNumber
 
 from accounts.models import Role, User
@@ -43,7 +44,7 @@ def _open_check(campaign: Campaign, now: datetime, *, error=CampaignNotClaimable
     if campaign.status != CampaignStatus.PUBLISHED:
         raise error()
     if campaign.valid_until is not None and campaign.valid_until <= now:
-        raise error("活动有效期已结束。")
+        raise error(_("活动有效期已结束。"))
 
 
 def _quantity_take(campaign: Campaign, count: int) -> None:
@@ -58,7 +59,11 @@ def _quantity_take(campaign: Campaign, count: int) -> None:
     current = Campaign.objects.get(pk=campaign.pk)
     if current.status != CampaignStatus.PUBLISHED:
         raise CampaignNotClaimable()
-    raise SoldOut() if current.remaining == 0 else SoldOut(f"仅剩 {current.remaining} 张。")
+    raise (
+        SoldOut()
+        if current.remaining == 0
+        else SoldOut(_("仅剩 %(left)s 张。") % {"left": current.remaining})
+    )
 
 
 def _coupon_for_customer(
@@ -68,10 +73,12 @@ def _coupon_for_customer(
 
     Losing a place to a concurrent claim means that claim took it, so after `limit` losses
     every place is taken: `limit + 1` attempts always reach an answer."""
-    for _ in range(campaign.per_customer_limit + 1):
+    for _attempt in range(campaign.per_customer_limit + 1):
         held = Coupon.objects.filter(campaign=campaign, holder_phone=phone).count()
         if held >= campaign.per_customer_limit:
-            raise ClaimLimitReached(f"每人限领 {campaign.per_customer_limit} 张，您已领取。")
+            raise ClaimLimitReached(
+                _("每人限领 %(limit)s 张，您已领取。") % {"limit": campaign.per_customer_limit}
+            )
         valid_from, valid_until = coupon_window(campaign, now)
         try:
             with transaction.atomic():
@@ -126,7 +133,10 @@ def coupons_issue(
     _open_check(campaign, now, error=CampaignNotPublished)
     wanted = list(dict.fromkeys(str(phone) for phone in phones))
     if len(wanted) > campaign.remaining:
-        raise SoldOut(f"仅剩 {campaign.remaining} 张，不够发给 {len(wanted)} 位顾客。")
+        raise SoldOut(
+            _("仅剩 %(left)s 张，不够发给 %(wanted)s 位顾客。")
+            % {"left": campaign.remaining, "wanted": len(wanted)}
+        )
     # Held by the account only once it proved the phone; until then, by the phone alone.
     proven = User.objects.filter(
         phone__in=wanted, role=Role.CONSUMER, phone_verified_at__isnull=False
@@ -171,7 +181,7 @@ def paper_batch_create(
                 valid_until=valid_until,
                 issued_at=now,
             )
-            for _ in range(count)
+            for _n in range(count)
         ]
         try:
             with transaction.atomic():

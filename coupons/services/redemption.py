@@ -11,6 +11,7 @@ from datetime import datetime
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts.models import User
 from crm.services.feed import customer_touch
@@ -78,7 +79,7 @@ def redemption_reverse(
         raise AlreadyReversed()
     if now - redemption.redeemed_at > reversal_window():
         minutes = settings.COUPON_REVERSAL_WINDOW_MINUTES
-        raise ReversalWindowClosed(f"核销 {minutes} 分钟后不能再撤销。")
+        raise ReversalWindowClosed(_("核销 %(minutes)s 分钟后不能再撤销。") % {"minutes": minutes})
     redemption.reversed_at, redemption.reversed_by, redemption.reversal_reason = now, by, reason
     redemption.save(update_fields=["reversed_at", "reversed_by", "reversal_reason"])
     Coupon.objects.filter(pk=redemption.coupon_id, status=CouponStatus.REDEEMED).update(

@@ -2,6 +2,7 @@
 Staff read with `view_customers` and write with `manage_customers`; settings are the owner's."""
 
 from django.http import HttpResponse
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers, status
@@ -183,7 +184,7 @@ class CustomerImportView(APIView):
         data.is_valid(raise_exception=True)
         upload = data.validated_data["file"]
         if upload.size > 2 * 1024 * 1024:
-            raise serializers.ValidationError({"file": ["文件不能超过 2 MB。"]})
+            raise serializers.ValidationError({"file": [_("文件不能超过 2 MB。")]})
         report = services.customers_import(merchant=merchant, upload=upload.read())
         rejected = self.RejectedSerializer(report.rejected, many=True).data
         return Response({"created": report.created, "rejected": rejected})
@@ -249,7 +250,7 @@ class CrmSettingsSerializer(serializers.Serializer):
 
     def validate_gift_budget_fen(self, value):
         if set(value) - set(Tier.values):
-            raise serializers.ValidationError("只能按 A、B、C 设置。")
+            raise serializers.ValidationError(_("只能按 A、B、C 设置。"))
         return value
 
 

@@ -4,6 +4,7 @@ customers and retention, tasks, KPIs."""
 from datetime import timedelta
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers, status
 from rest_framework.response import Response
@@ -142,7 +143,7 @@ class StandardsView(APIView):
         def validate_standards(self, value):
             pairs = [(s["tier"], s["channel"]) for s in value]
             if len(set(pairs)) != len(pairs):
-                raise serializers.ValidationError("同一等级同一渠道只能有一条标准。")
+                raise serializers.ValidationError(_("同一等级同一渠道只能有一条标准。"))
             return value
 
     @extend_schema(tags=TAGS, responses=CrmStandardSerializer(many=True))
@@ -211,7 +212,7 @@ class ComplianceView(APIView):
 def respond_by_check(value):
     now = timezone.now()
     if value is not None and not now - timedelta(days=1) <= value <= now + timedelta(days=365):
-        raise serializers.ValidationError("答复期限须在一年之内。")
+        raise serializers.ValidationError(_("答复期限须在一年之内。"))
 
 
 class ComplaintPagination(CursorPagination):
@@ -276,7 +277,7 @@ class ComplaintListView(APIView):
 def customer_field(merchant, pk: int):
     found = selectors.customers_of(merchant).filter(pk=pk).first()
     if found is None:
-        raise serializers.ValidationError({"customer": ["顾客不存在。"]})
+        raise serializers.ValidationError({"customer": [_("顾客不存在。")]})
     return found
 
 

@@ -8,6 +8,7 @@ from datetime import date
 from django.db import IntegrityError, transaction
 from django.db.models import CharField, Q
 from django.db.models.functions import Cast
+from django.utils.translation import gettext as _
 from phonenumber_field.phonenumber import PhoneNumber, to_python
 
 from accounts.models import Role, User
@@ -131,7 +132,7 @@ def customers_import(
     except (UnicodeDecodeError, csv.Error) as error:
         raise CsvUnreadable() from error
     if len(rows) > MAX_IMPORT_ROWS:
-        raise CsvUnreadable(f"一次最多导入 {MAX_IMPORT_ROWS} 行。")
+        raise CsvUnreadable(_("一次最多导入 %(rows)s 行。") % {"rows": MAX_IMPORT_ROWS})
     report = ImportReport()
     seen: set[str] = set()
     for line, row in enumerate(rows, start=2):  # line 1 is the header

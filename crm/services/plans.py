@@ -4,6 +4,7 @@ hand-over."""
 from django.db import transaction
 from django.db.models import Sum
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts.models import User
 from merchants.models import Merchant
@@ -46,8 +47,9 @@ def budget_check(plan: MaintenancePlan) -> None:
     limit = int(standards.get(tier, 0)) * plan_customers(plan).count()
     if plan.budget_fen > limit:
         raise BudgetOverStandard(
-            f"预算超出 {tier} 类礼品标准（最多 ¥{limit / 100:.2f}）。",
-            fields={"budget_fen": [f"最多 {limit} 分"]},
+            _("预算超出 %(tier)s 类礼品标准（最多 ¥%(limit).2f）。")
+            % {"tier": tier, "limit": limit / 100},
+            fields={"budget_fen": [_("最多 %(limit)s 分") % {"limit": limit}]},
         )
 
 
@@ -157,7 +159,7 @@ def staff_hand_over(
     """Move everything a leaving staff member holds to another, in one transaction, and record
     exactly what moved. Future callbacks follow the customers (the today list is by owner)."""
     if from_staff.pk == to_staff.pk:
-        raise NotOurStaff(fields={"to_staff": ["接手店员不能与移交店员相同。"]})
+        raise NotOurStaff(fields={"to_staff": [_("接手店员不能与移交店员相同。")]})
     customers = Customer.objects.select_for_update().filter(merchant=merchant, owner=from_staff)
     tasks = Task.objects.select_for_update().filter(
         merchant=merchant, assigned_to=from_staff, status=TaskStatus.OPEN

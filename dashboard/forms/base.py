@@ -48,3 +48,8 @@ class YuanField(forms.DecimalField):
     def clean(self, value):
         yuan = super().clean(value)
         return None if yuan is None else int(yuan * 100)
+
+
+# A discount input: the share taken off (the API's one convention for discounts);
+# dashboard/static/dashboard/discount.js shows beside it the 折 and what a ¥100 order pays.
+DISCOUNT = forms.NumberInput(attrs={"inputmode": "numeric", "data-percent-off": ""})

@@ -9,7 +9,7 @@ from coupons.models import Audience, BenefitKind, Campaign
 from loyalty.models import Level
 from merchants.models import Service
 
-from .base import DashboardForm, YuanField
+from .base import DISCOUNT, DashboardForm, YuanField
 
 DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 VALIDITY = [("fixed", _("固定日期")), ("relative", _("领取后若干天"))]
@@ -51,6 +51,7 @@ class CampaignForm(DashboardForm):
         min_value=1,
         max_value=99,
         help_text=_("20 = 8 折，15 = 8.5 折"),
+        widget=DISCOUNT,
     )
     percent_cap_fen = YuanField(label=_("最多优惠（元）"), required=False, max_value=MAX_YUAN)
     service = forms.ModelChoiceField(

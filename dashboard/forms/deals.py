@@ -10,7 +10,7 @@ from deals.services import MAX_MINUTES, MIN_MINUTES
 from loyalty.models import Level
 from merchants.models import Service
 
-from .base import DashboardForm, YuanField
+from .base import DISCOUNT, DashboardForm, YuanField
 from .coupons import DATETIME, MAX_YUAN, PhoneListField
 
 
@@ -41,7 +41,12 @@ class FlashDealForm(DashboardForm):
     )
     amount_off_fen = YuanField(label=_("立减金额（元）"), required=False, max_value=MAX_YUAN)
     percent_off = forms.IntegerField(
-        label=_("折扣（减去的百分比）"), required=False, min_value=1, max_value=99
+        label=_("折扣（减去的百分比）"),
+        required=False,
+        min_value=1,
+        max_value=99,
+        help_text=_("20 = 8 折，15 = 8.5 折"),
+        widget=DISCOUNT,
     )
     percent_cap_fen = YuanField(label=_("最多优惠（元）"), required=False, max_value=MAX_YUAN)
     service = forms.ModelChoiceField(

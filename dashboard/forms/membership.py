@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from loyalty.models import CardProgram, CardTemplate, PointsRounding, UpgradeBasis
 
-from .base import DashboardForm, YuanField
+from .base import DISCOUNT, DashboardForm, YuanField
 
 NUMERIC = forms.NumberInput(attrs={"inputmode": "numeric"})
 
@@ -69,8 +69,12 @@ class LevelForm(forms.Form):
     points_per_yuan = forms.DecimalField(
         label=_("每元积分"), min_value=0, max_digits=6, decimal_places=2
     )
-    price_percent = forms.IntegerField(
-        label=_("会员价（%）"), min_value=1, max_value=100, widget=NUMERIC
+    percent_off = forms.IntegerField(
+        label=_("会员折扣（减去的百分比）"),
+        min_value=0,
+        max_value=99,
+        widget=DISCOUNT,
+        help_text=_("0 = 原价，12 = 八八折"),
     )
     threshold = forms.DecimalField(
         label=_("升级门槛"),

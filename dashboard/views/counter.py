@@ -31,6 +31,7 @@ from ..counter import (
     reverse_form_new,
     scan_handle,
     scan_read,
+    scan_resolve,
 )
 from ..forms.counter import (
     CardPurchaseForm,
@@ -104,7 +105,8 @@ def counter_lookup(request, shop):
     if form.is_valid():
         try:
             fields = form.cleaned_data
-            scan = scan_read(code=fields["code"], typed_kind=fields["kind"] or "C")
+            scan = scan_read(code=fields["code"], typed_kind=fields["kind"] or None)
+            scan = scan_resolve(user=request.user, shop=shop, scan=scan)
             return scan_handle(request, shop, scan)
         except DomainError as error:
             refusal_show(request, form, error)

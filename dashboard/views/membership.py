@@ -40,7 +40,7 @@ def program_of(request) -> CardProgram | None:
 
 def program_initial(program: CardProgram | None) -> tuple[dict, list[dict]]:
     if program is None:
-        levels = [{"name": _("普通卡"), "points_per_yuan": 1, "price_percent": 100, "threshold": 0}]
+        levels = [{"name": _("普通卡"), "points_per_yuan": 1, "percent_off": 0, "threshold": 0}]
         return {"name": _("会员卡")}, levels
     initial = {name: getattr(program, name) for name in PROGRAM_FIELDS}
     initial["shops"] = list(program.shops.all())
@@ -49,7 +49,7 @@ def program_initial(program: CardProgram | None) -> tuple[dict, list[dict]]:
         {
             "name": level.name,
             "points_per_yuan": level.points_per_yuan,
-            "price_percent": level.price_percent,
+            "percent_off": level.percent_off,
             "threshold": Decimal(level.threshold) / scale,
         }
         for level in program.levels.order_by("rank")
@@ -82,7 +82,7 @@ def levels_of(formset, basis: str) -> list[dict]:
             "rank": rank,
             "name": row["name"],
             "points_per_yuan": row["points_per_yuan"],
-            "price_percent": row["price_percent"],
+            "percent_off": row["percent_off"],
             "threshold": int(row["threshold"] * scale),
         }
         for rank, row in enumerate(rows)

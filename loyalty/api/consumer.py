@@ -2,6 +2,7 @@
 top-up through an online payment backend. Another consumer's card is not found (404)."""
 
 from django.http import HttpResponse
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics, serializers, status
 from rest_framework.response import Response
@@ -13,8 +14,10 @@ from accounts.services import user_login
 from core.errors import NotFound
 from core.idempotency import HEADER, IDEMPOTENCY_PARAMETER, idempotent
 from core.serializers import MoneyFenField
+from loyalty.errors import CardNotUsable, TopUpNotAllowed
 from merchants.models import Shop, ShopStatus
 from payments.backends import PayRequest, payment_backends
+from payments.errors import PaymentBackendUnknown, PaymentDeclined, PaymentGatewayUnavailable
 
 from .. import services
 from ..errors import LoginPasswordWrong
@@ -100,6 +103,7 @@ class MyCardImageView(PNGView):
 
 
 class MyCardPasswordView(APIView):
+    errors = (LoginPasswordWrong,)
     """Set or reset the consumption password: the account's login password proves it is the
     holder (wrong ones count towards the login lockout). Clears a spending lock."""
 
@@ -129,6 +133,13 @@ class MyCardPasswordView(APIView):
 
 
 class MyCardTopUpView(APIView):
+    errors = (
+        CardNotUsable,
+        TopUpNotAllowed,
+        PaymentBackendUnknown,
+        PaymentDeclined,
+        PaymentGatewayUnavailable,
+    )
     """Top up my card through an online payment method; the program's bonus tier is added.
     A declined payment answers 402 `payment_declined` and credits nothing."""
 
@@ -162,7 +173,7 @@ class MyCardTopUpView(APIView):
         data.is_valid(raise_exception=True)
         fields = data.validated_data
         if fields["method"] not in payment_backends(online=True):
-            raise serializers.ValidationError({"method": ["不支持该支付方式。"]})
+            raise serializers.ValidationError({"method": [_("不支持该支付方式。")]})
 
         def perform():
             result = services.card_top_up(

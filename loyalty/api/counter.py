@@ -2,12 +2,14 @@
 or balance used behind the consumption password), take a top-up in cash. Staff need the
 `redeem` permission in the shop they work at; another merchant's card is not found."""
 
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.permissions import IsMerchantMember
+from core.codes import InvalidCode
 from core.errors import NotFound, error_body
 from core.idempotency import (
     HEADER,
@@ -18,10 +20,22 @@ from core.idempotency import (
 )
 from core.serializers import IdField, MoneyFenField, PointsField
 from core.throttling import CodeFailuresThrottled
+from loyalty.errors import (
+    CardNotUsable,
+    CardNotValidHere,
+    InsufficientBalance,
+    InsufficientPoints,
+    InvalidRedemption,
+    PasswordNotSet,
+    PasswordRequired,
+    PasswordWrong,
+    SpendingLocked,
+    TopUpNotAllowed,
+)
 from merchants.models import StaffPermission
 from merchants.selectors import shop_for_edit
 from payments.backends import PayRequest, payment_backend, payment_backends
-from payments.errors import PaymentDeclined
+from payments.errors import PaymentBackendUnknown, PaymentDeclined, PaymentGatewayUnavailable
 from payments.models import Payment, PaymentStatus
 from payments.serializers import PaymentSerializer
 
@@ -78,6 +92,7 @@ def counter_view_of(card: MembershipCard, shop) -> dict:
 
 class CounterCardView(CodeFailuresThrottled, APIView):
     finds_objects = True
+    errors = (InvalidCode, NotFound)
     permission_classes = [IsMerchantMember]
 
     @extend_schema(
@@ -137,6 +152,19 @@ def purchase_output(result) -> dict:
 
 class CounterPurchaseView(CodeFailuresThrottled, APIView):
     finds_objects = True
+    errors = (
+        InvalidCode,
+        NotFound,
+        CardNotUsable,
+        CardNotValidHere,
+        InsufficientPoints,
+        InsufficientBalance,
+        InvalidRedemption,
+        PasswordRequired,
+        PasswordNotSet,
+        PasswordWrong,
+        SpendingLocked,
+    )
     permission_classes = [IsMerchantMember]
 
     class InputSerializer(CodeSerializer):
@@ -216,6 +244,15 @@ def top_up_answer(result, card_serializer=CardSerializer, context=None) -> tuple
 
 class CounterTopUpView(CodeFailuresThrottled, APIView):
     finds_objects = True
+    errors = (
+        InvalidCode,
+        NotFound,
+        CardNotUsable,
+        TopUpNotAllowed,
+        PaymentBackendUnknown,
+        PaymentDeclined,
+        PaymentGatewayUnavailable,
+    )
     permission_classes = [IsMerchantMember]
 
     class InputSerializer(CodeSerializer):
@@ -248,10 +285,10 @@ class CounterTopUpView(CodeFailuresThrottled, APIView):
         fields = data.validated_data
         card, shop = counter_card(request, code=fields["code"], shop_id=fields["shop"])
         if fields["method"] not in payment_backends(online=False):
-            raise serializers.ValidationError({"method": ["门店只能使用线下收款方式。"]})
+            raise serializers.ValidationError({"method": [_("门店只能使用线下收款方式。")]})
         code_channel = "code" in payment_backend(fields["method"]).channels
         if code_channel and not fields["auth_code"]:
-            raise serializers.ValidationError({"auth_code": ["请扫描顾客的付款码。"]})
+            raise serializers.ValidationError({"auth_code": [_("请扫描顾客的付款码。")]})
 
         def perform():
             return top_up_answer(

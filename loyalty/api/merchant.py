@@ -1,6 +1,7 @@
 """The merchant's program, card design and cards (staff need manage_cards)."""
 
 from django.http import HttpResponse
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from phonenumber_field.serializerfields import PhoneNumberField
 from rest_framework import generics, serializers, status
@@ -104,7 +105,7 @@ class CardProgramView(APIView):
         shop_ids = fields.pop("shops")
         shops = list(merchant.shops.filter(pk__in=shop_ids))
         if len(shops) != len(set(shop_ids)):
-            raise serializers.ValidationError({"shops": ["包含不属于本商户的门店。"]})
+            raise serializers.ValidationError({"shops": [_("包含不属于本商户的门店。")]})
         shops_write_check(user=request.user, shop_ids=[shop.pk for shop in shops])
         program = services.card_program_save(merchant=merchant, shops=shops, **fields)
         return Response(ProgramSerializer(program).data)
@@ -258,7 +259,7 @@ class CardListView(generics.ListAPIView):
         if "level" in data.validated_data:
             level = program.levels.filter(pk=data.validated_data["level"]).first()
             if level is None:
-                raise serializers.ValidationError({"level": ["等级不存在。"]})
+                raise serializers.ValidationError({"level": [_("等级不存在。")]})
         invitation = services.card_invite(
             program=program,
             phone=data.validated_data["phone"],
@@ -287,7 +288,7 @@ class CardStatusView(APIView):
 
         def validate_status(self, value):
             if value == CardStatus.PENDING:
-                raise serializers.ValidationError("只能设为有效或冻结。")
+                raise serializers.ValidationError(_("只能设为有效或冻结。"))
             return value
 
     @extend_schema(tags=TAGS, request=InputSerializer, responses=CardSerializer)
@@ -327,7 +328,7 @@ class CardAdjustView(APIView):
 
         def validate(self, attrs):
             if not attrs["points_delta"] and not attrs["balance_delta_fen"]:
-                raise serializers.ValidationError({"points_delta": ["请填写调整数量。"]})
+                raise serializers.ValidationError({"points_delta": [_("请填写调整数量。")]})
             return attrs
 
     @extend_schema(

@@ -5,6 +5,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from core.codes import qr_payload, short_code_format
+from core.redaction import phone_masked
 from payments.backends import payment_backends
 
 from ..models import CardProgram, LedgerEntry, Level, MembershipCard, TopUpBonusTier
@@ -13,7 +14,7 @@ from ..models import CardProgram, LedgerEntry, Level, MembershipCard, TopUpBonus
 class LevelSerializer(serializers.ModelSerializer):
     class Meta:
         model = Level
-        fields = ["id", "name", "rank", "points_per_yuan", "price_percent", "threshold"]
+        fields = ["id", "name", "rank", "points_per_yuan", "percent_off", "threshold"]
         read_only_fields = ["id"]
         extra_kwargs = {"rank": {"required": True}}
 
@@ -58,12 +59,7 @@ class ProgramSerializer(serializers.ModelSerializer):
 class CardLevelSerializer(serializers.ModelSerializer):
     class Meta:
         model = Level
-        fields = ["id", "name", "rank", "price_percent", "points_per_yuan"]
-
-
-def masked(phone) -> str:
-    digits = str(phone)
-    return digits[:-8] + "****" + digits[-4:] if len(digits) > 8 else digits
+        fields = ["id", "name", "rank", "percent_off", "points_per_yuan"]
 
 
 class CardSerializer(serializers.ModelSerializer):
@@ -72,7 +68,9 @@ class CardSerializer(serializers.ModelSerializer):
     number_display = serializers.SerializerMethodField()
     level = CardLevelSerializer()
     holder_name = serializers.CharField(source="consumer.name")
-    holder_phone = serializers.SerializerMethodField(help_text="Masked: +86139****0000")
+    phone_masked = serializers.SerializerMethodField(
+        help_text="The holder's phone, masked: 139****0000"
+    )
     password_set = serializers.SerializerMethodField()
 
     class Meta:
@@ -84,7 +82,7 @@ class CardSerializer(serializers.ModelSerializer):
             "status",
             "level",
             "holder_name",
-            "holder_phone",
+            "phone_masked",
             "points",
             "balance_fen",
             "password_set",
@@ -95,8 +93,8 @@ class CardSerializer(serializers.ModelSerializer):
     def get_number_display(self, card) -> str:
         return short_code_format(card.number)
 
-    def get_holder_phone(self, card) -> str:
-        return masked(card.consumer.phone)
+    def get_phone_masked(self, card) -> str:
+        return phone_masked(card.consumer.phone)
 
     def get_password_set(self, card) -> bool:
         return bool(card.password)
@@ -140,7 +138,7 @@ class MyCardSerializer(CardSerializer):
 
     class Meta(CardSerializer.Meta):
         fields = [
-            f for f in CardSerializer.Meta.fields if f not in ("holder_name", "holder_phone")
+            f for f in CardSerializer.Meta.fields if f not in ("holder_name", "phone_masked")
         ] + [
             "merchant_id",
             "merchant_name",

@@ -15,6 +15,7 @@ from django.contrib.auth.hashers import PBKDF2PasswordHasher, make_password
 from django.db import transaction
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare, salted_hmac
+from django.utils.translation import gettext as _
 from rest_framework import serializers
 
 from ..errors import PasswordNotSet, PasswordRequired, PasswordWrong, SpendingLocked
@@ -62,9 +63,9 @@ class CardPinHasher(PBKDF2PasswordHasher):
 
 def pin_validate(pin: str) -> str:
     if not PIN_PATTERN.fullmatch(pin or ""):
-        raise serializers.ValidationError({"password": ["消费密码须为 6 位数字。"]})
+        raise serializers.ValidationError({"password": [_("消费密码须为 6 位数字。")]})
     if len(set(pin)) == 1 or pin in "0123456789" or pin in "9876543210":
-        raise serializers.ValidationError({"password": ["消费密码过于简单。"]})
+        raise serializers.ValidationError({"password": [_("消费密码过于简单。")]})
     return pin
 
 
@@ -122,4 +123,6 @@ def card_password_check(*, card_id: int, password: str | None) -> None:
     if card.spending_locked_until:
         raise SpendingLocked()
     left = limit - card.password_failures
-    raise PasswordWrong(fields={"password": [f"消费密码错误，还可尝试 {left} 次。"]})
+    raise PasswordWrong(
+        fields={"password": [_("消费密码错误，还可尝试 %(left)s 次。") % {"left": left}]}
+    )

@@ -3,6 +3,7 @@
 import itertools
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from merchants.models import Merchant, Shop
 
@@ -30,13 +31,13 @@ PROGRAM_FIELDS = {
 def levels_validate(levels: list[dict]) -> None:
     ranks = [level["rank"] for level in levels]
     if not levels or sorted(ranks) != list(range(len(levels))):
-        raise InvalidProgram(fields={"levels": ["等级序号须从 0 开始连续编号。"]})
+        raise InvalidProgram(fields={"levels": [_("等级序号须从 0 开始连续编号。")]})
     ordered = sorted(levels, key=lambda level: level["rank"])
     if ordered[0].get("threshold", 0) != 0:
-        raise InvalidProgram(fields={"levels": ["最低等级的升级门槛须为 0。"]})
+        raise InvalidProgram(fields={"levels": [_("最低等级的升级门槛须为 0。")]})
     thresholds = [level.get("threshold", 0) for level in ordered]
     if any(b <= a for a, b in itertools.pairwise(thresholds)):
-        raise InvalidProgram(fields={"levels": ["等级越高，升级门槛须越高。"]})
+        raise InvalidProgram(fields={"levels": [_("等级越高，升级门槛须越高。")]})
 
 
 @transaction.atomic
@@ -51,17 +52,17 @@ def card_program_save(
     """Create or replace the merchant's program. Levels are matched by rank: existing ones are
     updated (cards keep them), new ranks created; a rank that cards still hold stays."""
     levels_validate(levels)
-    program, _ = CardProgram.objects.select_for_update().get_or_create(
+    program, _created = CardProgram.objects.select_for_update().get_or_create(
         merchant=merchant, defaults={"name": fields.get("name") or merchant.name}
     )
     for field in set(fields) & PROGRAM_FIELDS:
         setattr(program, field, fields[field])
     if program.max_top_up_fen < program.min_top_up_fen:
-        raise InvalidProgram(fields={"max_top_up_fen": ["单次最高充值不能低于最低充值。"]})
+        raise InvalidProgram(fields={"max_top_up_fen": [_("单次最高充值不能低于最低充值。")]})
     program.save()
     kept = set()
     for data in levels:
-        level, _ = Level.objects.update_or_create(
+        level, _created = Level.objects.update_or_create(
             program=program,
             rank=data["rank"],
             defaults={k: v for k, v in data.items() if k != "rank"},
@@ -69,12 +70,12 @@ def card_program_save(
         kept.add(level.pk)
     dropped = program.levels.exclude(pk__in=kept)
     if dropped.filter(cards__isnull=False).exists():
-        raise InvalidProgram(fields={"levels": ["仍有会员持有的等级不能删除。"]})
+        raise InvalidProgram(fields={"levels": [_("仍有会员持有的等级不能删除。")]})
     dropped.delete()
     if bonus_tiers is not None:
         amounts = [tier["min_amount_fen"] for tier in bonus_tiers]
         if len(set(amounts)) != len(amounts):
-            raise InvalidProgram(fields={"bonus_tiers": ["同一充值金额只能设一档赠送。"]})
+            raise InvalidProgram(fields={"bonus_tiers": [_("同一充值金额只能设一档赠送。")]})
         program.bonus_tiers.all().delete()
         TopUpBonusTier.objects.bulk_create(
             TopUpBonusTier(program=program, **tier) for tier in bonus_tiers

@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 
 from django.db import transaction
 from django.db.models import Q
+from django.utils.translation import gettext as _
 
 from accounts.models import User
 from crm.services.feed import customer_touch
@@ -125,7 +126,7 @@ def card_purchase_record(
         online=channel == Channel.ONLINE,
     )
     if balance_to_use_fen > quote.to_pay_fen:
-        raise InvalidRedemption(fields={"balance_fen": ["余额支付不能超过应付金额。"]})
+        raise InvalidRedemption(fields={"balance_fen": [_("余额支付不能超过应付金额。")]})
     common = {
         "channel": channel,
         "reference": reference,
@@ -260,7 +261,7 @@ def card_adjust(
     )
     if points_delta < 0 or balance_delta_fen < 0:
         if points_delta > 0:
-            raise InvalidRedemption(fields={"points": ["积分与余额调整请分开进行。"]})
+            raise InvalidRedemption(fields={"points": [_("积分与余额调整请分开进行。")]})
         return points_debit(card, movement)
     return points_credit(card, movement)
 

@@ -3,6 +3,7 @@
 from dataclasses import dataclass, field
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from accounts.models import User
 from merchants.models import Shop
@@ -38,13 +39,13 @@ def top_up_check(card: MembershipCard, amount_fen: int, backend: str, at_counter
         raise TopUpNotAllowed(
             fields={
                 "amount_fen": [
-                    f"充值金额须在 {program.min_top_up_fen / 100:.2f} 元到 "
-                    f"{program.max_top_up_fen / 100:.2f} 元之间。"
+                    _("充值金额须在 %(low).2f 元到 %(high).2f 元之间。")
+                    % {"low": program.min_top_up_fen / 100, "high": program.max_top_up_fen / 100}
                 ]
             }
         )
     if payment_backend(backend).online == at_counter:
-        raise TopUpNotAllowed(fields={"method": ["此处不能使用该支付方式。"]})
+        raise TopUpNotAllowed(fields={"method": [_("此处不能使用该支付方式。")]})
 
 
 @transaction.atomic

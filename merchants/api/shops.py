@@ -4,6 +4,7 @@ their assigned shops. Another merchant's shop or service is 404."""
 from datetime import date
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from phonenumber_field.serializerfields import PhoneNumberField
 from rest_framework import mixins, serializers, status, viewsets
@@ -44,7 +45,7 @@ class ShopInputSerializer(WGS84InputMixin, serializers.Serializer):
 
     def validate(self, attrs):
         if ("lat" in attrs) != ("lng" in attrs):
-            raise serializers.ValidationError({"lng": ["lat 和 lng 需同时提供。"]})
+            raise serializers.ValidationError({"lng": [_("lat 和 lng 需同时提供。")]})
         return attrs
 
 
@@ -54,7 +55,7 @@ class HoursSetSerializer(serializers.Serializer):
     def validate_hours(self, spans):
         for span in spans:
             if not 0 <= span["weekday"] <= 6:
-                raise serializers.ValidationError("weekday 取值 0（周一）到 6（周日）。")
+                raise serializers.ValidationError(_("weekday 取值 0（周一）到 6（周日）。"))
         return spans
 
 
@@ -232,7 +233,7 @@ class ServiceViewSet(
         services_ = Service.objects.filter(shop__in=shops_of(self.request.user))
         if shop := self.request.query_params.get("shop"):
             if not shop.isdigit():
-                raise serializers.ValidationError({"shop": ["须为门店编号。"]})
+                raise serializers.ValidationError({"shop": [_("须为门店编号。")]})
             services_ = services_.filter(shop_id=shop)
         return services_.prefetch_related("photos").order_by("-pk")
 

@@ -1,3 +1,4 @@
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from phonenumber_field.serializerfields import PhoneNumberField
 from rest_framework import mixins, serializers, status, viewsets
@@ -66,7 +67,7 @@ def own_shops(merchant, shop_ids: list[int] | None) -> list[Shop] | None:
         return None
     shops = list(merchant.shops.filter(pk__in=shop_ids))
     if len(shops) != len(set(shop_ids)):
-        raise serializers.ValidationError({"shops": ["包含不属于本商户的门店。"]})
+        raise serializers.ValidationError({"shops": [_("包含不属于本商户的门店。")]})
     return shops
 
 

@@ -14,6 +14,8 @@ Test tokens (the `payment_token` a client sends):
 
 import uuid
 
+from django.utils.translation import gettext as _
+
 from ..errors import PaymentGatewayUnavailable
 from ..models import PaymentStatus, RefundStatus
 from . import ChargeResult, GatewayState, PaymentBackend, PayRequest, RefundResult
@@ -38,7 +40,7 @@ class SandboxBackend(PaymentBackend):
 
     def refund(self, *, payment, refund) -> RefundResult:
         if not payment.external_reference.startswith("sbx_"):
-            raise PaymentGatewayUnavailable("沙箱中不存在该笔支付。")
+            raise PaymentGatewayUnavailable(_("沙箱中不存在该笔支付。"))
         return RefundResult(RefundStatus.SUCCEEDED, external_reference=f"sbx_re_{uuid.uuid4().hex}")
 
     def query(self, *, payment) -> GatewayState:

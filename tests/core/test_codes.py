@@ -43,3 +43,19 @@ def test_forged_altered_and_foreign_payloads_are_rejected_without_a_lookup():
     for bad in [kind_swapped, value_altered, "O2O:C:K7QM3XHDPA:forged", "hello", "O2O:X:a:b"]:
         with pytest.raises(InvalidCode):
             qr_payload_read(bad)
+
+
+def test_code_read_is_the_one_reader_of_scanned_and_typed_codes():
+    from core.codes import code_read, qr_payload
+
+    scanned = code_read(qr_payload("M", "K7QM3XHDPA"), kind="C")  # a QR names its own kind
+    assert (scanned.kind, scanned.value, scanned.from_qr) == ("M", "K7QM3XHDPA", True)
+    lower_prefix = code_read("o2o" + qr_payload("O", "K7QM3XHDPA")[3:])
+    assert (lower_prefix.kind, lower_prefix.value) == ("O", "K7QM3XHDPA")
+    for typed in ("k7qm-3xhd-pa", " K7QM 3XHD PA ", "K7QM3XHDPA"):
+        read = code_read(typed)
+        assert (read.kind, read.value, read.from_qr) == (None, "K7QM3XHDPA", False)
+    assert code_read("k7qm3xhdpa", kind="C").kind == "C"
+    for bad in ("O2O:C:K7QM3XHDPA:forged", "0OIL", "", "O2O:X:1:2"):
+        with pytest.raises(InvalidCode):
+            code_read(bad)

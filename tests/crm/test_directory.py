@@ -26,7 +26,7 @@ from .helpers import customer_new
 
 pytestmark = pytest.mark.django_db
 URL = "/api/v1/merchant/crm/customers/"
-LEVELS = [{"name": "普通", "rank": 0, "points_per_yuan": 1, "price_percent": 100, "threshold": 0}]
+LEVELS = [{"name": "普通", "rank": 0, "points_per_yuan": 1, "percent_off": 0, "threshold": 0}]
 
 
 def upload(text: str, name="customers.csv"):

@@ -31,11 +31,11 @@ def program_data(**override):
         "levels-INITIAL_FORMS": "0",
         "levels-0-name": "普通卡",
         "levels-0-points_per_yuan": "1",
-        "levels-0-price_percent": "100",
+        "levels-0-percent_off": "0",
         "levels-0-threshold": "0",
         "levels-1-name": "金卡",
         "levels-1-points_per_yuan": "2",
-        "levels-1-price_percent": "88",
+        "levels-1-percent_off": "12",
         "levels-1-threshold": "1000",
         "levels-2-name": "",
         "bonus-TOTAL_FORMS": "3",
@@ -54,8 +54,8 @@ def test_the_program_and_its_levels_are_saved(owner, merchant):
     response = owner.post(url("membership"), program_data())
     assert response.status_code == 302
     program = CardProgram.objects.get(merchant=merchant)
-    levels = list(program.levels.values_list("rank", "name", "price_percent", "threshold"))
-    assert levels == [(0, "普通卡", 100, 0), (1, "金卡", 88, 100_000)]  # 1000 yuan in fen
+    levels = list(program.levels.values_list("rank", "name", "percent_off", "threshold"))
+    assert levels == [(0, "普通卡", 0, 0), (1, "金卡", 12, 100_000)]  # 1000 yuan in fen
     assert program.redeem_fen == 100
     page = owner.get(url("membership")).content.decode()
     assert 'value="金卡"' in page and 'name="levels-1-threshold" value="1000"' in page
@@ -78,12 +78,12 @@ def test_bonus_tiers_are_edited_and_a_repeated_amount_is_refused(owner, merchant
 
 
 def test_level_and_program_errors_are_in_chinese(owner, merchant):
-    bad = program_data(**{"levels-1-threshold": "0", "levels-1-price_percent": "120", "name": ""})
+    bad = program_data(**{"levels-1-threshold": "0", "levels-1-percent_off": "120", "name": ""})
     response = owner.post(url("membership"), bad)
     assert response.status_code == 422
     assert response.context["form"].errors["name"] == ["该字段是必填项。"]
     level_errors = response.context["levels"].forms[1].errors
-    assert level_errors["price_percent"] == ["确保该值小于或等于100。"]
+    assert level_errors["percent_off"] == ["确保该值小于或等于99。"]
     unordered = owner.post(url("membership"), program_data(**{"levels-1-threshold": "0"}))
     assert unordered.status_code == 422
     assert "等级越高，升级门槛须越高。" in unordered.content.decode()

@@ -4,6 +4,7 @@ the consumption password, take cash top-ups. Staff need `redeem` in their shop."
 import pytest
 
 from core.codes import qr_payload, short_code_format
+from core.redaction import phone_masked
 from loyalty.models import EntryKind, LedgerEntry, MembershipCard
 from tests.conftest import client_for
 from tests.factories import StaffFactory
@@ -37,7 +38,8 @@ def test_lookup_by_scanned_qr_or_typed_number_shows_what_the_cashier_needs(setup
     assert scanned.json() == typed.json()
     body = scanned.json()
     assert body["holder_name"] == card.consumer.name
-    assert "****" in body["holder_phone"]
+    assert body["phone_masked"] == phone_masked(card.consumer.phone)
+    assert body["phone_masked"].count("*") == 4 and not body["phone_masked"].startswith("+")
     assert body["level"]["name"] == "普通卡"
     assert (body["points"], body["balance_fen"]) == (0, 0)
     assert body["password_set"] and body["password_required"] and body["valid_here"]

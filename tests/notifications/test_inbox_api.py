@@ -74,3 +74,28 @@ def test_preferences_default_then_change():
         "/api/v1/me/notification-preferences/", {"unsubscribed_all": True}, format="json"
     )
     assert off.json()["unsubscribed_all"] is True
+
+
+def test_a_flash_deal_message_has_typed_data_with_shanghai_times():
+    """`data` is typed per kind (the schema's InboxMessage is a union on `kind`) and its times
+    are in +08:00 like every other time of the API, also for rows stored in UTC before."""
+    from datetime import UTC, datetime
+
+    consumer = UserFactory()  # a consumer
+    ends = datetime(2026, 12, 1, 4, 30, tzinfo=UTC)
+    InboxMessage.objects.create(
+        recipient=consumer,
+        kind="flash_deal",
+        title="闪购",
+        body="…",
+        data={"deal": 1, "campaign": 2, "shop": 3, "ends_at": ends.isoformat()},
+    )
+    item = client_for(consumer).get("/api/v1/me/inbox/").json()["results"][0]
+    assert item["kind"] == "flash_deal"
+    assert item["data"] == {
+        "deal": 1,
+        "campaign": 2,
+        "shop": 3,
+        "ends_at": "2026-12-01T12:30:00+08:00",
+    }
+    assert item["created_at"].endswith("+08:00")

@@ -72,7 +72,7 @@ def test_b_cannot_attach_a_objects_to_its_own(world, owner_b):
                         "name": "普通卡",
                         "rank": 0,
                         "points_per_yuan": "1",
-                        "price_percent": 100,
+                        "percent_off": 0,
                         "threshold": 0,
                     }
                 ],

@@ -43,7 +43,7 @@ def counter_payment(world) -> int:
 PROGRAM = {
     "name": "金卡计划",
     "levels": [
-        {"name": "普通卡", "rank": 0, "points_per_yuan": "1", "price_percent": 100, "threshold": 0}
+        {"name": "普通卡", "rank": 0, "points_per_yuan": "1", "percent_off": 0, "threshold": 0}
     ],
 }
 OWN = merchant_list(200, staff=403)
