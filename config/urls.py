@@ -5,6 +5,7 @@ from django.urls import include, path, re_path
 from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
+from config.consumer_app import app_shell
 from core.api import healthz, not_found
 
 api_v1 = [
@@ -25,6 +26,8 @@ urlpatterns = [
     path("", RedirectView.as_view(pattern_name="dashboard:home"), name="root"),
     path("admin/", admin.site.urls),
     path("dashboard/", include("dashboard.urls")),
+    # The consumer app (Vue, history mode): its files come from WhiteNoise, its routes from here.
+    re_path(r"^app/(?P<path>.*)$", app_shell, name="consumer-app"),
     path("api/v1/", include(api_v1)),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
