@@ -327,3 +327,23 @@ def test_errors_are_plain_words_and_503_is_retried(page, world):
 
 def live_url(page) -> str:
     return page.url.split("/app/")[0]
+
+
+def test_the_demo_consumer_sees_their_card_coupons_and_orders(page):
+    from django.core.management import call_command
+
+    call_command("seed_demo", verbosity=0)
+    page.goto("/app/login")
+    page.get_by_label("手机号").fill("13900000000")
+    page.get_by_label("密码").fill("O2O-demo-2026")
+    page.get_by_role("button", name="登录", exact=True).click()
+    expect(page.locator("[data-test=shop]").first).to_be_visible()
+    page.goto("/app/cards")
+    expect(page.locator("[data-test=card]").first).to_contain_text("李记生活服务")
+    phone_shot(page, "app-cards")
+    page.goto("/app/coupons")
+    expect(page.locator("[data-test=coupon]").first).to_be_visible()
+    page.goto("/app/orders")
+    page.get_by_role("tab", name="全部订单").click()
+    expect(page.locator("[data-test=order]").first).to_be_visible()
+    phone_shot(page, "app-orders")
