@@ -347,3 +347,17 @@ def test_the_demo_consumer_sees_their_card_coupons_and_orders(page):
     page.get_by_role("tab", name="全部订单").click()
     expect(page.locator("[data-test=order]").first).to_be_visible()
     phone_shot(page, "app-orders")
+
+
+def test_the_list_scrolls_on_past_the_first_page_by_its_cursor(page):
+    merchant = MerchantFactory()
+    for n in range(25):
+        ShopFactory(merchant=merchant, name=f"连锁洗衣{n:02d}", lat=31.2400 + n * 0.0002, lng=121.5)
+    page.goto("/app/")
+    shops = page.locator("[data-test=shop]")
+    expect(shops).to_have_count(20)  # the first page
+    shops.last.scroll_into_view_if_needed()
+    expect(shops).to_have_count(25)
+    expect(page.get_by_text("没有更多了")).to_be_visible()
+    names = [shops.nth(i).locator("h3").inner_text() for i in range(25)]
+    assert len(set(names)) == 25  # no shop twice across the pages
