@@ -8,6 +8,7 @@ scans it on the dashboard's counter page; the consumer's screen then shows what 
 import io
 import json
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.conf import settings
@@ -18,7 +19,7 @@ from deals.services import flash_deal_publish
 from merchants.models import Category, StaffPermission
 from notifications.models import InboxMessage
 from notifications.services import preference_of
-from tests.consumers.factories import BookableServiceFactory
+from tests.consumers.factories import BookableServiceFactory, SlotFactory
 from tests.coupons.factories import CampaignFactory, CouponFactory
 from tests.deals.factories import deal_for
 from tests.factories import PASSWORD, MerchantFactory, ShopFactory, StaffFactory, UserFactory
@@ -32,6 +33,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 # The browser stands at 陆家嘴 (conftest); the shops are a few hundred metres away.
 NEAR = {"lat": 31.2405, "lng": 121.5010}
 DOCS = Path(settings.BASE_DIR) / "docs" / "screenshots"
+SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 
 @pytest.fixture(autouse=True)
@@ -361,3 +363,30 @@ def test_the_list_scrolls_on_past_the_first_page_by_its_cursor(page):
     expect(page.get_by_text("没有更多了")).to_be_visible()
     names = [shops.nth(i).locator("h3").inner_text() for i in range(25)]
     assert len(set(names)) == 25  # no shop twice across the pages
+
+
+def test_booking_a_slot_shows_places_left_member_price_and_points_before_paying(page, world):
+    shop, program, consumer = world["shop"], world["program"], world["consumer"]
+    vip = program.levels.get(rank=2)  # 88%
+    card_create_for(program, consumer, level=vip)
+    slot = SlotFactory(
+        service=BookableServiceFactory(shop=shop, name="烫发", price_fen=30000), capacity=3
+    )
+    app_sign_in(page, consumer)
+    page.goto(f"/app/shops/{shop.pk}")
+    page.locator("[data-test=services]").get_by_role("button", name="预约").click()
+    page.get_by_role("button", name=slot.starts_at.astimezone(SHANGHAI).strftime("%m-%d")).click()
+    slots = page.locator("[data-test=slots]")
+    expect(slots).to_contain_text("剩余 3")
+    slots.get_by_role("button").first.click()
+    price = page.locator("[data-test=price]")
+    expect(price).to_contain_text("¥300.00")
+    expect(price).to_contain_text("会员价 · VIP")
+    expect(price).to_contain_text("-¥36.00")
+    expect(page.locator("[data-test=policy]")).to_contain_text("取消免费")
+    phone_shot(page, "app-book")
+    page.locator("[data-test=pay]").click()
+    expect(page.locator("[data-test=order-state]")).to_contain_text("已确认")
+    expect(page.get_by_text("¥264.00")).to_be_visible()  # what was paid
+    slot.refresh_from_db()
+    assert slot.booked == 1
