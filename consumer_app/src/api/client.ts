@@ -80,3 +80,12 @@ export function ok(result: { error?: unknown; response: Response }): void {
 export function idempotencyKey(): string {
   return crypto.randomUUID?.() ?? `${Date.now()}-${Math.random().toString(36).slice(2)}`;
 }
+
+/**
+ * A GET's query parameters, for `satisfies`: openapi-fetch infers `params` generically, which
+ * lets a renamed optional parameter slip through; `{ … } satisfies Query<"/api/v1/…">` makes
+ * TypeScript check the literal's every key against the schema.
+ */
+export type Query<P extends keyof paths> = paths[P] extends { get: { parameters: { query?: infer Q } } }
+  ? NonNullable<Q>
+  : never;
