@@ -89,3 +89,10 @@ export function idempotencyKey(): string {
 export type Query<P extends keyof paths> = paths[P] extends { get: { parameters: { query?: infer Q } } }
   ? NonNullable<Q>
   : never;
+
+type JsonOf<Op> = Op extends { requestBody?: infer R }
+  ? NonNullable<R> extends { content: { "application/json": infer B } } ? B : never
+  : never;
+
+/** A request's JSON body, for `satisfies` (the same reason as Query). */
+export type Body<P extends keyof paths, M extends "post" | "put" | "patch"> = JsonOf<NonNullable<paths[P][M]>>;
