@@ -390,3 +390,34 @@ def test_booking_a_slot_shows_places_left_member_price_and_points_before_paying(
     expect(page.get_by_text("¥264.00")).to_be_visible()  # what was paid
     slot.refresh_from_db()
     assert slot.booked == 1
+
+
+def test_i_top_up_my_card_set_its_password_and_cancel_a_voucher(page, world):
+    card = card_create_for(world["program"], world["consumer"], pin=None)
+    app_sign_in(page, world["consumer"])
+    page.goto(f"/app/cards/{card.pk}")
+    page.get_by_role("button", name="充值").click()
+    page.get_by_label("充值金额").fill("500")
+    page.get_by_role("button", name="去支付").click()
+    figures = page.locator("[data-test=card-figures]")
+    expect(figures).to_contain_text("¥550.00")  # 充 500 送 50
+    expect(page.locator("[data-test=card-recorded]")).to_have_count(0)  # mine, not the counter's
+    page.get_by_role("button", name="设置消费密码").click()
+    page.get_by_label("新消费密码").fill("246810")
+    page.get_by_label("登录密码").fill("wrong-password")
+    page.get_by_role("button", name="保存").click()
+    expect(page.get_by_role("alert")).to_contain_text("登录密码不对")
+    page.get_by_label("登录密码").fill(PASSWORD)
+    page.get_by_role("button", name="保存").click()
+    expect(page.get_by_text("已保存")).to_be_visible()
+    card.refresh_from_db()
+    assert card.balance_fen == 55_000 and card.password
+
+    page.goto(f"/app/shops/{world['shop'].pk}")
+    page.locator("[data-test=services]").get_by_role("button", name="购买").click()
+    page.locator("[data-test=pay]").click()
+    expect(page.locator("[data-test=order-state]")).to_contain_text("已确认")
+    page.get_by_role("button", name="取消订单").click()
+    page.get_by_role("dialog").get_by_role("button", name="确定").click()
+    expect(page.locator("[data-test=order-state]")).to_contain_text("用户已取消")
+    expect(page.locator("[data-test=qr-code]")).to_have_count(0)
