@@ -421,3 +421,22 @@ def test_i_top_up_my_card_set_its_password_and_cancel_a_voucher(page, world):
     page.get_by_role("dialog").get_by_role("button", name="确定").click()
     expect(page.locator("[data-test=order-state]")).to_contain_text("用户已取消")
     expect(page.locator("[data-test=qr-code]")).to_have_count(0)
+
+
+def test_an_expired_access_token_is_refreshed_and_a_revoked_one_signs_me_out(page, world):
+    CouponFactory(campaign=world["campaign"], holder=world["consumer"])
+    app_sign_in(page, world["consumer"])
+    spoil = """(refresh) => {
+        const s = JSON.parse(localStorage.getItem('o2o:session'));
+        s.access = 'expired'; if (refresh) s.refresh = refresh;
+        localStorage.setItem('o2o:session', JSON.stringify(s));
+    }"""
+    page.evaluate(spoil, None)
+    page.goto("/app/coupons")
+    expect(page.locator("[data-test=coupon]")).to_contain_text("新客满100减20")
+    assert "expired" not in page.evaluate("localStorage.getItem('o2o:session')")
+
+    page.evaluate(spoil, "revoked")
+    page.goto("/app/orders")
+    expect(page).to_have_url(f"{live_url(page)}/app/login?next=/orders")
+    assert page.evaluate("localStorage.getItem('o2o:session')") is None
