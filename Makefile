@@ -12,13 +12,16 @@ setup:
 
 run: setup
 	$(WITH_ENV) platform/bin/prepare
-	@echo "==> http://127.0.0.1:8000/  (API docs /api/docs/, admin /admin/); Ctrl-C stops everything"
+	@echo "==> http://127.0.0.1:$${PORT:-8000}/  (consumer app /app/, API docs /api/docs/, admin /admin/); Ctrl-C stops everything"
+	@echo "==> consumer app: http://127.0.0.1:$${PORT:-8000}/app/  (demo consumer 13900000000 / O2O-demo-2026)"
 	$(WITH_ENV) exec honcho --procfile platform/Procfile --app-root . start --port $${PORT:-8000}
 
 test: setup
 	$(WITH_ENV) ruff check . && ruff format --check .
 	$(WITH_ENV) DJANGO_SETTINGS_MODULE=config.settings.test python manage.py makemigrations --check --dry-run
 	$(WITH_ENV) DJANGO_SETTINGS_MODULE=config.settings.test python manage.py spectacular --validate --fail-on-warn --file .local/openapi.yml
+	# The consumer app's types from that schema, then its type check: an API change that breaks it fails here.
+	cd consumer_app && SCHEMA=$(CURDIR)/.local/openapi.yml npm run --silent gen && npm run --silent check
 	$(WITH_ENV) python -m pytest $(PYTEST_ARGS)
 
 bench:

@@ -6,6 +6,7 @@ from django.views.generic import RedirectView
 from django.views.static import serve
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
+from config.consumer_app import app_shell
 from core.api import healthz, not_found
 from core.throttling import sign_in_throttled
 from notifications.callbacks import unsubscribe
@@ -38,6 +39,8 @@ urlpatterns = [
     # The image of a sign-in challenge (GET /api/v1/auth/captcha/ names it).
     re_path(r"^captcha/image/(?P<key>\w+)/$", captcha_image, {"scale": 1}, name="captcha-image"),
     path("dashboard/", include("dashboard.urls")),
+    # The consumer app (Vue, history mode): its files come from WhiteNoise, its routes from here.
+    re_path(r"^app/(?P<path>.*)$", app_shell, name="consumer-app"),
     path("api/v1/", include(api_v1)),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),

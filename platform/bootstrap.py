@@ -171,6 +171,55 @@ def ensure_frontend_assets() -> None:
     stamp.write_text(wanted)
 
 
+CONSUMER_APP = ROOT / "consumer_app"
+SCHEMA_FILE = LOCAL / "openapi.yml"
+
+
+def consumer_app_sources() -> list[Path]:
+    app = CONSUMER_APP
+    files = [app / name for name in ("package-lock.json", "index.html", "vite.config.ts")]
+    for folder in ("src", "public"):
+        files += sorted(
+            p for p in (app / folder).rglob("*") if p.is_file() and p.name != "schema.d.ts"
+        )
+    return files
+
+
+def ensure_consumer_app(services: dict[str, str]) -> None:
+    """The consumer app: `npm ci`, its API types from the live schema, `npm run build` into
+    consumer_app/dist/app/ (served at /app/). Each step runs only when its inputs changed."""
+    if not (CONSUMER_APP / "package.json").exists():
+        return
+    installed = CONSUMER_APP / "node_modules" / ".installed"
+    wanted = fingerprint(CONSUMER_APP / "package.json", CONSUMER_APP / "package-lock.json")
+    if not (installed.exists() and installed.read_text() == wanted):
+        step("installing the consumer app's packages (npm ci in consumer_app/)")
+        run("npm", "ci", "--no-audit", "--no-fund", cwd=CONSUMER_APP)
+        installed.write_text(wanted)
+    # The schema is Django's: a changed serializer changes the app's types, then its build.
+    LOCAL.mkdir(exist_ok=True)
+    env = {**os.environ, **services, "DJANGO_SETTINGS_MODULE": "config.settings.test"}
+    run(
+        str(VENV / "bin" / "python"),
+        "manage.py",
+        "spectacular",
+        "--file",
+        str(SCHEMA_FILE),
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+    )
+    built = CONSUMER_APP / "dist" / ".built"
+    wanted = fingerprint(SCHEMA_FILE, *consumer_app_sources())
+    if built.exists() and built.read_text() == wanted and (CONSUMER_APP / "dist/app").exists():
+        return
+    step("building the consumer app (npm run gen && npm run build in consumer_app/)")
+    schema_env = {**os.environ, "SCHEMA": str(SCHEMA_FILE)}
+    run("npm", "run", "--silent", "gen", cwd=CONSUMER_APP, env=schema_env)
+    run("npm", "run", "--silent", "build", cwd=CONSUMER_APP)
+    built.write_text(wanted)
+
+
 def ensure_compiled_messages() -> None:
     """Compile each translation catalog (locale/<lang>/LC_MESSAGES/django.po) when it changed."""
     for catalog in (ROOT / "locale").glob("*/LC_MESSAGES/*.po"):
@@ -364,6 +413,7 @@ def main(argv: list[str]) -> int:
         ensure_frontend_assets()
         ensure_compiled_messages()
         services = resolve_services()
+        ensure_consumer_app(services)
         if "--bench" in argv:
             bench_url = start_own_postgres("bench-postgres", BENCH_POSTGRES)
             ensure_database(bench_url)

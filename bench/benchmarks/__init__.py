@@ -1,4 +1,5 @@
 from .churn import churn
+from .consumer_app import consumer_app
 from .discovery import discovery
 from .fanout import fanout
 from .foundation import auth_and_health
@@ -16,4 +17,5 @@ BENCHMARKS = {
     "load": load,
     "fanout": fanout,
     "churn": churn,
+    "consumer_app": consumer_app,
 }

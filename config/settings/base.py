@@ -193,6 +193,10 @@ STATIC_ROOT = env.path("STATIC_ROOT", default=BASE_DIR / "staticfiles")
 MEDIA_URL = "media/"
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "media")
 SERVE_MEDIA = env.bool("SERVE_MEDIA", default=False)  # from the web process without DEBUG
+# The consumer app's build (consumer_app/dist/app/, made by the set-up), served by WhiteNoise at
+# /app/; config/consumer_app.py answers its history-mode routes with its index.html.
+CONSUMER_APP_DIST = BASE_DIR / "consumer_app" / "dist"
+WHITENOISE_ROOT = CONSUMER_APP_DIST
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},

@@ -102,11 +102,15 @@ class ShopDetailSerializer(serializers.ModelSerializer):
     rating = RatingSerializer(source="*")
     is_open_now = serializers.BooleanField()
     is_public_service = serializers.BooleanField()
+    merchant = serializers.IntegerField(
+        source="merchant_id", read_only=True, help_text="whose membership card is valid here"
+    )
 
     class Meta:
         model = Shop
         fields = [
             "id",
+            "merchant",
             "name",
             "description",
             "categories",

@@ -46,5 +46,9 @@ class FakeCamera:
     def show_blank(self) -> None:
         y4m_write(self.path, Image.new("RGB", (WIDTH, HEIGHT), "white"))
 
+    def show_picture(self, picture: Image.Image) -> None:
+        """A photo of a screen (a screenshot of a phone's QR), as the counter's camera sees it."""
+        y4m_write(self.path, frame_of(picture))
+
     def show_qr(self, payload: str) -> None:
         y4m_write(self.path, frame_of(qr_image(payload, box_size=6)))

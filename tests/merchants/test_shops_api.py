@@ -40,6 +40,7 @@ def test_owner_publishes_a_shop_that_consumers_then_find(merchant, api):
     assert owner.put(f"{SHOPS}{shop['id']}/hours/", {"hours": hours}).status_code == 200
     detail = api.get(f"/api/v1/shops/{shop['id']}/").json()
     assert len(detail["hours"]) == 7
+    assert detail["merchant"] == merchant.pk  # whose membership card counts here (the app)
     found = api.get("/api/v1/discover/", {"lat": 31.2286, "lng": 121.4481, "q": "hg"}).json()
     assert [s["id"] for s in found["results"]] == [shop["id"]]
 

@@ -1,0 +1,61 @@
+// Simplified Chinese first, English on a switch; the choice is kept on the device (not personal).
+import { ref } from "vue";
+import { Locale } from "vant";
+import enUS from "vant/es/locale/lang/en-US";
+import zhCN from "vant/es/locale/lang/zh-CN";
+
+export type Lang = "zh" | "en";
+const stored = localStorage.getItem("o2o:lang");
+export const lang = ref<Lang>(stored === "en" ? "en" : "zh");
+
+const en: Record<string, string> = {
+  发现: "Discover", 订单: "Orders", 优惠券: "Coupons", 会员卡: "Cards", 我的: "Me",
+  登录: "Sign in", 注册: "Register", 退出登录: "Sign out", 手机号: "Phone number",
+  密码: "Password", 昵称: "Name", "没有账号？注册": "No account? Register", "已有账号？登录": "Have an account? Sign in",
+  搜索商户或服务: "Search shops or services", 搜索: "Search", 附近: "Nearby", 地图: "Map", 列表: "List",
+  距离最近: "Nearest", 评分最高: "Top rated", 最相关: "Most relevant", 营业中: "Open now",
+  全部: "All", 价位: "Price", 排序: "Sort", 加载中: "Loading…", 没有更多了: "No more",
+  附近限时抢: "Flash deals near me", 领取: "Claim", 已领取: "Claimed", 搜索此区域: "Search this area",
+  没有找到商户: "No shops found", 定位: "Location", 使用当前位置: "Use my location",
+  输入地点: "Type a place", 地点: "Place", 确定: "OK", 取消: "Cancel", 重试: "Retry",
+  无法获取位置: "Location not available: type a place", 条评价: "reviews", 条认证: "verified",
+  营业时间: "Hours", 今天: "Today", 休息: "Closed", 服务与价格: "Services and prices",
+  评价: "Reviews", 已消费认证: "Verified purchase", 商家回复: "Shop's reply", 可领优惠券: "Coupons to claim",
+  申请会员卡: "Apply for the card", 购买: "Buy", 预约: "Book", 照片: "Photos", 节假日: "Holidays",
+  选择时段: "Choose a time", 剩余: "left", 数量: "Quantity", 订单规则: "Order policy",
+  会员价: "Member price", 使用积分: "Use points", 消费密码: "Consumption password",
+  应付: "To pay", 去支付: "Pay", 支付成功: "Paid", 原价: "List price", 积分抵扣: "Points off",
+  会员优惠: "Member discount", 全部订单: "All orders", 进行中: "Active", 订单码: "Order code",
+  取消订单: "Cancel order", 确认已消费: "Mark as done", 申请售后: "Dispute", 写评价: "Write a review",
+  原因: "Reason", 提交: "Submit", 评分: "Rating", 内容: "Text", 可使用: "Usable", 已使用: "Used",
+  已过期: "Expired", 出示给店员扫码: "Show this to the cashier", 券码: "Code", 离线显示: "Offline: last saved",
+  等级: "Level", 积分: "Points", 余额: "Balance", 明细: "History", 充值: "Top up", 充值金额: "Amount (yuan)",
+  设置消费密码: "Set consumption password", 登录密码: "Login password", 新消费密码: "New 6-digit password",
+  卡号: "Card number", 消息: "Inbox", 全部已读: "Mark all read", 未读: "unread",
+  订阅: "Subscriptions", 我的地点: "My places", 活动区域: "My activity area", 通知设置: "Notifications",
+  语言: "Language", 半径: "Radius (m)", 分类: "Category", 添加: "Add", 删除: "Delete", 家: "Home", 公司: "Work",
+  标记: "Pin", 名称: "Name", 纬度: "Latitude", 经度: "Longitude", 关闭活动区域: "Use my activity area",
+  重新计算: "Recompute", 站内信: "In-app", 短信: "SMS", 推送: "Push", 免打扰开始: "Quiet from",
+  免打扰结束: "Quiet until", 每日推送上限: "Max pushes a day", 全部退订: "Unsubscribe from all",
+  保存: "Save", 已保存: "Saved", 请先登录: "Please sign in", 网络已断开: "Offline",
+  核销成功: "Redeemed", 已记录消费: "Purchase recorded", 已消费: "Consumed", 开启推送: "Enable push",
+  待审核: "Pending", 暂无: "Nothing yet", 元: "yuan", 分钟: "min", 店铺: "Shop",
+  免费取消: "Free cancellation", 需商家接单: "The shop accepts within", 代金券有效期: "Voucher valid for",
+  天: "days", 爽约费: "No-show fee", 晚取消费: "Late cancellation fee", 上门服务: "Home service",
+  到店服务: "In-shop service", 出示二维码: "Show QR", 用法: "How to use", 有效期: "Valid",
+  我的订阅: "My subscriptions", 附近商户: "Shops near", 正在定位: "Locating…",
+};
+
+export function t(key: string): string {
+  return lang.value === "en" ? (en[key] ?? key) : key;
+}
+
+export function setLang(value: Lang): void {
+  lang.value = value;
+  localStorage.setItem("o2o:lang", value);
+  document.documentElement.lang = value === "en" ? "en" : "zh-CN";
+  if (value === "en") Locale.use("en-US", enUS);
+  else Locale.use("zh-CN", zhCN);
+}
+
+setLang(lang.value);
