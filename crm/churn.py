@@ -23,6 +23,14 @@ still alive, "no visit in H" is either no visit at all in H or dying before the 
 
 (the integral by Gauss-Legendre quadrature).
 
+The model's probabilities are then calibrated on the merchant's own history (`backtest`): the
+model is fitted on the history before (today - H), the customers who did not come back by today
+are observed, and a logistic regression of that outcome on the model's log-odds and a few robust
+figures (days since the last visit, repeat visits, age, silence against the customer's usual
+gap, spend per visit) is fitted there; read on today's fit, it corrects what a stationary model
+gets wrong (young customers slowing down, regular visitors). The at-risk flag is the calibrated
+probability with the best F1 on that backtest (out of fold), so it transfers to today.
+
 A merchant with too few customers for a stable fit gets a recency threshold instead: the number
 of days without a visit that best separated, on its own history one horizon ago, the customers
 who came back from those who did not.
@@ -46,9 +54,9 @@ MIN_CUSTOMERS_FOR_FIT = 200
 # The default horizon: the gap within which this share of the customers' usual gaps fall.
 HORIZON_QUANTILE = 0.9
 HORIZON_BOUNDS = (14, 365)
-AT_RISK_PROBABILITY = 0.5  # more likely gone than not
+AT_RISK_PROBABILITY = 0.5  # more likely gone than not: the flag when there is no backtest
 # The model is kept unless, on the merchant's own history one horizon ago, plain recency ranked
-# who came back better than the model by more than this (AUC).
+# who came back better than the calibrated model (out of fold) by more than this (AUC).
 RECENCY_BETTER_BY = 0.01
 _NODES, _WEIGHTS = np.polynomial.legendre.leggauss(40)
 

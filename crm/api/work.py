@@ -385,7 +385,7 @@ class ChurnModelView(APIView):
         )
         backtest_model_auc = serializers.FloatField(
             allow_null=True,
-            help_text="The calibrated model's AUC (out of fold) on the shop's history one horizon ago.",
+            help_text="The calibrated model's AUC (out of fold), shop's history one horizon ago.",
         )
         backtest_raw_model_auc = serializers.FloatField(
             allow_null=True, help_text="The model's AUC there before calibration."

@@ -4,25 +4,24 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('crm', '0003_churn_model'),
+        ("crm", "0003_churn_model"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='churnmodel',
-            name='at_risk_threshold',
+            model_name="churnmodel",
+            name="at_risk_threshold",
             field=models.FloatField(blank=True, null=True),
         ),
         migrations.AddField(
-            model_name='churnmodel',
-            name='backtest_raw_model_auc',
+            model_name="churnmodel",
+            name="backtest_raw_model_auc",
             field=models.FloatField(blank=True, null=True),
         ),
         migrations.AddField(
-            model_name='churnmodel',
-            name='calibration',
+            model_name="churnmodel",
+            name="calibration",
             field=models.JSONField(blank=True, default=dict),
         ),
     ]
