@@ -27,8 +27,9 @@ The model's probabilities are then calibrated on the merchant's own history (`ba
 model is fitted on the history before (today - H), the customers who did not come back by today
 are observed, and a logistic regression of that outcome on the model's log-odds and a few robust
 figures (days since the last visit, repeat visits, age, silence against the customer's usual
-gap, spend per visit) is fitted there; read on today's fit, it corrects what a stationary model
-gets wrong (young customers slowing down, regular visitors). The at-risk flag is the calibrated
+and longest gap and how often they came back after as long a silence, spend per visit) is
+fitted there; read on today's fit, it corrects what a stationary model gets wrong (young
+customers slowing down, regular visitors). The at-risk flag is the calibrated
 probability with the best F1 on that backtest (out of fold), so it transfers to today.
 
 A merchant with too few customers for a stable fit gets a recency threshold instead: the number
@@ -303,6 +304,8 @@ CALIBRATION_FEATURES = (
     "log_overdue",  # log(1 + days since) - log(1 + median gap), repeat visitors only
     "repeat",  # 1 for a repeat visitor
     "log_spend",  # log(1 + spend per visit in yuan)
+    "log_over_longest",  # log(1 + days since) - log(1 + longest gap), repeat visitors only
+    "log_gaps_as_long",  # log of the share of their own gaps at least this silence (smoothed)
 )
 CALIBRATION_L2 = 1e-3  # on standardised features: a light hold on the weights
 
@@ -314,6 +317,14 @@ def features(histories: list[Visits], today: date, params: Params, horizon: floa
     since = np.array([(today - h.days[-1]).days for h in histories], dtype=float)
     gap = np.array([np.median(h.gaps) if h.gaps else 0.0 for h in histories], dtype=float)
     spend = np.array([np.mean(h.amounts) / 100 for h in histories], dtype=float)
+    longest = np.array([max(h.gaps) if h.gaps else 0.0 for h in histories], dtype=float)
+    # A regular's own habit: how often a silence this long happened before and they came back.
+    as_long = np.array(
+        [
+            (sum(g >= d for g in h.gaps) + 0.5) / (len(h.gaps) + 1)
+            for h, d in zip(histories, since, strict=True)
+        ]
+    )
     repeat = S.x >= 1
     return np.column_stack(
         [
@@ -324,6 +335,8 @@ def features(histories: list[Visits], today: date, params: Params, horizon: floa
             np.where(repeat, np.log1p(since) - np.log1p(gap), 0.0),
             repeat.astype(float),
             np.log1p(np.maximum(spend, 0.0)),
+            np.where(repeat, np.log1p(since) - np.log1p(longest), 0.0),
+            np.log(as_long),
         ]
     )
 
