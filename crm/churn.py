@@ -23,6 +23,15 @@ still alive, "no visit in H" is either no visit at all in H or dying before the 
 
 (the integral by Gauss-Legendre quadrature).
 
+The model's probabilities are then calibrated on the merchant's own history (`backtest`): the
+model is fitted on the history before (today - H), the customers who did not come back by today
+are observed, and a logistic regression of that outcome on the model's log-odds and a few robust
+figures (days since the last visit, repeat visits, age, silence against the customer's usual
+and longest gap and how often they came back after as long a silence, spend per visit) is
+fitted there; read on today's fit, it corrects what a stationary model gets wrong (young
+customers slowing down, regular visitors). The at-risk flag is the calibrated
+probability with the best F1 on that backtest (out of fold), so it transfers to today.
+
 A merchant with too few customers for a stable fit gets a recency threshold instead: the number
 of days without a visit that best separated, on its own history one horizon ago, the customers
 who came back from those who did not.
@@ -46,9 +55,9 @@ MIN_CUSTOMERS_FOR_FIT = 200
 # The default horizon: the gap within which this share of the customers' usual gaps fall.
 HORIZON_QUANTILE = 0.9
 HORIZON_BOUNDS = (14, 365)
-AT_RISK_PROBABILITY = 0.5  # more likely gone than not
+AT_RISK_PROBABILITY = 0.5  # more likely gone than not: the flag when there is no backtest
 # The model is kept unless, on the merchant's own history one horizon ago, plain recency ranked
-# who came back better than the model by more than this (AUC).
+# who came back better than the calibrated model (out of fold) by more than this (AUC).
 RECENCY_BETTER_BY = 0.01
 _NODES, _WEIGHTS = np.polynomial.legendre.leggauss(40)
 
@@ -282,11 +291,124 @@ def recency_probabilities(rule: RecencyRule, days_since: list[int]) -> list[floa
     return [rule.probability(d) for d in days_since]
 
 
+# --- the backtest and the calibration on it ----------------------------------------------------
+
+# What the calibration reads, per customer: the model's log-odds of no visit within H, then a
+# few robust figures the model can get wrong (a young customer slowing down, a regular
+# visitor whom a Poisson model undersells).
+CALIBRATION_FEATURES = (
+    "model_log_odds",
+    "log_days_since",  # log(1 + days since the last visit)
+    "log_repeat_visits",  # log(1 + repeat visits)
+    "log_age",  # log(1 + days since the first visit)
+    "log_overdue",  # log(1 + days since) - log(1 + median gap), repeat visitors only
+    "repeat",  # 1 for a repeat visitor
+    "log_spend",  # log(1 + spend per visit in yuan)
+    "log_over_longest",  # log(1 + days since) - log(1 + longest gap), repeat visitors only
+    "log_gaps_as_long",  # log of the share of their own gaps at least this silence (smoothed)
+)
+CALIBRATION_L2 = 1e-3  # on standardised features: a light hold on the weights
+
+
+def features(histories: list[Visits], today: date, params: Params, horizon: float) -> np.ndarray:
+    """One row of CALIBRATION_FEATURES per customer (all with a visit before today)."""
+    S = Summary.of(histories, today)
+    p = np.clip(p_no_visit(params, S, horizon), 1e-6, 1 - 1e-6)
+    since = np.array([(today - h.days[-1]).days for h in histories], dtype=float)
+    gap = np.array([np.median(h.gaps) if h.gaps else 0.0 for h in histories], dtype=float)
+    spend = np.array([np.mean(h.amounts) / 100 for h in histories], dtype=float)
+    longest = np.array([max(h.gaps) if h.gaps else 0.0 for h in histories], dtype=float)
+    # A regular's own habit: how often a silence this long happened before and they came back.
+    as_long = np.array(
+        [
+            (sum(g >= d for g in h.gaps) + 0.5) / (len(h.gaps) + 1)
+            for h, d in zip(histories, since, strict=True)
+        ]
+    )
+    repeat = S.x >= 1
+    return np.column_stack(
+        [
+            np.log(p / (1 - p)),
+            np.log1p(since),
+            np.log1p(S.x),
+            np.log1p(S.T),
+            np.where(repeat, np.log1p(since) - np.log1p(gap), 0.0),
+            repeat.astype(float),
+            np.log1p(np.maximum(spend, 0.0)),
+            np.where(repeat, np.log1p(since) - np.log1p(longest), 0.0),
+            np.log(as_long),
+        ]
+    )
+
+
+@dataclass
+class Calibration:
+    """Logistic regression of "no visit within H" on the features (standardised), fitted on
+    the merchant's own backtest: P = 1 / (1 + exp(-(w0 + sum w_i (f_i - mean_i) / scale_i)))."""
+
+    weights: list[float]  # intercept first, then one per feature
+    mean: list[float]
+    scale: list[float]
+
+    def probability(self, X: np.ndarray) -> np.ndarray:
+        Z = (X - np.array(self.mean)) / np.array(self.scale)
+        w = np.array(self.weights)
+        return 1.0 / (1.0 + np.exp(-(w[0] + Z @ w[1:])))
+
+    def as_dict(self) -> dict:
+        return {
+            "features": list(CALIBRATION_FEATURES),
+            "weights": [round(float(v), 6) for v in self.weights],
+            "mean": [round(float(v), 6) for v in self.mean],
+            "scale": [round(float(v), 6) for v in self.scale],
+        }
+
+
+def calibration_fit(X: np.ndarray, truth: list[bool] | np.ndarray) -> Calibration:
+    """Maximum likelihood (L-BFGS, exact gradient) with a light L2 penalty; deterministic."""
+    y = np.asarray(truth, dtype=float)
+    mean = X.mean(axis=0)
+    scale = X.std(axis=0)
+    scale = np.where(scale > 1e-9, scale, 1.0)
+    Z = np.column_stack([np.ones(len(X)), (X - mean) / scale])
+    n = len(y)
+
+    def loss(w: np.ndarray):
+        z = Z @ w
+        penalty = np.r_[0.0, w[1:]]
+        value = np.sum(np.logaddexp(0.0, z) - y * z) / n + CALIBRATION_L2 * penalty @ penalty
+        grad = Z.T @ (0.5 * (1 + np.tanh(z / 2)) - y) / n + 2 * CALIBRATION_L2 * penalty
+        return value, grad
+
+    found = minimize(loss, np.zeros(Z.shape[1]), jac=True, method="L-BFGS-B")
+    return Calibration(found.x.tolist(), mean.tolist(), scale.tolist())
+
+
+def best_f1_threshold(scores: list[float] | np.ndarray, truth: list[bool]) -> float:
+    """The score threshold (flag when >=) with the best F1, over every distinct score."""
+    order = np.argsort(-np.asarray(scores, dtype=float), kind="stable")
+    ranked = np.asarray(scores, dtype=float)[order]
+    hits = np.cumsum(np.asarray(truth, dtype=float)[order])
+    total = hits[-1]
+    last_of_tie = np.r_[ranked[1:] != ranked[:-1], True]  # flagging stops between scores
+    flagged = np.arange(1, len(ranked) + 1)
+    f1 = np.where(last_of_tie, 2 * hits / (flagged + total), -1.0)
+    return float(ranked[int(np.argmax(f1))])
+
+
 @dataclass
 class Backtest:
+    """The merchant's history cut one horizon ago: the model fitted there, the calibration
+    fitted on who came back by today, and how well each ranked them (the calibrated model out
+    of fold: each half of the customers scored by a calibration fitted on the other half)."""
+
     customers: int
-    model_auc: float
+    raw_model_auc: float
+    model_auc: float  # calibrated, out of fold
     recency_auc: float
+    calibration: Calibration
+    threshold: float  # the calibrated probability with the best F1 (out of fold)
+    observed: float  # share who did not come back
 
     @property
     def recency_wins(self) -> bool:
@@ -294,8 +416,9 @@ class Backtest:
 
 
 def backtest(histories: list[Visits], today: date, horizon: int) -> Backtest | None:
-    """The model and plain recency on the merchant's own history cut one horizon ago, scored
-    against "no visit between the cut and today" (None: too few customers, or one outcome)."""
+    """Fit the model on the merchant's history before (today - H), observe who came back by
+    today, and calibrate on it (None: too few customers then, one outcome only, or an
+    overflowing fit)."""
     cut = today - timedelta(days=horizon)
     calibration, truth = [], []
     for h in histories:
@@ -305,12 +428,28 @@ def backtest(histories: list[Visits], today: date, horizon: int) -> Backtest | N
             truth.append(not any(cut <= d < today for d in h.days))
     if len(calibration) < MIN_CUSTOMERS_FOR_FIT or all(truth) or not any(truth):
         return None
-    summary = Summary.of(calibration, cut)
-    p = p_no_visit(fit(summary), summary, horizon)
-    if not np.all(np.isfinite(p)):
+    params = fit(Summary.of(calibration, cut))
+    X = features(calibration, cut, params, horizon)
+    if not np.all(np.isfinite(X)):
         return None
+    y = np.array(truth)
+    fold = np.arange(len(y)) % 2 == 0
+    out_of_fold = np.empty(len(y))
+    for held in (fold, ~fold):
+        if y[~held].all() or not y[~held].any():
+            return None
+        out_of_fold[held] = calibration_fit(X[~held], y[~held]).probability(X[held])
     since = [float((cut - h.days[-1]).days) for h in calibration]
-    return Backtest(len(calibration), auc(p.tolist(), truth), auc(since, truth))
+    raw = X[:, 0].tolist()
+    return Backtest(
+        customers=len(calibration),
+        raw_model_auc=auc(raw, truth),
+        model_auc=auc(out_of_fold.tolist(), truth),
+        recency_auc=auc(since, truth),
+        calibration=calibration_fit(X, y),
+        threshold=best_f1_threshold(out_of_fold, truth),
+        observed=float(np.mean(y)),
+    )
 
 
 # --- reading it --------------------------------------------------------------------------------

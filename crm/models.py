@@ -524,8 +524,14 @@ class ChurnModel(models.Model):
     recency_threshold_days = models.PositiveIntegerField(null=True, blank=True)
     customers = models.PositiveIntegerField(default=0)  # customers with a visit, fitted on
     log_likelihood = models.FloatField(null=True, blank=True)
-    # On the merchant's own history one horizon ago: how well each ranked who came back.
+    # Fitted on the merchant's own backtest (crm.churn.Calibration.as_dict); {}: none.
+    calibration = models.JSONField(default=dict, blank=True)
+    # The model's at-risk flag: calibrated probability at or above this (best F1 on the backtest).
+    at_risk_threshold = models.FloatField(null=True, blank=True)
+    # On the merchant's own history one horizon ago: how well each ranked who came back (the
+    # calibrated model out of fold, the model as fitted, plain recency).
     backtest_model_auc = models.FloatField(null=True, blank=True)
+    backtest_raw_model_auc = models.FloatField(null=True, blank=True)
     backtest_recency_auc = models.FloatField(null=True, blank=True)
     fitted_on = models.DateField()
     fitted_at = models.DateTimeField()

@@ -61,36 +61,47 @@ def cdnow() -> list[cm.Visits]:
     return [cm.Visits.of(*raw[k]) for k in sorted(raw)]
 
 
-def holdout(histories: list[cm.Visits], cut: date, end: date):
-    """The calibration histories of those seen before the cut, and the truth for each."""
-    calibration, truth = [], []
+def holdout(histories: list[cm.Visits], cut: date, end: date, horizon: int | None = None):
+    """The calibration histories of those seen before the cut, the truth for each (no purchase
+    from the cut to the end) and, given a horizon, the truth within it."""
+    calibration, truth, within = [], [], []
     for h in histories:
         before = h.before(cut)
         if before.days:
             calibration.append(before)
             truth.append(not any(cut <= d < end for d in h.days))
-    return calibration, truth
+            if horizon is not None:
+                stop = cut + timedelta(days=horizon)
+                within.append(not any(cut <= d < stop for d in h.days))
+    return calibration, truth, within
 
 
 def best_threshold(scores: list[float], truth: list[bool]) -> float:
     """The score threshold (flag when >=) with the best F1."""
-    candidates = sorted(set(np.quantile(scores, np.linspace(0, 1, 201)).tolist()))
-    return max(candidates, key=lambda t: cm.f1_at([s >= t for s in scores], truth)["f1"])
+    return cm.best_f1_threshold(scores, truth)
 
 
-def cut_scores(calibration, truth, cut, end, *, horizon, threshold=None, recency_days=None):
+def cut_scores(calibration, truth, within, cut, end, *, horizon, threshold=None, recency_days=None):
+    """The product's pipeline at one cut, on the data before it only: the backtest (the model
+    fitted one horizon before the cut, calibrated on who came back by the cut), today's fit,
+    the calibrated probabilities and the backtest's best-F1 threshold."""
     started = time.perf_counter()
+    checked = cm.backtest(calibration, cut, horizon)
     summary = cm.Summary.of(calibration, cut)
     params = cm.fit(summary)
     fit_seconds = time.perf_counter() - started
-    p = cm.p_no_visit(params, summary, horizon).tolist()
-    p_window = cm.p_no_visit(params, summary, (end - cut).days)
+    window = (end - cut).days
+    raw = cm.p_no_visit(params, summary, horizon)
+    raw_window = cm.p_no_visit(params, summary, window)
+    p = checked.calibration.probability(cm.features(calibration, cut, params, horizon)).tolist()
+    # Over the holdout's length: the same calibration read on the model's odds for that length.
+    p_window = checked.calibration.probability(cm.features(calibration, cut, params, window))
     since = [(cut - h.days[-1]).days for h in calibration]
     threshold = best_threshold(p, truth) if threshold is None else threshold
     recency_days = best_threshold(since, truth) if recency_days is None else recency_days
     observed = float(np.mean(truth))
-    model = cm.f1_at([x >= threshold for x in p], truth)
-    product = cm.f1_at([x >= cm.AT_RISK_PROBABILITY for x in p], truth)
+    model = cm.f1_at([x >= checked.threshold for x in p], truth)
+    holdout_chosen = cm.f1_at([x >= threshold for x in p], truth)
     recency = cm.f1_at([d >= recency_days for d in since], truth)
     lapsed = cm.f1_at(
         [simple_rule_at_risk(History(h.days, h.amounts), cut) for h in calibration], truth
@@ -99,27 +110,36 @@ def cut_scores(calibration, truth, cut, end, *, horizon, threshold=None, recency
         "customers": len(calibration),
         "observed_churn": observed,
         "auc": cm.auc(p, truth),
+        "raw_auc": cm.auc(raw.tolist(), truth),
         "f1": model["f1"],
         "precision": model["precision"],
         "recall": model["recall"],
-        "f1_at_half": product["f1"],
+        "f1_first_cut_threshold": holdout_chosen["f1"],
+        # The product's claim: the flag against "no purchase within H" (not the whole holdout).
+        "f1_at_h": cm.f1_at([x >= checked.threshold for x in p], within)["f1"],
+        "auc_at_h": cm.auc(p, within),
+        "recency_auc_at_h": cm.auc([float(d) for d in since], within),
         "calibration_error": abs(float(np.mean(p_window)) - observed),
-        "calibration_error_at_h": abs(float(np.mean(p)) - observed),
+        "calibration_error_at_h": abs(float(np.mean(p)) - float(np.mean(within))),
+        "raw_calibration_error": abs(float(np.mean(raw_window)) - observed),
+        "raw_calibration_error_at_h": abs(float(np.mean(raw)) - float(np.mean(within))),
         "recency_auc": cm.auc([float(d) for d in since], truth),
         "recency_f1": recency["f1"],
         "lapsed_f1": lapsed["f1"],
         "flag_everyone_f1": cm.f1_at([True] * len(truth), truth)["f1"],
         "fit_seconds": fit_seconds,
+        "backtest_model_auc": checked.model_auc,
+        "backtest_recency_auc": checked.recency_auc,
+        "backtest_threshold": checked.threshold,
         "threshold": threshold,
         "recency_days": recency_days,
         "params": params,
-        "p": np.array(p),
     }
 
 
 def protocol(histories, cuts, end, prefix: str) -> dict:
-    first, second = (holdout(histories, cut, end) for cut in cuts)
-    horizon = cm.horizon_default(first[0])
+    horizon = cm.horizon_default(holdout(histories, cuts[0], end)[0])
+    first, second = (holdout(histories, cut, end, horizon) for cut in cuts)
     one = cut_scores(*first, cuts[0], end, horizon=horizon)
     two = cut_scores(
         *second,
@@ -129,17 +149,29 @@ def protocol(histories, cuts, end, prefix: str) -> dict:
         threshold=one["threshold"],
         recency_days=one["recency_days"],
     )
-    out = {f"{prefix}_horizon_days": horizon, f"{prefix}_threshold": round(one["threshold"], 3)}
-    worst_of = {"calibration_error", "calibration_error_at_h", "fit_seconds"}
+    out = {f"{prefix}_horizon_days": horizon}
+    worst_of = {
+        "calibration_error",
+        "calibration_error_at_h",
+        "raw_calibration_error",
+        "raw_calibration_error_at_h",
+        "fit_seconds",
+    }
     for key in (
         "auc",
         "f1",
         "precision",
         "recall",
-        "f1_at_half",
         "calibration_error",
         "calibration_error_at_h",
         "recency_auc",
+        "raw_auc",
+        "raw_calibration_error",
+        "raw_calibration_error_at_h",
+        "f1_first_cut_threshold",
+        "f1_at_h",
+        "auc_at_h",
+        "recency_auc_at_h",
         "recency_f1",
         "lapsed_f1",
         "flag_everyone_f1",
@@ -148,7 +180,19 @@ def protocol(histories, cuts, end, prefix: str) -> dict:
         pick = max if key in worst_of else min
         out[f"{prefix}_{key}"] = round(pick(one[key], two[key]), 3)
     for index, scored in enumerate((one, two), start=1):
-        for key in ("customers", "observed_churn", "auc", "f1", "calibration_error", "recency_auc"):
+        for key in (
+            "customers",
+            "observed_churn",
+            "auc",
+            "raw_auc",
+            "recency_auc",
+            "f1",
+            "calibration_error",
+            "calibration_error_at_h",
+            "backtest_model_auc",
+            "backtest_recency_auc",
+            "backtest_threshold",
+        ):
             out[f"{prefix}_cut{index}_{key}"] = round(scored[key], 3)
         out[f"{prefix}_cut{index}_params"] = scored["params"].as_dict()
     out[f"{prefix}_recency_days"] = round(one["recency_days"])
@@ -157,7 +201,7 @@ def protocol(histories, cuts, end, prefix: str) -> dict:
 
 def min_customers(histories, cut, end, seed: int = 21) -> dict:
     """The smallest subsample size whose own fit stays close to the full fit (module doc)."""
-    calibration, truth = holdout(histories, cut, end)
+    calibration, truth, _ = holdout(histories, cut, end)
     full = cm.Summary.of(calibration, cut)
     params = cm.fit(full)
     horizon = cm.horizon_default(calibration)

@@ -379,8 +379,18 @@ class ChurnModelView(APIView):
         customers = serializers.IntegerField()
         min_customers_for_model = serializers.IntegerField()
         log_likelihood = serializers.FloatField(allow_null=True)
+        calibrated = serializers.BooleanField(
+            help_text="The model's probabilities are calibrated on the shop's own backtest."
+        )
+        at_risk_threshold = serializers.FloatField(
+            allow_null=True, help_text="At risk: probability at or above (best F1 on the backtest)."
+        )
         backtest_model_auc = serializers.FloatField(
-            allow_null=True, help_text="The model's AUC on the shop's history one horizon ago."
+            allow_null=True,
+            help_text="The calibrated model's AUC (out of fold), shop's history one horizon ago.",
+        )
+        backtest_raw_model_auc = serializers.FloatField(
+            allow_null=True, help_text="The model's AUC there before calibration."
         )
         backtest_recency_auc = serializers.FloatField(
             allow_null=True, help_text="Plain recency's AUC there; clearly higher: recency used."
@@ -404,7 +414,10 @@ class ChurnModelView(APIView):
             "customers": model.customers if model else 0,
             "min_customers_for_model": MIN_CUSTOMERS_FOR_FIT,
             "log_likelihood": model.log_likelihood if model else None,
+            "calibrated": bool(model and model.calibration),
+            "at_risk_threshold": model.at_risk_threshold if model else None,
             "backtest_model_auc": model.backtest_model_auc if model else None,
+            "backtest_raw_model_auc": model.backtest_raw_model_auc if model else None,
             "backtest_recency_auc": model.backtest_recency_auc if model else None,
             "fitted_on": model.fitted_on if model else None,
             "fitted_at": model.fitted_at if model else None,

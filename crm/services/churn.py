@@ -30,9 +30,12 @@ def churn_model_fit(
     *, merchant: Merchant, prefs: CrmSettings, histories: dict[int, churn.Visits], today: date
 ) -> tuple[ChurnModel, dict[int, Reading]]:
     """Fit the merchant's model on all its customers with a visit, store it, and read every
-    customer. The recency threshold (backtested on the merchant's own history) instead when
-    they are fewer than churn.MIN_CUSTOMERS_FOR_FIT, when the fit overflows, or when on the
-    merchant's history one horizon ago plain recency ranked who came back clearly better.
+    customer. The model's probabilities are calibrated on the merchant's own backtest (the
+    model fitted on its history one horizon ago, against who came back since: churn.backtest)
+    and the at-risk flag set at the probability that told the backtest's churners best. The
+    recency threshold (backtested the same way) instead when they are fewer than
+    churn.MIN_CUSTOMERS_FOR_FIT, when the fit overflows, or when on that backtest plain recency
+    ranked who came back clearly better than the calibrated model.
     Deterministic: a rerun on the same data and day stores the same numbers."""
     ids = [pk for pk, h in histories.items() if h.days]
     visits = [histories[pk] for pk in ids]
@@ -52,18 +55,17 @@ def churn_model_fit(
     checked = None
     if len(ids) >= churn.MIN_CUSTOMERS_FOR_FIT:
         checked = churn.backtest(visits, today, horizon)
-        fields |= {
-            "backtest_model_auc": round(checked.model_auc, 4) if checked else None,
-            "backtest_recency_auc": round(checked.recency_auc, 4) if checked else None,
-        }
-    else:
-        fields |= {"backtest_model_auc": None, "backtest_recency_auc": None}
+    fields |= {
+        "backtest_model_auc": round(checked.model_auc, 4) if checked else None,
+        "backtest_raw_model_auc": round(checked.raw_model_auc, 4) if checked else None,
+        "backtest_recency_auc": round(checked.recency_auc, 4) if checked else None,
+    }
     if len(ids) >= churn.MIN_CUSTOMERS_FOR_FIT and not (checked and checked.recency_wins):
         summary = churn.Summary.of(visits, today)
         params = churn.fit(summary)
-        probabilities = churn.p_no_visit(params, summary, horizon)
+        raw = churn.p_no_visit(params, summary, horizon)
         # A fit whose numbers overflow for some customer is not used: the threshold instead.
-        if np.all(np.isfinite(probabilities)):
+        if np.all(np.isfinite(raw)):
             fitted = params
     if fitted is not None:
         rates = churn.visit_rate(params, summary)
@@ -73,7 +75,19 @@ def churn_model_fit(
             "recency_threshold_days": None,
             "log_likelihood": round(float(np.sum(churn.log_likelihood(params, summary))), 3),
         }
-        flagged = [p >= churn.AT_RISK_PROBABILITY for p in probabilities]
+        if checked is not None:
+            # The calibration fitted on the merchant's own backtest, read on today's fit; the
+            # flag at the probability that told the backtest's churners best (F1).
+            probabilities = checked.calibration.probability(
+                churn.features(visits, today, params, horizon)
+            )
+            threshold = checked.threshold
+            fields |= {"calibration": checked.calibration.as_dict()}
+        else:  # history shorter than the horizon (or one outcome): the model as fitted
+            probabilities, threshold = raw, churn.AT_RISK_PROBABILITY
+            fields |= {"calibration": {}}
+        fields |= {"at_risk_threshold": round(float(threshold), 4)}
+        flagged = [p >= threshold for p in probabilities]
         gap_params = params
     else:
         rule = churn.recency_backtest(visits, today, horizon)
@@ -83,6 +97,8 @@ def churn_model_fit(
         fields |= {
             "method": ChurnMethod.RECENCY,
             "params": {},
+            "calibration": {},
+            "at_risk_threshold": None,
             "recency_threshold_days": rule.threshold_days,
             "log_likelihood": None,
         }

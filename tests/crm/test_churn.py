@@ -158,6 +158,33 @@ def test_explanation_in_plain_chinese_and_english():
 # --- through the database --------------------------------------------------------------------
 
 
+def test_the_calibration_corrects_a_model_that_misreads_the_odds():
+    """A model whose log-odds are too timid and shifted (a young shop slowing down, regulars
+    undersold): the logistic calibration on the backtest maps them back to the frequencies."""
+    rng = np.random.default_rng(11)
+    true_odds = rng.normal(0.5, 1.5, 4000)
+    gone = rng.random(4000) < 1 / (1 + np.exp(-true_odds))
+    model_odds = 0.4 * true_odds - 1.0  # says 0.3 where the truth is 0.6
+    X = np.column_stack([model_odds, rng.normal(size=(4000, len(churn.CALIBRATION_FEATURES) - 1))])
+    calibrated = churn.calibration_fit(X[:2000], gone[:2000]).probability(X[2000:])
+    raw = 1 / (1 + np.exp(-model_odds[2000:]))
+    observed = gone[2000:].mean()
+    assert abs(raw.mean() - observed) > 0.15
+    assert calibrated.mean() == pytest.approx(observed, abs=0.03)
+    # Within deciles of the calibrated probability, the share gone matches it.
+    order = np.argsort(calibrated)
+    for chunk in np.array_split(order, 10):
+        assert calibrated[chunk].mean() == pytest.approx(gone[2000:][chunk].mean(), abs=0.08)
+
+
+def test_the_f1_threshold_is_the_best_cut_of_the_scores():
+    scores = [0.9, 0.8, 0.8, 0.6, 0.4, 0.3, 0.1]
+    truth = [True, True, False, True, False, True, False]
+    chosen = churn.best_f1_threshold(scores, truth)
+    best = max(scores, key=lambda t: churn.f1_at([s >= t for s in scores], truth)["f1"])
+    assert chosen == best
+
+
 def moment(day: date) -> datetime:
     return timezone.make_aware(datetime.combine(day, time(12)))
 
@@ -290,10 +317,41 @@ def test_a_large_merchant_keeps_the_model_unless_its_own_backtest_prefers_recenc
     customers_recompute(merchant=merchant, today=today)
     model = ChurnModel.objects.get(merchant=merchant)
     assert model.backtest_model_auc is not None and model.backtest_recency_auc is not None
+    assert model.backtest_raw_model_auc is not None
     recency_wins = model.backtest_recency_auc > model.backtest_model_auc + 0.01
     assert model.method == ("recency" if recency_wins else "pareto_nbd")
     shown = client_for(merchant.owner).get(f"{URL}churn/").json()
     assert shown["backtest_recency_auc"] == model.backtest_recency_auc
+
+
+@pytest.mark.django_db
+def test_the_model_is_calibrated_on_the_merchants_own_backtest():
+    """The simulator's shop seen a quarter before its year ends: the stored probabilities
+    (calibrated on the shop's history one horizon earlier) match the share who then did not
+    come back within the horizon; the flag is the backtest's best-F1 cut, and each line's
+    explanation quotes the stored probability."""
+    cut = date(2026, 4, 1)
+    simulated = [churn.Visits.of(s.days, s.amounts) for s in simulate(customers=700)]
+    seen = [h for h in simulated if h.before(cut).days]
+    merchant, customers = merchant_with([h.before(cut) for h in seen])
+    customers_recompute(merchant=merchant, today=cut)
+    model = ChurnModel.objects.get(merchant=merchant)
+    assert model.method == "pareto_nbd"
+    assert model.calibration["features"] == list(churn.CALIBRATION_FEATURES)
+    assert 0 < model.at_risk_threshold < 1
+    shown = client_for(merchant.owner).get(f"{URL}churn/").json()
+    assert shown["calibrated"] and shown["at_risk_threshold"] == model.at_risk_threshold
+    stored = {c.name: c for c in Customer.objects.filter(merchant=merchant)}
+    rows = [stored[c.name] for c in customers]
+    end = cut + timedelta(days=model.horizon_days)
+    gone = [not any(cut <= d < end for d in h.days) for h in seen]
+    p = [c.churn_probability for c in rows]
+    assert np.mean(p) == pytest.approx(np.mean(gone), abs=0.05)
+    assert churn.auc(p, gone) > 0.75
+    for c in rows:
+        assert c.at_risk == (c.churn_probability >= model.at_risk_threshold)
+        if c.at_risk:
+            assert f"流失概率 {round(100 * c.churn_probability)}%" in c.flags[0]["reason"]
 
 
 @pytest.mark.django_db
