@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("crm", "0003_churn_model"),
+        ("crm", "0004_customer_export_log"),
     ]
 
     operations = [
