@@ -83,7 +83,7 @@ def counter_history(
             CounterRecord(
                 at=row.redeemed_at,
                 kind="coupon",
-                label=row.campaign.name,
+                label=row.campaign.title,
                 shop=row.shop.name,
                 staff=row.staff.name or str(row.staff.phone),
                 reference=row.coupon.code,

@@ -74,7 +74,7 @@ def inbox_pending(request):
 def back_to_inbox(request):
     if is_htmx(request):
         return render(request, "dashboard/orders/_pending.html", inbox_context(request))
-    return redirect(request.POST.get("next") or "dashboard:orders")
+    return redirect("dashboard:orders")
 
 
 @require_POST

@@ -5,6 +5,8 @@ platform staff look: consumers.services.review_report)."""
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -26,6 +28,14 @@ def review_of_user(user, review_id: int):
     if review is None:
         raise NotFound()
     return review
+
+
+def back(request) -> str:
+    """Where the form came from (the list with its filters), if it is this site's."""
+    target = request.POST.get("next", "")
+    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        return target
+    return reverse("dashboard:reviews")
 
 
 @merchant_page(permission=MANAGE)
@@ -67,7 +77,7 @@ def review_reply(request, review_id: int):
         messages.success(request, _("回复已发布。"))
     else:
         messages.error(request, _("回复不能为空，且不超过 1000 字。"))
-    return redirect(f"{request.POST.get('next') or '/dashboard/reviews/'}#review-{review.pk}")
+    return redirect(f"{back(request)}#review-{review.pk}")
 
 
 @require_POST
@@ -84,4 +94,4 @@ def review_report(request, review_id: int):
             messages.success(request, _("已举报，平台审核期间评价仍然展示。"))
     else:
         messages.error(request, _("请选择举报原因。"))
-    return redirect(f"{request.POST.get('next') or '/dashboard/reviews/'}#review-{review.pk}")
+    return redirect(f"{back(request)}#review-{review.pk}")

@@ -35,7 +35,9 @@ def test_a_waiting_booking_shows_in_the_inbox_with_its_deadline(owner, pending):
     page = owner.get(reverse("dashboard:orders")).content.decode()
     assert f'id="order-{pending.pk}"' in page
     assert "¥477.85" in page
-    assert timezone.localtime(pending.accept_by).isoformat()[:16] in page  # the countdown's deadline
+    assert (
+        timezone.localtime(pending.accept_by).isoformat()[:16] in page
+    )  # the countdown's deadline
     assert "接单" in page and "拒单" in page
 
 
@@ -114,9 +116,10 @@ def test_the_day_view_groups_bookings_by_staff(owner, shop, slot):
 
 
 def test_another_merchants_order_is_not_found_and_not_listed(other_merchant_owner, pending):
-    assert f"order-{pending.pk}" not in other_merchant_owner.get(
-        reverse("dashboard:orders")
-    ).content.decode()
+    assert (
+        f"order-{pending.pk}"
+        not in other_merchant_owner.get(reverse("dashboard:orders")).content.decode()
+    )
     for name in ("order-accept", "order-cancel", "order-no-show", "order-dispute"):
         response = other_merchant_owner.post(reverse(f"dashboard:{name}", args=[pending.pk]))
         assert response.status_code == 404
