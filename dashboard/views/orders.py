@@ -143,7 +143,7 @@ def order_no_show(request, order_id: int):
 @merchant_page(permission=REDEEM)
 def order_dispute(request, order_id: int):
     order = order_for_merchant(user=request.user, order_id=order_id, permission=REDEEM)
-    form = DisputeForm(request.POST or None)
+    form = DisputeForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             services.dispute_open(
