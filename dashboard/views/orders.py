@@ -4,6 +4,7 @@ before the click, and disputes. Every step is the consumers service the merchant
 
 from datetime import date, timedelta
 
+from django.conf import settings
 from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -47,6 +48,7 @@ def inbox_context(request) -> dict:
         .order_by("starts_at", "pk")[:50]
     )
     return {
+        "poll_seconds": settings.DASHBOARD_INBOX_POLL_SECONDS,
         "pending": pending,
         "latest_pending": max((order.pk for order in pending), default=0),
         "upcoming": upcoming,

@@ -20,5 +20,5 @@
   }
   tick();
   setInterval(tick, 1000);
-  document.addEventListener("htmx:afterSwap", tick);
+  document.addEventListener("htmx:load", tick);
 })();

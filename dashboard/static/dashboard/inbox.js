@@ -25,7 +25,7 @@
     oscillator.start();
     oscillator.stop(audio.currentTime + 0.4);
   }
-  document.addEventListener("htmx:afterSwap", function () {
+  function check() {
     const pending = document.getElementById("pending");
     if (!pending) return;
     const latest = Number(pending.dataset.latest || 0);
@@ -36,5 +36,8 @@
       beep();
     }
     seen = Math.max(seen, latest);
-  });
+  }
+  // An outerHTML swap replaces #pending itself: htmx:load fires for the new element.
+  document.addEventListener("htmx:load", check);
+  document.addEventListener("htmx:afterSwap", check);
 })();
