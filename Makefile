@@ -1,8 +1,9 @@
 # The README's commands. Each runs the set-up first; the set-up is idempotent and quick the
-# second time. platform/bootstrap.py resolves DATABASE_URL and REDIS_URL into .local/services.env.
+# second time. platform/bootstrap.py resolves DATABASE_URL and REDIS_URL into .local/services.env
+# and generates the secrets once into .local/secrets.env (platform/local_secrets.py).
 SHELL := /bin/bash
 .SHELLFLAGS := -eo pipefail -c
-WITH_ENV := set -a && . .local/services.env && set +a && export PATH="$(CURDIR)/.venv/bin:$$PATH" &&
+WITH_ENV := set -a && . .local/services.env && . .local/secrets.env && set +a && export PATH="$(CURDIR)/.venv/bin:$$PATH" &&
 
 .PHONY: setup run test bench lint format messages
 

@@ -8,13 +8,13 @@ from rest_framework.views import APIView
 from rest_framework_simplejwt.serializers import TokenRefreshSerializer
 from rest_framework_simplejwt.views import TokenRefreshView
 
+from core import events
 from core.errors import error_body
 from core.schema import error_response
-from merchants.services import merchant_register
 
 from .errors import LoginLocked
-from .models import Role, User
-from .services import refresh_token_revoke, tokens_for, user_login, user_register
+from .models import CLIENT_CHANNELS, User
+from .services import refresh_token_revoke, tokens_for, user_login
 
 
 class UserSerializer(serializers.ModelSerializer):
@@ -22,56 +22,46 @@ class UserSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = User
-        fields = ["id", "phone", "name", "role", "date_joined"]
-        read_only_fields = ["id", "phone", "role", "date_joined"]
+        fields = ["id", "phone", "name", "role", "date_joined", "phone_verified_at"]
+        read_only_fields = ["id", "phone", "role", "date_joined", "phone_verified_at"]
+
+
+class MissingConsentSerializer(serializers.Serializer):
+    kind = serializers.CharField(help_text="privacy, terms, ...")
+    version = serializers.IntegerField(help_text="The version to accept.")
+    title = serializers.CharField()
 
 
 class SessionSerializer(serializers.Serializer):
     access = serializers.CharField(help_text="JWT access token: `Authorization: Bearer <access>`")
     refresh = serializers.CharField(help_text="Refresh token for POST /api/v1/auth/refresh/")
     user = UserSerializer()
+    consents_missing = MissingConsentSerializer(
+        many=True,
+        required=False,
+        help_text="Documents to accept (a new version asks again): show them, then "
+        "POST /api/v1/me/consents/ {kind, version}.",
+    )
+    deletion_cancelled = serializers.BooleanField(
+        required=False, help_text="true: signing in cancelled my pending account deletion."
+    )
 
 
-def session_response(user: User, http_status: int) -> Response:
-    return Response({**tokens_for(user), "user": UserSerializer(user).data}, status=http_status)
+class AcceptedSerializer(serializers.Serializer):
+    kind = serializers.CharField(max_length=20)
+    version = serializers.IntegerField(min_value=1)
 
 
-class RegisterView(APIView):
-    permission_classes = [AllowAny]
-    throttle_scope = "auth"
+CHANNELS = CLIENT_CHANNELS
 
-    class InputSerializer(serializers.Serializer):
-        phone = PhoneNumberField(help_text="手机号; +86 assumed when no country code is given")
-        password = serializers.CharField(write_only=True, style={"input_type": "password"})
-        name = serializers.CharField(max_length=60, required=False, default="")
-        role = serializers.ChoiceField(
-            choices=[Role.CONSUMER, Role.MERCHANT_OWNER], default=Role.CONSUMER
-        )
-        merchant_name = serializers.CharField(
-            max_length=100, required=False, help_text="Required when role is merchant_owner."
-        )
 
-        def validate(self, attrs):
-            if attrs["role"] == Role.MERCHANT_OWNER and not attrs.get("merchant_name"):
-                raise serializers.ValidationError({"merchant_name": "商户名称不能为空。"})
-            return attrs
-
-    @extend_schema(request=InputSerializer, responses={201: SessionSerializer}, tags=["auth"])
-    def post(self, request):
-        data = self.InputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        fields = data.validated_data
-        credentials = {
-            "phone": fields["phone"],
-            "password": fields["password"],
-            "name": fields["name"],
-        }
-        if fields["role"] == Role.MERCHANT_OWNER:
-            merchant = merchant_register(**credentials, merchant_name=fields["merchant_name"])
-            user = merchant.owner
-        else:
-            user = user_register(**credentials)
-        return session_response(user, status.HTTP_201_CREATED)
+def session_response(user: User, http_status: int, **opened) -> Response:
+    """Tokens and the user, plus what the apps above add when a session opens (the privacy
+    app: consents missing, a pending deletion cancelled; see core.events)."""
+    body = {**tokens_for(user), "user": UserSerializer(user).data}
+    for extra in events.publish("session_opened", user=user, **opened):
+        body.update(extra or {})
+    return Response(body, status=http_status)
 
 
 class LoginView(APIView):
@@ -82,6 +72,10 @@ class LoginView(APIView):
     class InputSerializer(serializers.Serializer):
         phone = PhoneNumberField()
         password = serializers.CharField(write_only=True, style={"input_type": "password"})
+        accepted = AcceptedSerializer(
+            many=True, required=False, default=list, help_text="As at registration."
+        )
+        channel = serializers.ChoiceField(choices=CHANNELS, default="app")
 
     @extend_schema(
         request=InputSerializer,
@@ -95,8 +89,17 @@ class LoginView(APIView):
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         # django-axes records attempts on the HttpRequest underneath DRF's Request.
-        user = user_login(request=request._request, **data.validated_data)
-        return session_response(user, status.HTTP_200_OK)
+        fields = data.validated_data
+        user = user_login(
+            request=request._request, phone=fields["phone"], password=fields["password"]
+        )
+        return session_response(
+            user,
+            status.HTTP_200_OK,
+            registered=False,
+            accepted=fields["accepted"],
+            channel=fields["channel"],
+        )
 
 
 class RefreshView(TokenRefreshView):

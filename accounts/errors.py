@@ -24,3 +24,9 @@ class LoginLocked(DomainError):
 class WeakPassword(DomainError):
     code = "weak_password"
     message = _("密码强度不够。")
+
+
+class AccountDisabled(DomainError):
+    status_code = status.HTTP_403_FORBIDDEN
+    code = "account_disabled"
+    message = _("该账户已停用。")

@@ -13,6 +13,10 @@ class Role(models.TextChoices):
     ADMIN = "admin", _("平台管理员")
 
 
+# Where a user acted from, recorded with their consents (privacy).
+CLIENT_CHANNELS = ["app", "mini_program", "web", "dashboard"]
+
+
 class UserManager(BaseUserManager):
     use_in_migrations = True
 
@@ -37,6 +41,9 @@ class User(AbstractBaseUser, PermissionsMixin):
     is_active = models.BooleanField(_("有效"), default=True)
     is_staff = models.BooleanField(_("可进入管理后台"), default=False)
     date_joined = models.DateTimeField(_("注册时间"), default=timezone.now)
+    # When the holder proved the phone with an SMS code. Until then nothing addressed to the
+    # phone (coupons or lists a merchant keyed by phone) is shown to or attached to the account.
+    phone_verified_at = models.DateTimeField(_("手机号验证时间"), null=True, blank=True)
 
     objects = UserManager()
 
@@ -49,3 +56,7 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     def __str__(self):
         return f"{self.name or self.phone} ({self.get_role_display()})"
+
+    @property
+    def phone_verified(self) -> bool:
+        return self.phone_verified_at is not None

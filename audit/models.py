@@ -17,6 +17,7 @@ from accounts.models import User
 from coupons.models import Campaign, Coupon, Redemption
 from loyalty.models import CardProgram, Level, MembershipCard
 from merchants.models import Merchant, Shop, StaffMember
+from moderation.models import BannedWord, ModerationItem
 from payments.models import Payment, Refund
 from settlement.models import CommissionRate, PayoutBatch
 
@@ -66,3 +67,7 @@ PayoutBatchEvent = track(PayoutBatch)
 CampaignEvent = track(Campaign)
 CouponEvent = track(Coupon, exclude=["code"])
 RedemptionEvent = track(Redemption)
+
+# Content review: the word list staff keep and every decision on the queue (who, when, what).
+BannedWordEvent = track(BannedWord)
+ModerationItemEvent = track(ModerationItem)

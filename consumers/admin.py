@@ -12,6 +12,7 @@ from .models import (
     DisputeStatus,
     Order,
     OrderEvent,
+    ReportStatus,
     Review,
     ReviewPhoto,
     ReviewReport,
@@ -97,7 +98,7 @@ class DisputeAdmin(admin.ModelAdmin):
 class ReviewReportInline(admin.TabularInline):
     model = ReviewReport
     extra = 0
-    fields = ["reporter", "reason", "text", "created_at"]
+    fields = ["reporter", "reason", "text", "status", "counts", "created_at"]
     readonly_fields = fields
 
     def has_add_permission(self, request, obj=None):
@@ -111,12 +112,26 @@ class ReviewPhotoInline(admin.TabularInline):
     readonly_fields = fields
 
 
+class PendingReportsFilter(admin.SimpleListFilter):
+    title = _("举报")
+    parameter_name = "reported"
+
+    def lookups(self, request, model_admin):
+        return [("pending", _("有待审核的举报"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "pending":
+            return queryset.filter(reports__status=ReportStatus.PENDING).distinct()
+        return queryset
+
+
 @admin.register(Review)
 class ReviewAdmin(admin.ModelAdmin):
-    """Reported reviews wait under status "hidden"; keep them or remove them."""
+    """Reported reviews: their reports wait as "pending" (a review past the automatic rule is
+    also hidden); keep them or remove them."""
 
     list_display = ["pk", "shop", "rating", "is_verified", "status", "created_at"]
-    list_filter = ["status", "is_verified", "rating"]
+    list_filter = [PendingReportsFilter, "status", "is_verified", "rating"]
     search_fields = ["text", "shop__name"]
     readonly_fields = [
         "shop",
@@ -137,8 +152,10 @@ class ReviewAdmin(admin.ModelAdmin):
 
     @admin.action(description=_("审核通过：恢复展示"))
     def keep(self, request, queryset):
-        for review in queryset.exclude(status=ReviewStatus.VISIBLE):
-            review_moderate(review=review, keep=True)
+        for review in queryset:
+            pending = review.reports.filter(status=ReportStatus.PENDING).exists()
+            if pending or review.status != ReviewStatus.VISIBLE:
+                review_moderate(review=review, keep=True)
 
     @admin.action(description=_("删除：不再展示，不计入评分"))
     def remove(self, request, queryset):

@@ -15,6 +15,7 @@ import re
 import secrets
 
 import qrcode
+from django.conf import settings
 from django.core import signing
 from django.utils.translation import gettext_lazy as _
 from qrcode.image.pil import PilImage
@@ -55,7 +56,14 @@ def short_code_normalize(typed: str) -> str:
 
 
 def signer(kind: str) -> signing.Signer:
-    return signing.Signer(salt=f"core.codes.qr.{kind}", sep=":")
+    """QR_SIGNING_KEY, not SECRET_KEY: rotating one leaves the other's signatures valid;
+    QR_SIGNING_KEY_FALLBACKS keeps printed codes scanning while a rotation rolls out."""
+    return signing.Signer(
+        key=settings.QR_SIGNING_KEY,
+        fallback_keys=settings.QR_SIGNING_KEY_FALLBACKS,
+        salt=f"core.codes.qr.{kind}",
+        sep=":",
+    )
 
 
 def qr_payload(kind: str, value: str) -> str:

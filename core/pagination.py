@@ -32,6 +32,7 @@ class CursorPagination(BaseCursorPagination):
         for parameter in parameters:
             if parameter["name"] == self.page_size_query_param:
                 parameter["schema"]["minimum"] = 1
+                parameter["schema"]["maximum"] = self.max_page_size  # more is capped to it
                 parameter["description"] = (
                     f"每页条数，默认 {self.page_size}，最多 {self.max_page_size}。"
                 )

@@ -1,11 +1,12 @@
 """OpenAPI: every operation documents the error responses it can give, in the one error shape."""
 
+from drf_spectacular.extensions import OpenApiSerializerFieldExtension
 from drf_spectacular.openapi import AutoSchema as BaseAutoSchema
 from drf_spectacular.utils import OpenApiResponse
 from rest_framework.permissions import AllowAny
 
 from .coords import COORD_TYPE_PARAMETER
-from .serializers import ErrorSerializer
+from .serializers import BIGINT_MAX, ErrorSerializer
 
 ERROR_DESCRIPTIONS = {
     "400": "输入有误 (code `invalid` or a domain code)",
@@ -77,3 +78,55 @@ class AutoSchema(BaseAutoSchema):
         if "{" in self.path and self.method in ("POST", "PUT", "PATCH", "DELETE"):
             codes.append("409")
         return sorted(codes)
+
+
+# --- bounds in the schema (core.serializers' bounded fields) -----------------------------------
+
+
+class BoundedDateScheme(OpenApiSerializerFieldExtension):
+    """JSON Schema has no bounds for dates: carried as x-minimum / x-maximum."""
+
+    target_class = "core.serializers.BoundedDateField"
+    match_subclasses = True
+    schema_format = "date"
+
+    def map_serializer_field(self, auto_schema, direction):
+        return {
+            "type": "string",
+            "format": self.schema_format,
+            "x-minimum": self.target.earliest.isoformat(),
+            "x-maximum": self.target.latest.isoformat(),
+        }
+
+
+class BoundedDateTimeScheme(BoundedDateScheme):
+    target_class = "core.serializers.BoundedDateTimeField"
+    schema_format = "date-time"
+
+
+class PrimaryKeyScheme(OpenApiSerializerFieldExtension):
+    """A related row's id: 1 .. 2^63-1 (every model has a BigAutoField key); a larger number
+    is simply a row that does not exist (400 naming the field)."""
+
+    target_class = "rest_framework.relations.PrimaryKeyRelatedField"
+    match_subclasses = True
+
+    def map_serializer_field(self, auto_schema, direction):
+        schema = auto_schema._map_serializer_field(self.target, direction, bypass_extensions=True)
+        if schema.get("type") == "integer":
+            schema.setdefault("minimum", 1)
+            schema.setdefault("maximum", BIGINT_MAX)
+        return schema
+
+
+def bound_id_parameters(result, generator, request, public):
+    """POSTPROCESSING_HOOKS: every integer path or query parameter is a row id (`{id}`,
+    `?shop=`) or the page size, whose bounds the pagination sets: 1 .. 2^63-1 unless stated."""
+    for operations in result.get("paths", {}).values():
+        for operation in operations.values():
+            for parameter in operation.get("parameters", []) if isinstance(operation, dict) else []:
+                schema = parameter.get("schema", {})
+                if schema.get("type") == "integer":
+                    schema.setdefault("minimum", 1)
+                    schema.setdefault("maximum", BIGINT_MAX)
+    return result

@@ -8,13 +8,17 @@ fine for stopping abuse. The counters live in the cache's Redis, so every web pr
 
 import functools
 import math
+from collections.abc import Callable
 
 import redis
 from django.conf import settings
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.utils.translation import gettext as _
 from rest_framework import throttling
 
 from .codes import InvalidCode
-from .errors import NotFound
+from .errors import NotFound, error_body
 
 
 @functools.cache
@@ -152,3 +156,58 @@ class CodeFailuresThrottled:
         if self.takes_code():
             CodeFailureThrottle().failure_note(self.request, self, exc)
         return super().handle_exception(exc)
+
+
+class SignInThrottle(CounterThrottleMixin, throttling.SimpleRateThrottle):
+    """The `auth` rate per client address, signed in or not: the API's sign-in views' own
+    counter (`throttle_scope = "auth"` keys an anonymous client by its address too), so every
+    way of signing in or of looking a person up by phone draws on one budget per address.
+
+    For a DRF view: `throttle_classes = [..., SignInThrottle]`; for a Django view or page:
+    `@sign_in_throttled`.
+    """
+
+    scope = "auth"
+
+    def get_cache_key(self, request, view):
+        return self.cache_format % {"scope": self.scope, "ident": self.get_ident(request)}
+
+
+class AccountSignInThrottle(CounterThrottleMixin, throttling.SimpleRateThrottle):
+    """The `auth` rate per signed-in account, beside SignInThrottle's per address: for a signed-
+    in person's lookups by phone (a merchant inviting a customer)."""
+
+    scope = "auth"
+
+    def get_cache_key(self, request, view):
+        if not (request.user and request.user.is_authenticated):
+            return None
+        return self.cache_format % {"scope": self.scope, "ident": f"user-{request.user.pk}"}
+
+
+def throttled_response(request: HttpRequest, wait: float) -> HttpResponse:
+    """429 in the API's error shape for API and JSON clients, a plain page for browsers."""
+    detail = _("尝试过于频繁，请 %(seconds)s 秒后再试。") % {"seconds": math.ceil(wait)}
+    headers = {"Retry-After": str(math.ceil(wait))}
+    wants_json = "application/json" in request.headers.get("Accept", "")
+    if request.path.startswith("/api/") or wants_json:
+        return JsonResponse(error_body("throttled", detail), status=429, headers=headers)
+    response = render(request, "core/throttled.html", {"detail": detail}, status=429)
+    response["Retry-After"] = headers["Retry-After"]
+    return response
+
+
+def sign_in_throttled(view: Callable) -> Callable:
+    """One line for any sign-in page (dashboard, admin, a later SMS-code sign-in): its POSTs
+    count against SignInThrottle, and past the `auth` rate answer 429 before any password or
+    code is checked."""
+
+    @functools.wraps(view)
+    def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        if request.method == "POST":
+            throttle = SignInThrottle()
+            if not throttle.allow_request(request, None):
+                return throttled_response(request, throttle.wait())
+        return view(request, *args, **kwargs)
+
+    return wrapper

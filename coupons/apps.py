@@ -4,3 +4,10 @@ from django.apps import AppConfig
 class CouponsConfig(AppConfig):
     name = "coupons"
     verbose_name = "优惠券"
+
+    def ready(self):
+        from moderation import registry
+
+        from .services.campaigns import CAMPAIGN, campaign_text_apply
+
+        registry.register(CAMPAIGN, campaign_text_apply)

@@ -44,6 +44,20 @@ CODE_LENGTH = 10
 # --- audience and claiming ---------------------------------------------------------------------
 
 
+def campaign_shop_ids(campaign: Campaign) -> list[int]:
+    """The shops a campaign reaches: those it is valid at (empty: every shop of its merchant)
+    and the shop of the service it prices."""
+    return terms_shop_ids(shops=campaign.shops.all(), service=campaign.service)
+
+
+def terms_shop_ids(*, shops, service=None) -> list[int]:
+    """The shops campaign terms reach (see campaign_shop_ids); empty means every shop."""
+    ids = [shop.pk for shop in shops]
+    if ids and service is not None:
+        ids.append(service.shop_id)
+    return ids
+
+
 def _member_levels(user: User) -> QuerySet:
     return MembershipCard.objects.filter(consumer=user, status=CardStatus.ACTIVE).values("level")
 
@@ -55,7 +69,7 @@ def audience_includes(campaign: Campaign, user: User) -> bool:
         return campaign.levels.filter(pk__in=_member_levels(user)).exists()
     if campaign.audience == Audience.SEGMENTS:
         return in_segments(campaign.merchant_id, user.pk, campaign.segments)
-    return campaign.customers.filter(phone=user.phone).exists()
+    return user.phone_verified and campaign.customers.filter(phone=user.phone).exists()
 
 
 def _audience_filter(user: User | None) -> Q:
@@ -65,7 +79,10 @@ def _audience_filter(user: User | None) -> Q:
     through = Campaign.levels.through.objects.filter(
         campaign=OuterRef("pk"), level__in=_member_levels(user)
     )
-    listed = CampaignCustomer.objects.filter(campaign=OuterRef("pk"), phone=user.phone)
+    # A list of phones reaches only the account that proved the phone.
+    listed = CampaignCustomer.objects.filter(
+        campaign=OuterRef("pk"), phone=user.phone if user.phone_verified else None
+    )
     # The consumer's CRM segment at the campaign's merchant is one of the campaign's segments.
     segmented = (
         Customer.objects.filter(merchant_id=OuterRef("merchant_id"), consumer=user)
@@ -108,9 +125,10 @@ def campaigns_for_display(campaigns: QuerySet[Campaign], user: User | None) -> Q
     """What CampaignPublicSerializer reads; for a signed-in user each carries `claimed_by_me`."""
     campaigns = campaigns.select_related("service", "merchant").prefetch_related("shops")
     if user is not None and user.is_authenticated:
-        campaigns = campaigns.annotate(
-            claimed_by_me=Count("coupons", filter=Q(coupons__holder_phone=user.phone))
-        )
+        mine = Q(coupons__holder=user)
+        if user.phone_verified:  # coupons sent to the phone count once it is proven theirs
+            mine |= Q(coupons__holder__isnull=True, coupons__holder_phone=user.phone)
+        campaigns = campaigns.annotate(claimed_by_me=Count("coupons", filter=mine))
     return campaigns
 
 
@@ -130,13 +148,15 @@ STANDING = Prefetch(
 
 
 def coupons_of(*, user: User, state: str | None, now: datetime) -> QuerySet[Coupon]:
-    """The user's coupons, including those sent to their phone before they signed up.
+    """The user's coupons, including those sent to their phone before they signed up (once the
+    account has proved the phone with an SMS code).
 
     state: `usable` (unused, window not over; may not have started yet), `used`, `expired`.
     """
-    coupons = Coupon.objects.filter(
-        Q(holder=user) | Q(holder__isnull=True, holder_phone=user.phone)
-    )
+    mine = Q(holder=user)
+    if user.phone_verified:  # sent to the phone: only for whoever proved it is theirs
+        mine |= Q(holder__isnull=True, holder_phone=user.phone)
+    coupons = Coupon.objects.filter(mine)
     if state == "usable":
         coupons = coupons.filter(status=CouponStatus.AVAILABLE, valid_until__gt=now)
     elif state == "used":

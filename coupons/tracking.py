@@ -5,7 +5,6 @@ Reversed redemptions do not count: a coupon used, reversed and used again counts
 day of the standing redemption.
 """
 
-import csv
 import io
 from dataclasses import asdict, dataclass
 from datetime import date, timedelta
@@ -23,6 +22,8 @@ from django.db.models import (
 )
 from django.db.models.functions import Extract, TruncDate
 from django.utils import timezone
+
+from core.spreadsheet import csv_writer
 
 from .models import Campaign, Coupon, CouponChannel, Redemption
 
@@ -145,7 +146,7 @@ def _yuan(fen: int) -> str:
 def stats_csv(stats: dict) -> bytes:
     """The daily figures as CSV with a total row, UTF-8 with a BOM so Excel reads Chinese."""
     out = io.StringIO()
-    writer = csv.writer(out)
+    writer = csv_writer(out)  # every cell formula-escaped (core.spreadsheet)
     writer.writerow(CSV_HEADER)
     for day in stats["daily"]:
         writer.writerow(

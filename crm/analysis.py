@@ -6,16 +6,11 @@ No database here, so the recompute, the tests and the churn benchmark share the 
 from bisect import bisect_left
 from dataclasses import dataclass, field
 from datetime import date
-from statistics import median
 
-# An at-risk call needs a habit to break: at least this many purchases.
-MIN_PURCHASES_FOR_GAP = 2
 BASELINE_PURCHASES = 10  # the rolling baseline: up to this many purchases before the recent ones
 RECENT_PURCHASES = 3
 DROP_BELOW = 0.5  # recent average under half the baseline
 SPIKE_ABOVE = 3.0  # last purchase over three times the baseline
-# Customers with a very tight habit (weekly) get some slack: a holiday is not a churn.
-MIN_OVERDUE_DAYS = 14
 
 
 @dataclass
@@ -39,37 +34,12 @@ class Flag:
 @dataclass
 class Flags:
     flags: list[Flag] = field(default_factory=list)
-    at_risk: bool = False
-    overdue_ratio: float | None = None
 
 
-def median_gap(history: History) -> float | None:
-    gaps = [g for g in history.gaps if g > 0] or history.gaps
-    return float(median(gaps)) if gaps else None
-
-
-def anomaly_flags(
-    history: History, today: date, *, overdue_ratio: float = 2.5, arrears_fen: int = 0
-) -> Flags:
-    """Flags against the customer's own history. At risk: overdue, i.e. the days since the last
-    purchase exceed both `overdue_ratio` times the customer's median gap between purchases and
-    the longest gap they ever left (and a fortnight at least). The longest gap keeps irregular
-    customers, and those who came back from a long break before, from false alarms."""
+def anomaly_flags(history: History, *, arrears_fen: int = 0) -> Flags:
+    """Spending flags against the customer's own history, and arrears. (Who is at risk of not
+    coming back is the churn model's: crm.churn.)"""
     out = Flags()
-    if len(history.days) >= MIN_PURCHASES_FOR_GAP:
-        gap = max(median_gap(history) or 1.0, 1.0)
-        longest = max(history.gaps)
-        since = (today - history.days[-1]).days
-        out.overdue_ratio = round(since / gap, 2)
-        if since > overdue_ratio * gap and since > longest and since >= MIN_OVERDUE_DAYS:
-            out.at_risk = True
-            out.flags.append(
-                Flag(
-                    "overdue",
-                    f"已 {since} 天未到店，平时约每 {gap:g} 天一次（{out.overdue_ratio:g} 倍），"
-                    f"以往最长间隔 {longest} 天",
-                )
-            )
     amounts = history.amounts
     if len(amounts) >= RECENT_PURCHASES + 2:
         recent = amounts[-RECENT_PURCHASES:]
@@ -98,7 +68,8 @@ def anomaly_flags(
 
 
 def simple_rule_at_risk(history: History, today: date) -> bool:
-    """The benchmark's yardstick: 3 purchases in the last 6 months and none in the last 6 weeks."""
+    """The "lapsed" yardstick of the benchmark: 3 purchases in the last 6 months and none in the
+    last 6 weeks."""
     recent = [d for d in history.days if (today - d).days <= 182]
     return len(recent) >= 3 and (today - history.days[-1]).days > 42
 

@@ -52,3 +52,8 @@ class InvalidScorecard(DomainError):
 class CsvUnreadable(DomainError):
     code = "csv_unreadable"
     message = _("无法读取 CSV 文件（需要 UTF-8 编码并包含表头 name, phone）。")
+
+
+class CustomerHasNoPhone(DomainError):
+    code = "customer_has_no_phone"
+    message = _("该顾客没有手机号。")

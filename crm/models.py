@@ -80,7 +80,12 @@ class CrmSettings(models.Model):
     end_below_growth_points = models.PositiveSmallIntegerField(default=30)
     # Gift spending standard per customer and plan, by tier (fen): {"A": 20000, ...}.
     gift_budget_fen = models.JSONField(default=dict)
-    overdue_ratio = models.FloatField(_("逾期倍数"), default=2.5)
+    # Churn: the horizon H of "no visit within H days" (null: from the merchant's own visit
+    # gaps) and how many at-risk customers the staff can call a day (the list's cut).
+    churn_horizon_days = models.PositiveSmallIntegerField(
+        _("流失判断期（天）"), null=True, blank=True
+    )
+    at_risk_daily_calls = models.PositiveSmallIntegerField(_("每日挽留名额"), default=20)
     long_no_contact_days = models.PositiveSmallIntegerField(default=90)
     low_satisfaction_max = models.PositiveSmallIntegerField(default=2)
     random_sample_size = models.PositiveSmallIntegerField(default=3)
@@ -148,6 +153,13 @@ class Customer(models.Model):
     segment = models.CharField(max_length=12, choices=Segment.choices, blank=True)
     flags = models.JSONField(default=list, blank=True)  # [{"code": ..., "reason": ...}]
     at_risk = models.BooleanField(default=False)
+    # The churn model's reading (crm.churn): P(no visit within the merchant's horizon), the
+    # spend a year of further visits would bring, their product (the at-risk list's order) and
+    # the figures the explanation is written from.
+    churn_probability = models.FloatField(null=True, blank=True)
+    yearly_value_fen = models.BigIntegerField(default=0)
+    at_stake_fen = models.BigIntegerField(default=0)
+    churn_figures = models.JSONField(default=dict, blank=True)
     graded_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -158,6 +170,7 @@ class Customer(models.Model):
             models.Index(fields=["merchant", "tier"], name="crm_customer_tier"),
             models.Index(fields=["merchant", "segment"], name="crm_customer_segment"),
             models.Index(fields=["merchant", "owner"], name="crm_customer_owner"),
+            models.Index(fields=["merchant", "-at_stake_fen"], name="crm_customer_at_stake"),
         ]
         constraints = [
             models.UniqueConstraint(
@@ -492,6 +505,35 @@ class KpiSnapshot(models.Model):
         return f"{self.merchant_id} {self.day}"
 
 
+class ChurnMethod(models.TextChoices):
+    MODEL = "pareto_nbd", _("Pareto/NBD 模型")
+    RECENCY = "recency", _("未到店天数阈值")
+
+
+class ChurnModel(models.Model):
+    """The merchant's fitted churn model, refitted nightly: which method (the model, or the
+    recency threshold for a merchant with too few customers), its parameters and horizon."""
+
+    merchant = models.OneToOneField(
+        "merchants.Merchant", related_name="crm_churn_model", on_delete=models.CASCADE
+    )
+    method = models.CharField(max_length=12, choices=ChurnMethod.choices)
+    params = models.JSONField(default=dict, blank=True)  # {"r", "alpha", "s", "beta"} in days
+    horizon_days = models.PositiveSmallIntegerField()
+    horizon_from_data = models.BooleanField(default=True)
+    recency_threshold_days = models.PositiveIntegerField(null=True, blank=True)
+    customers = models.PositiveIntegerField(default=0)  # customers with a visit, fitted on
+    log_likelihood = models.FloatField(null=True, blank=True)
+    # On the merchant's own history one horizon ago: how well each ranked who came back.
+    backtest_model_auc = models.FloatField(null=True, blank=True)
+    backtest_recency_auc = models.FloatField(null=True, blank=True)
+    fitted_on = models.DateField()
+    fitted_at = models.DateTimeField()
+
+    def __str__(self):
+        return f"churn {self.merchant_id} {self.method} {self.fitted_on}"
+
+
 class PendingTouch(models.Model):
     """A touch committed with the write it comes from, waiting to reach the directory: the
     feed's outbox. The task applies and deletes it in one transaction; beat applies what a
@@ -502,3 +544,27 @@ class PendingTouch(models.Model):
 
     def __str__(self):
         return f"{self.payload.get('kind')} {self.payload.get('reference')}"
+
+
+class CustomerExport(models.Model):
+    """A list of customers left the platform: who took it, when, which customers and which
+    columns (PIPL: a record of every transfer of personal information)."""
+
+    merchant = models.ForeignKey(
+        "merchants.Merchant", related_name="customer_exports", on_delete=models.CASCADE
+    )
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, related_name="+", null=True, on_delete=models.SET_NULL
+    )
+    by_role = models.CharField(max_length=20, blank=True)
+    exported_at = models.DateTimeField(default=timezone.now, db_index=True)
+    count = models.PositiveIntegerField()
+    customer_ids = models.JSONField(default=list)
+    columns = models.JSONField(default=list)
+
+    class Meta:
+        verbose_name = _("客户名单导出记录")
+        verbose_name_plural = _("客户名单导出记录")
+
+    def __str__(self):
+        return f"{self.merchant_id} {self.exported_at:%Y-%m-%d %H:%M} ({self.count})"

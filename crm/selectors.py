@@ -104,6 +104,19 @@ def customer_search(
     return found.order_by("-last_visit_at", "pk")
 
 
+def at_risk_ranked(merchant: Merchant, *, limit: int | None = None) -> QuerySet[Customer]:
+    """Today's at-risk list: the customers the churn fit flags, by probability x yearly value
+    (the spend at stake), cut to what the staff can call a day (CrmSettings)."""
+    limit = limit or settings_of(merchant).at_risk_daily_calls
+    return customers_of(merchant).filter(at_risk=True).order_by("-at_stake_fen", "pk")[:limit]
+
+
+def churn_model_of(merchant: Merchant):
+    from .models import ChurnModel
+
+    return ChurnModel.objects.filter(merchant=merchant).first()
+
+
 def customer_level_names(customers: list[Customer]) -> dict[int, str]:
     """Customer id -> the member level of their card at this merchant."""
     from loyalty.models import MembershipCard
@@ -134,8 +147,9 @@ def roster(merchant: Merchant, tier: str = "") -> QuerySet[Customer]:
 
 
 def audience_consumer_ids(merchant: Merchant | int, *segments: str) -> QuerySet:
-    """Consumer ids of the merchant's customers in any of the RFM segments: for coupon
-    campaigns (audience "segments") and flash deals pushed to a customer list."""
+    """Consumer ids of the merchant's customers in any of the segments: for coupon campaigns
+    (audience "segments") and flash deals pushed to a customer list. "at_risk" and "lost" are
+    the churn model's (crm.services.grading.churn_segment), the others RFM's."""
     merchant_id = merchant if isinstance(merchant, int) else merchant.pk
     return Customer.objects.filter(
         merchant_id=merchant_id, segment__in=segments, consumer__isnull=False

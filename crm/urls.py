@@ -15,6 +15,11 @@ urlpatterns = [
         name="crm-customer-timeline",
     ),
     path(
+        f"{P}customers/<int:pk>/marketing-consent/",
+        customers.CustomerMarketingConsentView.as_view(),
+        name="crm-customer-marketing-consent",
+    ),
+    path(
         f"{P}customers/<int:pk>/contacts/",
         work.CustomerContactView.as_view(),
         name="crm-customer-contact",
@@ -44,6 +49,7 @@ urlpatterns = [
         name="crm-complaint-resolve",
     ),
     path(f"{P}at-risk/", work.AtRiskView.as_view(), name="crm-at-risk"),
+    path(f"{P}churn/", work.ChurnModelView.as_view(), name="crm-churn"),
     path(f"{P}tasks/", work.TaskListView.as_view(), name="crm-tasks"),
     path(f"{P}tasks/<int:pk>/complete/", work.TaskCompleteView.as_view(), name="crm-task-complete"),
     path(f"{P}kpis/", work.KpiView.as_view(), name="crm-kpis"),

@@ -4,8 +4,9 @@ An item is due work on a customer, with the reason it is there and a stable `key
 contact with that key (crm.services.contact_log) closes it. Sources, in the order listed:
 purchase callbacks (1 week, 4-6 months, 10-12 months, over a year), complaint callbacks
 (at once, after resolution, when overdue), birthdays 2-7 days ahead, holidays and lunar
-festivals 2-7 days ahead, service-level contacts due, customers not contacted for long, a low
-last satisfaction, and a random sample.
+festivals 2-7 days ahead, the merchant's top at-risk customers (the churn ranking, cut to the
+calls the staff can make a day), service-level contacts due, customers not contacted for long,
+a low last satisfaction, and a random sample.
 """
 
 import random
@@ -30,7 +31,7 @@ from .models import (
     Purchase,
     ServiceStandard,
 )
-from .selectors import settings_of, team_of
+from .selectors import at_risk_ranked, settings_of, team_of
 
 BIRTHDAY_AHEAD = (2, 7)
 
@@ -199,6 +200,22 @@ def today_list(merchant: Merchant, staff: User, *, now: datetime | None = None) 
                         f"{occasion.day:%m月%d日}{occasion.name}问候（{customer.tier} 类顾客）",
                         occasion.day,
                     )
+
+    # The merchant's top at-risk customers, those in this staff member's care. Keyed by the last
+    # visit: a call closes it until the customer comes back and lapses again.
+    from .services.churn import churn_explanation
+
+    for ranked in at_risk_ranked(merchant, limit=prefs.at_risk_daily_calls):
+        customer = customers.get(ranked.pk)
+        if customer is None or customer.last_visit_at is None:
+            continue
+        add(
+            customer,
+            f"at_risk:{local_day(customer.last_visit_at).isoformat()}",
+            "at_risk",
+            churn_explanation(customer.churn_figures),
+            today,
+        )
 
     for customer, standard, due in standards_due(merchant, customers.values(), today):
         add(

@@ -8,10 +8,12 @@ from drf_spectacular.utils import extend_schema, extend_schema_view
 from phonenumber_field.serializerfields import PhoneNumberField
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
+from rest_framework.permissions import SAFE_METHODS
 from rest_framework.response import Response
 
 from accounts.permissions import IsMerchantMember
 from core.schema import error_response
+from core.serializers import BoundedDateTimeField
 from coupons.api.campaigns import MAX_FEN
 from coupons.api.serializers import CampaignSerializer
 from coupons.models import BenefitKind
@@ -19,11 +21,11 @@ from crm.models import Segment
 from loyalty.models import Level
 from merchants.errors import StaffPermissionMissing
 from merchants.models import Service, Shop, StaffPermission
-from merchants.selectors import merchant_permission_check
+from merchants.selectors import merchant_permission_check, shops_write_check
 
 from . import services
 from .models import DealTarget, FlashDeal
-from .selectors import flash_deal_stats
+from .selectors import deal_shop_ids, flash_deal_stats
 
 TAGS = ["merchant flash deals"]
 MANAGE = StaffPermission.MANAGE_COUPONS
@@ -76,7 +78,7 @@ class FlashDealInputSerializer(serializers.Serializer):
     min_spend_fen = serializers.IntegerField(required=False, min_value=0, max_value=MAX_FEN)
     total_quantity = serializers.IntegerField(min_value=1, max_value=10_000_000)
     per_customer_limit = serializers.IntegerField(required=False, min_value=1, max_value=100)
-    starts_at = serializers.DateTimeField(required=False, help_text="Default: now.")
+    starts_at = BoundedDateTimeField(required=False, help_text="Default: now.")
     duration_minutes = serializers.IntegerField(min_value=5, max_value=720)
     target = serializers.ChoiceField(choices=DealTarget.choices)
     radius_m = serializers.IntegerField(
@@ -185,12 +187,20 @@ class FlashDealViewSet(
             .order_by("-pk")
         )
 
+    def get_object(self):
+        """A write (any unsafe method) needs every shop the deal reaches assigned to staff."""
+        deal = super().get_object()
+        if self.request.method not in SAFE_METHODS:
+            shops_write_check(user=self.request.user, shop_ids=deal_shop_ids(deal))
+        return deal
+
     def output(self, deal: FlashDeal, code=status.HTTP_200_OK) -> Response:
         return Response(self.get_serializer(self.get_queryset().get(pk=deal.pk)).data, status=code)
 
     def create(self, request):
         data = FlashDealInputSerializer(data=request.data, merchant=self.merchant)
         data.is_valid(raise_exception=True)
+        shops_write_check(user=request.user, shop_ids=[data.validated_data["shop"].pk])
         deal = services.flash_deal_create(merchant=self.merchant, **data.validated_data)
         return self.output(deal, status.HTTP_201_CREATED)
 
@@ -198,6 +208,7 @@ class FlashDealViewSet(
         deal = self.get_object()
         data = FlashDealInputSerializer(data=request.data, merchant=self.merchant)
         data.is_valid(raise_exception=True)
+        shops_write_check(user=request.user, shop_ids=[data.validated_data["shop"].pk])
         return self.output(services.flash_deal_update(deal=deal, **data.validated_data))
 
     @extend_schema(

@@ -5,7 +5,13 @@ published flash deal in their inbox. Idempotent: skipped once the merchant has f
 from django.db import transaction
 
 from accounts.models import User
-from geo.services import activity_area_refresh, check_in_create, place_create, subscription_create
+from geo.services import (
+    activity_area_refresh,
+    check_in_create,
+    location_consent_grant,
+    place_create,
+    subscription_create,
+)
 from merchants.models import Merchant
 
 from .models import FlashDeal
@@ -29,6 +35,7 @@ def demo_deals_load(*, merchant: Merchant, consumer: User) -> int:
             lng=shop.location.x,
         )
         subscription_create(consumer=consumer, category=category, place=home, radius_m=3000)
+        location_consent_grant(consumer=consumer, channel="demo")  # the demo consumer agreed
         subscription_create(consumer=consumer, shop=shop, radius_m=5000)  # the activity area
         for step in range(4):
             check_in_create(

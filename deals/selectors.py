@@ -7,13 +7,18 @@ from django.db.models import Count, F, Prefetch, Q, QuerySet
 
 from accounts.models import User
 from coupons.models import Campaign, Redemption
-from coupons.selectors import campaigns_for_display, campaigns_open_to
+from coupons.selectors import campaign_shop_ids, campaigns_for_display, campaigns_open_to
 from geo.matching import subscribers_of_shop_deal
 from merchants.models import Category, Shop, ShopStatus
 from notifications.models import InboxMessage, OutboxMessage
 
 from .models import DealRecipient, DealStatus, FlashDeal
 from .targets import level_holder_ids, segment_member_ids
+
+
+def deal_shop_ids(deal: FlashDeal) -> list[int]:
+    """The shops a deal reaches: the shop it is pushed from and its campaign's shops."""
+    return [deal.shop_id, *campaign_shop_ids(deal.campaign)]
 
 
 def flash_deal_stats(deal: FlashDeal) -> dict:

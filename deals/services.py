@@ -296,6 +296,7 @@ def _fan_out(deal: FlashDeal, result: FanOutResult) -> None:
                 sms_user_phones={
                     u: audience.sms_phones[u] for u in told if u in audience.sms_phones
                 },
+                merchant_id=deal.merchant_id,
                 now=now,
             )
             outbox_deliver_on_commit(sent.outbox_due_ids)
@@ -311,6 +312,7 @@ def _fan_out(deal: FlashDeal, result: FanOutResult) -> None:
                 notification=notification,
                 user_ids=[],
                 sms_phones_without_account=audience.sms_phones_without_account,
+                merchant_id=deal.merchant_id,
             )
             outbox_deliver_on_commit(sent.outbox_due_ids)
         result.outbox += len(sent.outbox_due_ids) + sent.outbox_later

@@ -47,9 +47,11 @@ def subscribers_nearby(deal: FlashDeal) -> Audience:
 @target_resolver(DealTarget.CUSTOMER_LIST)
 def customer_list(deal: FlashDeal) -> Audience:
     phones = [str(p) for p in deal.campaign.customers.values_list("phone", flat=True)]
-    accounts = dict(
-        User.objects.filter(phone__in=phones, role=Role.CONSUMER).values_list("pk", "phone")
+    # An account that has not proved the phone is not the list's customer: SMS only.
+    proven = User.objects.filter(
+        phone__in=phones, role=Role.CONSUMER, phone_verified_at__isnull=False
     )
+    accounts = dict(proven.values_list("pk", "phone"))
     audience = Audience(user_ids=sorted(accounts))
     if deal.sms:
         audience.sms_phones = {pk: str(phone) for pk, phone in accounts.items()}

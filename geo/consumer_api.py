@@ -239,6 +239,9 @@ class ClusterSerializer(serializers.ModelSerializer):
 
 
 class ActivityAreaSerializer(serializers.Serializer):
+    location_consent = serializers.BooleanField(
+        help_text="false: nothing is inferred until I agree (POST /api/v1/me/consents/)."
+    )
     enabled = serializers.BooleanField()
     corrected = serializers.BooleanField(help_text="true: the clusters are my own correction.")
     computed_at = serializers.DateTimeField(allow_null=True)
@@ -263,6 +266,7 @@ def area_body(consumer, request) -> dict:
     clusters = ActivityCluster.objects.filter(consumer=consumer).order_by("-points", "pk")
     return ActivityAreaSerializer(
         {
+            "location_consent": services.location_consented(consumer_id=consumer.pk),
             "enabled": area.enabled,
             "corrected": area.corrected,
             "computed_at": area.computed_at,

@@ -170,3 +170,29 @@ class ActivityCluster(models.Model):
 
     def __str__(self):
         return f"{self.consumer_id} {self.radius_m}m"
+
+
+class LocationConsent(models.Model):
+    """The consumer's separate consent to the use of precise location (PIPL: sensitive
+    information). Without it, check-ins are refused, no activity area is inferred and no
+    subscription follows the activity area; withdrawing it deletes those data
+    (geo.services.location_consent_withdraw). Granted and withdrawn times stay as the record."""
+
+    consumer = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        related_name="location_consent",
+        primary_key=True,
+        on_delete=models.CASCADE,
+    )
+    granted = models.BooleanField(_("已同意"), default=False)
+    version = models.PositiveIntegerField(_("说明版本"), null=True, blank=True)
+    channel = models.CharField(_("渠道"), max_length=20, blank=True)
+    granted_at = models.DateTimeField(_("同意时间"), null=True, blank=True)
+    withdrawn_at = models.DateTimeField(_("撤回时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("位置信息授权")
+        verbose_name_plural = _("位置信息授权")
+
+    def __str__(self):
+        return f"{self.consumer_id}: {'granted' if self.granted else 'not granted'}"

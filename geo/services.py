@@ -13,12 +13,13 @@ from django.utils import timezone
 from accounts.models import User
 from merchants.models import Category, Shop
 
-from .errors import InvalidSubscription, PlaceTaken
+from .errors import InvalidSubscription, LocationConsentRequired, PlaceTaken
 from .models import (
     ActivityArea,
     ActivityCluster,
     CheckIn,
     ClusterSource,
+    LocationConsent,
     Place,
     Subscription,
 )
@@ -33,6 +34,57 @@ MAX_CLUSTERS = 5
 
 def point(lat: float, lng: float) -> Point:
     return Point(lng, lat, srid=4326)
+
+
+# --- location consent: the gate every caller passes ------------------------------------
+
+
+def location_consented(*, consumer_id: int) -> bool:
+    """Whether the consumer agreed to the use of their precise location (and has not
+    withdrawn it): check-ins, the activity area and subscriptions around it need it."""
+    return LocationConsent.objects.filter(consumer_id=consumer_id, granted=True).exists()
+
+
+def location_consent_require(*, consumer_id: int) -> None:
+    if not location_consented(consumer_id=consumer_id):
+        raise LocationConsentRequired()
+
+
+@transaction.atomic
+def location_consent_grant(
+    *, consumer: User, channel: str = "app", version: int | None = None
+) -> LocationConsent:
+    now = timezone.now()
+    consent, _ = LocationConsent.objects.select_for_update().get_or_create(consumer=consumer)
+    consent.granted, consent.channel, consent.version = True, channel, version
+    consent.granted_at, consent.withdrawn_at = now, None
+    consent.save()
+    subscriptions_coverage_refresh(consumer_id=consumer.pk)
+    return consent
+
+
+@transaction.atomic
+def location_consent_withdraw(*, consumer: User) -> LocationConsent:
+    """Stop every location feature and delete what they hold: check-ins, the activity area
+    and its clusters, and the subscriptions around it (those around a saved place stay)."""
+    consent, _ = LocationConsent.objects.select_for_update().get_or_create(consumer=consumer)
+    consent.granted, consent.withdrawn_at = False, timezone.now()
+    consent.save()
+    location_data_delete(consumer_id=consumer.pk)
+    return consent
+
+
+def location_data_delete(*, consumer_id: int) -> None:
+    CheckIn.objects.filter(consumer_id=consumer_id).delete()
+    ActivityCluster.objects.filter(consumer_id=consumer_id).delete()
+    ActivityArea.objects.filter(consumer_id=consumer_id).delete()
+    Subscription.objects.filter(consumer_id=consumer_id, place__isnull=True).delete()
+
+
+def check_ins_purge(*, before: datetime) -> int:
+    """Retention: raw check-ins older than `before` are deleted."""
+    deleted, _ = CheckIn.objects.filter(created_at__lt=before).delete()
+    return deleted
 
 
 # --- coverage ----------------------------------------------------------------------------
@@ -50,6 +102,7 @@ def subscriptions_coverage_refresh(*, consumer_id: int, subscription_id: int | N
                 SELECT ST_Collect(c.center::geometry)::geography
                 FROM geo_activitycluster c
                 JOIN geo_activityarea a ON a.consumer_id = c.consumer_id AND a.enabled
+                JOIN geo_locationconsent lc ON lc.consumer_id = c.consumer_id AND lc.granted
                 WHERE c.consumer_id = s.consumer_id)
             END,
             coverage = CASE
@@ -61,6 +114,7 @@ def subscriptions_coverage_refresh(*, consumer_id: int, subscription_id: int | N
                   ST_Buffer(c.center, c.radius_m + s.radius_m, 'quad_segs=16')::geometry))
                 FROM geo_activitycluster c
                 JOIN geo_activityarea a ON a.consumer_id = c.consumer_id AND a.enabled
+                JOIN geo_locationconsent lc ON lc.consumer_id = c.consumer_id AND lc.granted
                 WHERE c.consumer_id = s.consumer_id)
             END
             WHERE s.consumer_id = %s AND (%s::bigint IS NULL OR s.id = %s)""",
@@ -122,6 +176,8 @@ def subscription_create(
         problems["place"] = ["只能选择自己的地点。"]
     if problems:
         raise InvalidSubscription(fields=problems)
+    if place is None:  # around the activity area: location consent first
+        location_consent_require(consumer_id=consumer.pk)
     subscription = Subscription.objects.create(
         consumer=consumer, category=category, shop=shop, place=place, radius_m=radius_m
     )
@@ -150,6 +206,7 @@ def subscription_update(
 
 
 def check_in_create(*, consumer: User, lat: float, lng: float, shop: Shop | None = None) -> CheckIn:
+    location_consent_require(consumer_id=consumer.pk)
     return CheckIn.objects.create(consumer=consumer, location=point(lat, lng), shop=shop)
 
 
@@ -233,6 +290,9 @@ def activity_area_refresh(
     one (discard_corrections)."""
     now = now or timezone.now()
     area, _ = ActivityArea.objects.select_for_update().get_or_create(consumer=consumer)
+    if not location_consented(consumer_id=consumer.pk):  # no inference without consent
+        ActivityCluster.objects.filter(consumer=consumer).delete()
+        return area
     if area.corrected and not discard_corrections:
         return area
     clusters = activity_clusters_infer(consumer_id=consumer.pk, now=now)
@@ -264,6 +324,7 @@ def activity_area_correct(
     if enabled is not None:
         area.enabled = enabled
     if clusters is not None:
+        location_consent_require(consumer_id=consumer.pk)
         ActivityCluster.objects.filter(consumer=consumer).delete()
         ActivityCluster.objects.bulk_create(
             ActivityCluster(
@@ -294,6 +355,7 @@ def activity_areas_refresh_recent(*, now: datetime | None = None) -> int:
             {"since": since},
         )
         ids = [row[0] for row in cursor.fetchall()]
-    for consumer in User.objects.filter(pk__in=ids):
+    consented = LocationConsent.objects.filter(consumer_id__in=ids, granted=True)
+    for consumer in User.objects.filter(pk__in=consented.values("consumer_id")):
         activity_area_refresh(consumer=consumer, now=now)
     return len(ids)

@@ -10,6 +10,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from phonenumber_field.modelfields import PhoneNumberField
 
 
 class UpgradeBasis(models.TextChoices):
@@ -179,6 +180,51 @@ class MembershipCard(models.Model):
 
     def __str__(self):
         return self.number
+
+
+class InvitationStatus(models.TextChoices):
+    PENDING = "pending", _("待回复")
+    ACCEPTED = "accepted", _("已接受")
+    DECLINED = "declined", _("已拒绝")
+
+
+class CardInvitation(models.Model):
+    """A merchant's offer of its card to whoever holds a phone number. Nothing about the
+    phone's owner is looked up when it is made: the consumer with that phone sees it in the app
+    and accepts (a card is made then) or declines."""
+
+    program = models.ForeignKey(CardProgram, related_name="invitations", on_delete=models.CASCADE)
+    phone = PhoneNumberField(_("手机号"))
+    level = models.ForeignKey(
+        Level, related_name="+", null=True, blank=True, on_delete=models.SET_NULL
+    )
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, related_name="+", null=True, on_delete=models.SET_NULL
+    )
+    status = models.CharField(
+        _("状态"), max_length=8, choices=InvitationStatus.choices, default=InvitationStatus.PENDING
+    )
+    card = models.ForeignKey(
+        MembershipCard, related_name="+", null=True, blank=True, on_delete=models.SET_NULL
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    answered_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-pk"]
+        verbose_name = _("会员卡邀请")
+        verbose_name_plural = _("会员卡邀请")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["program", "phone"],
+                condition=Q(status="pending"),
+                name="one_pending_invitation_per_phone",
+            )
+        ]
+        indexes = [models.Index(fields=["phone", "status"], name="invitation_phone_status")]
+
+    def __str__(self):
+        return f"invitation {self.pk} to program {self.program_id}"
 
 
 class EntryKind(models.TextChoices):

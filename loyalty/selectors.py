@@ -23,8 +23,10 @@ from merchants.models import Merchant, Shop
 
 from .errors import InvalidRedemption
 from .models import (
+    CardInvitation,
     CardProgram,
     CardStatus,
+    InvitationStatus,
     LedgerEntry,
     Level,
     MembershipCard,
@@ -82,6 +84,18 @@ def consumer_cards(consumer: User) -> QuerySet[MembershipCard]:
     return MembershipCard.objects.filter(consumer=consumer).select_related(
         "level", "program", "program__merchant"
     )
+
+
+def program_shop_ids(program: CardProgram | None) -> list[int]:
+    """The shops a program is valid at (empty: every shop of its merchant)."""
+    return list(program.shops.values_list("pk", flat=True)) if program else []
+
+
+def consumer_invitations(consumer: User) -> QuerySet[CardInvitation]:
+    """Pending card invitations to the consumer's phone."""
+    return CardInvitation.objects.filter(
+        phone=consumer.phone, status=InvitationStatus.PENDING
+    ).select_related("program__merchant", "level")
 
 
 def card_entries(card: MembershipCard) -> QuerySet[LedgerEntry]:

@@ -66,4 +66,19 @@ urlpatterns = [
         name="my-card-password",
     ),
     path("me/cards/<int:pk>/top-ups/", consumer.MyCardTopUpView.as_view(), name="my-card-top-up"),
+    path(
+        "me/card-invitations/",
+        consumer.MyInvitationListView.as_view(),
+        name="my-card-invitations",
+    ),
+    path(
+        "me/card-invitations/<int:pk>/accept/",
+        consumer.MyInvitationAcceptView.as_view(),
+        name="my-card-invitation-accept",
+    ),
+    path(
+        "me/card-invitations/<int:pk>/decline/",
+        consumer.MyInvitationDeclineView.as_view(),
+        name="my-card-invitation-decline",
+    ),
 ]

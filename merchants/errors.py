@@ -23,3 +23,8 @@ class PublicServiceNotBookable(DomainError):
 class InvalidHours(DomainError):
     code = "invalid_hours"
     message = _("营业时间无效。")
+
+
+class ShopNotAssigned(StaffPermissionMissing):
+    code = "shop_not_assigned"
+    message = _("此操作涉及未分配给你的门店，请联系店主。")

@@ -1,4 +1,5 @@
-"""Uploaded photos: validated from their header before decoding, then a JPEG thumbnail."""
+"""Uploaded photos: validated from their header before decoding (size, sides and pixel count),
+then a JPEG thumbnail decoded at a reduced scale where the format allows (JPEG's draft mode)."""
 
 import io
 from dataclasses import dataclass
@@ -13,6 +14,9 @@ from core.errors import DomainError
 ALLOWED_FORMATS = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp"}
 MAX_BYTES = 10 * 1024 * 1024
 MIN_SIDE, MAX_SIDE = 200, 8000
+# 40 megapixels (e.g. 8000 x 5000): a phone camera's photo fits, an 8000 x 8000 bomb does not.
+# Decoded, 40 MP of RGB is 120 MB; apps.py also sets it as Pillow's MAX_IMAGE_PIXELS.
+MAX_PIXELS = 40_000_000
 THUMBNAIL_SIZE = (480, 480)
 
 
@@ -52,10 +56,17 @@ def image_process(upload: UploadedFile) -> ProcessedImage:
                 raise InvalidImage(
                     fields={"image": [f"图片边长须在 {MIN_SIDE} 到 {MAX_SIDE} 像素之间。"]}
                 )
+            if width * height > MAX_PIXELS:
+                raise InvalidImage(
+                    fields={"image": [f"图片不能超过 {MAX_PIXELS // 10_000} 万像素。"]}
+                )
             probe.verify()
         with Image.open(io.BytesIO(data)) as image:
-            image = ImageOps.exif_transpose(image).convert("RGB")
+            # Lazily: JPEG decodes straight at a fraction of its size (draft), and the small
+            # image is turned upright afterwards, so the whole picture is never in memory.
+            image.draft("RGB", (THUMBNAIL_SIZE[0] * 2, THUMBNAIL_SIZE[1] * 2))
             image.thumbnail(THUMBNAIL_SIZE)
+            image = ImageOps.exif_transpose(image).convert("RGB")
             out = io.BytesIO()
             image.save(out, "JPEG", quality=85, optimize=True)
     except (UnidentifiedImageError, OSError, Image.DecompressionBombError) as error:

@@ -39,6 +39,19 @@ class Merchant(models.Model):
     )
     name = models.CharField(_("商户名称"), max_length=100)
     created_at = models.DateTimeField(auto_now_add=True)
+    # Checked by platform staff in the admin against the business licence (营业执照). Until
+    # then the merchant's SMS reaches no phone without an account.
+    licence_name = models.CharField(_("营业执照名称"), max_length=100, blank=True)
+    licence_number = models.CharField(_("统一社会信用代码"), max_length=18, blank=True)
+    verified_at = models.DateTimeField(_("平台核验时间"), null=True, blank=True)
+    verified_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("核验人"),
+        related_name="+",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+    )
 
     class Meta:
         verbose_name = _("商户")
@@ -46,6 +59,10 @@ class Merchant(models.Model):
 
     def __str__(self):
         return self.name
+
+    @property
+    def is_verified(self) -> bool:
+        return self.verified_at is not None
 
 
 class StaffPermission(models.TextChoices):

@@ -1,3 +1,4 @@
+from collections.abc import Iterable
 from datetime import datetime
 
 from django.db.models import BooleanField, F, Func, Prefetch, QuerySet, Value
@@ -6,7 +7,7 @@ from django.utils import timezone
 from accounts.models import Role, User
 from core.errors import NotFound
 
-from .errors import NotAMerchant, StaffPermissionMissing
+from .errors import NotAMerchant, ShopNotAssigned, StaffPermissionMissing
 from .models import HoursException, Merchant, Service, Shop, StaffMember
 
 
@@ -47,6 +48,32 @@ def merchant_permission_check(*, user: User, permission: str, shop: Shop | None 
     if shop is not None and not membership.shops.filter(pk=shop.pk).exists():
         raise StaffPermissionMissing()
     return merchant
+
+
+def merchant_permission_any_check(*, user: User, permissions: Iterable[str]) -> Merchant:
+    """Like merchant_permission_check, for reads that any of several permissions allows."""
+    permissions = list(permissions)
+    for permission in permissions[:-1]:
+        try:
+            return merchant_permission_check(user=user, permission=permission)
+        except StaffPermissionMissing:
+            continue
+    return merchant_permission_check(user=user, permission=permissions[-1])
+
+
+def shops_write_check(*, user: User, shop_ids: Iterable[int] | None) -> None:
+    """The one rule for every shop-scoped write, in the API and the dashboard alike: staff may
+    write only what reaches shops assigned to them. `shop_ids` are the shops the write names
+    and, for a change, those the object already reaches; empty means every shop of the merchant
+    (a campaign or card program valid everywhere), which staff reach only if assigned to all.
+    Owners write anything of their own. Raises ShopNotAssigned (403)."""
+    merchant = merchant_of(user)
+    if user.role == Role.MERCHANT_OWNER:
+        return
+    reached = set(shop_ids or ()) or set(merchant.shops.values_list("pk", flat=True))
+    assigned = set(user.staff_membership.shops.values_list("pk", flat=True))
+    if not reached <= assigned:
+        raise ShopNotAssigned()
 
 
 class ShopIsOpen(Func):

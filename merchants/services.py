@@ -1,15 +1,17 @@
 import itertools
-from datetime import date, time
+from datetime import date, datetime, time
 
 from django.contrib.gis.geos import Point
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
+from django.utils import timezone
 from phonenumber_field.phonenumber import PhoneNumber
 from pypinyin import Style, lazy_pinyin
 
 from accounts.models import Role
 from accounts.services import user_register
 from core.errors import NotFound
+from moderation.services import HELD, screening_queue, text_screen
 
 from .errors import InvalidHours, PublicServiceNotBookable
 from .images import image_process
@@ -31,11 +33,37 @@ from .models import (
 
 @transaction.atomic
 def merchant_register(
-    *, phone: PhoneNumber, password: str, name: str, merchant_name: str
+    *,
+    phone: PhoneNumber,
+    password: str,
+    name: str,
+    merchant_name: str,
+    phone_verified_at: datetime | None = None,
 ) -> Merchant:
     """A merchant owner's account and the merchant it owns, together or not at all."""
-    owner = user_register(phone=phone, password=password, name=name, role=Role.MERCHANT_OWNER)
+    owner = user_register(
+        phone=phone,
+        password=password,
+        name=name,
+        role=Role.MERCHANT_OWNER,
+        phone_verified_at=phone_verified_at,
+    )
     return Merchant.objects.create(owner=owner, name=merchant_name)
+
+
+def merchants_verify(*, merchants, staff, verified: bool = True) -> int:
+    """Platform staff checked (or withdraw) the merchants' licences: only those with licence
+    details can be verified. How many changed."""
+    if not verified:
+        return merchants.filter(verified_at__isnull=False).update(
+            verified_at=None, verified_by=None
+        )
+    return (
+        merchants.filter(verified_at__isnull=True)
+        .exclude(licence_name="")
+        .exclude(licence_number="")
+        .update(verified_at=timezone.now(), verified_by=staff)
+    )
 
 
 @transaction.atomic
@@ -109,19 +137,23 @@ def shop_create(
     phone: str = "",
     price_level: int = 2,
 ) -> Shop:
+    # Public text passes the word list first; what hits waits for staff (moderation).
+    screening = text_screen({"name": name, "description": description})
+    name = screening.public("name", HELD)
     name_pinyin, name_initials = pinyin_of(name)
     shop = Shop.objects.create(
         merchant=merchant,
         name=name,
         name_pinyin=name_pinyin,
         name_initials=name_initials,
-        description=description,
+        description=screening.public("description"),
         address=address,
         location=Point(lng, lat, srid=4326),
         phone=phone,
         price_level=price_level,
     )
     shop_categories_set(shop=shop, categories=categories)
+    screening_queue(screening, subject="merchants.shop", object_id=shop.pk)
     return shop
 
 
@@ -135,11 +167,16 @@ def shop_update(
     categories: list[Category] | None = None,
     lat: float | None = None,
     lng: float | None = None,
+    reviewed: bool = False,
     **fields,
 ) -> Shop:
     """Edit a shop; its category links keep a copy of the location, moved in the same
     transaction under a row lock so discovery never sees the two disagree."""
     shop = Shop.objects.select_for_update().get(pk=shop.pk)
+    if not reviewed:  # staff approved it already (moderation), else the word list first
+        screening = text_screen({k: fields[k] for k in ("name", "description") if k in fields})
+        screening_queue(screening, subject="merchants.shop", object_id=shop.pk)
+        fields = {k: v for k, v in fields.items() if k not in screening.hits}  # held: old text
     changed = set(fields) & SHOP_EDITABLE
     for field in changed:
         setattr(shop, field, fields[field])
@@ -243,23 +280,30 @@ def service_create(
     bookable: bool = False,
 ) -> Service:
     service_bookable_check(shop=shop, bookable=bookable)
-    return Service.objects.create(
+    screening = text_screen({"name": name, "description": description})
+    service = Service.objects.create(
         shop=shop,
-        name=name,
+        name=screening.public("name", HELD),
         price_fen=price_fen,
-        description=description,
+        description=screening.public("description"),
         duration_minutes=duration_minutes,
         bookable=bookable,
     )
+    screening_queue(screening, subject="merchants.service", object_id=service.pk)
+    return service
 
 
 SERVICE_EDITABLE = {"name", "description", "price_fen", "duration_minutes", "bookable", "is_active"}
 
 
 @transaction.atomic
-def service_update(*, service: Service, **fields) -> Service:
+def service_update(*, service: Service, reviewed: bool = False, **fields) -> Service:
     if fields.get("bookable"):
         service_bookable_check(shop=service.shop, bookable=True)
+    if not reviewed:
+        screening = text_screen({k: fields[k] for k in ("name", "description") if k in fields})
+        screening_queue(screening, subject="merchants.service", object_id=service.pk)
+        fields = {k: v for k, v in fields.items() if k not in screening.hits}
     changed = set(fields) & SERVICE_EDITABLE
     for field in changed:
         setattr(service, field, fields[field])
@@ -270,3 +314,18 @@ def service_update(*, service: Service, **fields) -> Service:
 @transaction.atomic
 def service_photo_add(*, service: Service, upload: UploadedFile) -> ServicePhoto:
     return ServicePhoto.objects.create(service=service, **image_process(upload).model_fields())
+
+
+# --- content review: approved texts (moderation.registry) --------------------------------
+
+
+def shop_text_apply(*, object_id: int, field: str, text: str) -> None:
+    shop = Shop.objects.filter(pk=object_id).first()
+    if shop is not None:
+        shop_update(shop=shop, reviewed=True, **{field: text})
+
+
+def service_text_apply(*, object_id: int, field: str, text: str) -> None:
+    service = Service.objects.filter(pk=object_id).first()
+    if service is not None:
+        service_update(service=service, reviewed=True, **{field: text})

@@ -13,9 +13,20 @@ from accounts.permissions import IsConsumer
 from core.errors import NotFound
 from core.redaction import mask
 from core.serializers import LocalTimeField
+from merchants.models import Merchant
 
 from . import services
-from .models import Device, DevicePlatform, InboxMessage, MessageKind, Preference
+from .marketing import marketing_consent_set
+from .models import (
+    ConsentSource,
+    Device,
+    DevicePlatform,
+    InboxMessage,
+    MarketingConsent,
+    MarketingOptOut,
+    MessageKind,
+    Preference,
+)
 
 TAGS = ["inbox and notifications"]
 
@@ -199,3 +210,65 @@ class DeviceViewSet(mixins.ListModelMixin, mixins.DestroyModelMixin, viewsets.Ge
 
     def perform_destroy(self, device):
         services.device_unregister(device=device)
+
+
+class MarketingConsentSerializer(serializers.ModelSerializer):
+    merchant_name = serializers.CharField(source="merchant.name", read_only=True)
+
+    class Meta:
+        model = MarketingConsent
+        fields = ["merchant", "merchant_name", "granted", "source", "changed_at"]
+
+
+class MarketingConsentListView(APIView):
+    """Which merchants may send marketing SMS (flash deals, campaigns) to my phone."""
+
+    permission_classes = [IsConsumer]
+
+    class OutputSerializer(serializers.Serializer):
+        opted_out = serializers.BooleanField(help_text="Refused every marketing SMS (R/T, link)")
+        consents = MarketingConsentSerializer(many=True)
+
+    @extend_schema(tags=TAGS, summary="My marketing SMS consents", responses=OutputSerializer)
+    def get(self, request):
+        phone = str(request.user.phone)
+        consents = MarketingConsent.objects.filter(phone=phone).select_related("merchant")
+        return Response(
+            {
+                "opted_out": MarketingOptOut.objects.filter(phone=phone).exists(),
+                "consents": MarketingConsentSerializer(
+                    consents.order_by("merchant_id"), many=True
+                ).data,
+            }
+        )
+
+
+class MarketingConsentView(APIView):
+    """Give or withdraw consent to one merchant's marketing SMS. Needs a phone proven by SMS
+    code (403 `phone_not_verified`); consenting lifts an earlier opt-out."""
+
+    permission_classes = [IsConsumer]
+
+    class InputSerializer(serializers.Serializer):
+        granted = serializers.BooleanField()
+
+    @extend_schema(
+        tags=TAGS,
+        summary="Consent to a merchant's marketing SMS, or withdraw it",
+        request=InputSerializer,
+        responses=MarketingConsentSerializer,
+    )
+    def put(self, request, merchant_id: int):
+        data = self.InputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        merchant = Merchant.objects.filter(pk=merchant_id).first()
+        if merchant is None:
+            raise NotFound()
+        consent = marketing_consent_set(
+            phone=str(request.user.phone),
+            merchant=merchant,
+            granted=data.validated_data["granted"],
+            source=ConsentSource.APP,
+            recorded_by=request.user,
+        )
+        return Response(MarketingConsentSerializer(consent).data)

@@ -13,6 +13,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from phonenumber_field.modelfields import PhoneNumberField
 
 from core.redaction import mask
 
@@ -20,6 +21,11 @@ from core.redaction import mask
 class MessageKind(models.TextChoices):
     FLASH_DEAL = "flash_deal", _("闪购")
     SYSTEM = "system", _("系统通知")
+    VERIFICATION = "verification", _("验证码")
+
+
+# Marketing: by SMS only to phones that consented, always with the carriers' opt-out words.
+MARKETING_KINDS = frozenset({MessageKind.FLASH_DEAL})
 
 
 class InboxMessage(models.Model):
@@ -63,6 +69,11 @@ class OutboxStatus(models.TextChoices):
     FAILED = "failed", _("发送失败")
 
 
+class DeliveryStatus(models.TextChoices):
+    DELIVERED = "delivered", _("已送达")
+    UNDELIVERED = "undelivered", _("未送达")
+
+
 class OutboxMessage(models.Model):
     """One message for one channel backend. `address` is where it goes: a phone number for SMS,
     the user id for push (sent to the user's active devices when it leaves). SMS to a phone on a
@@ -95,6 +106,12 @@ class OutboxMessage(models.Model):
     provider_message_id = models.CharField(max_length=100, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     sent_at = models.DateTimeField(null=True, blank=True)
+    # The gateway's status report (SMS): blank until one came.
+    delivery_status = models.CharField(
+        max_length=12, choices=DeliveryStatus.choices, blank=True, default=""
+    )
+    delivery_error = models.CharField(max_length=100, blank=True)
+    delivered_at = models.DateTimeField(null=True, blank=True)  # when the report came
 
     class Meta:
         verbose_name = _("外发消息")
@@ -111,6 +128,11 @@ class OutboxMessage(models.Model):
                 name="outbox_due",
             ),
             models.Index(fields=["dedupe_key"], name="outbox_dedupe_key"),
+            models.Index(
+                fields=["provider_message_id"],
+                condition=~Q(provider_message_id=""),
+                name="outbox_provider_id",
+            ),
         ]
 
     def __str__(self):
@@ -203,3 +225,74 @@ class PushCounter(models.Model):
 
     def __str__(self):
         return f"{self.user_id} {self.day} {self.count}"
+
+
+class ConsentSource(models.TextChoices):
+    APP = "app", _("顾客在应用中设置")
+    COUNTER = "counter", _("顾客在门店书面同意（商户登记）")
+    SMS_REPLY = "sms_reply", _("短信回复退订")
+    LINK = "link", _("点击退订链接")
+    STAFF = "staff", _("平台客服")
+
+
+class MarketingConsent(models.Model):
+    """Whether a phone may get one merchant's marketing SMS (flash deals, campaigns), with
+    where and when it was given or withdrawn. Keyed by phone, not account: a customer on a
+    merchant's list may have none. No row: no consent."""
+
+    phone = PhoneNumberField(_("手机号"))
+    merchant = models.ForeignKey(
+        "merchants.Merchant", related_name="marketing_consents", on_delete=models.CASCADE
+    )
+    granted = models.BooleanField(_("同意接收营销短信"))
+    source = models.CharField(_("来源"), max_length=10, choices=ConsentSource.choices)
+    changed_at = models.DateTimeField(_("时间"), default=timezone.now)
+    granted_at = models.DateTimeField(_("同意时间"), null=True, blank=True)
+    withdrawn_at = models.DateTimeField(_("退订时间"), null=True, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, related_name="+", null=True, blank=True, on_delete=models.SET_NULL
+    )
+
+    class Meta:
+        verbose_name = _("营销短信同意")
+        verbose_name_plural = _("营销短信同意")
+        constraints = [
+            models.UniqueConstraint(fields=["phone", "merchant"], name="consent_once_per_merchant")
+        ]
+
+    def __str__(self):
+        return f"{mask(str(self.phone))} {self.merchant_id} {self.granted}"
+
+
+class MarketingOptOut(models.Model):
+    """A phone that refused every marketing SMS (replied R or T to our sign, clicked the link):
+    outweighs any consent until the phone's holder consents again in the app."""
+
+    phone = PhoneNumberField(_("手机号"), unique=True)
+    source = models.CharField(_("来源"), max_length=10, choices=ConsentSource.choices)
+    detail = models.CharField(_("内容"), max_length=100, blank=True)  # the reply's text
+    created_at = models.DateTimeField(_("时间"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("营销短信退订")
+        verbose_name_plural = _("营销短信退订")
+
+    def __str__(self):
+        return f"{mask(str(self.phone))} {self.source}"
+
+
+class SmsReply(models.Model):
+    """A reply to our sign, as the gateway's callback reported it."""
+
+    gateway = models.CharField(max_length=12)
+    phone = PhoneNumberField()
+    text = models.CharField(max_length=500)
+    received_at = models.DateTimeField(default=timezone.now)
+    opted_out = models.BooleanField(default=False)
+
+    class Meta:
+        verbose_name = _("短信回复")
+        verbose_name_plural = _("短信回复")
+
+    def __str__(self):
+        return f"{mask(str(self.phone))}: {self.text[:20]}"

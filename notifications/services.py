@@ -10,7 +10,7 @@ a push goes to the recipient's active devices as they are when it leaves.
 
 import json
 import logging
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -29,10 +29,27 @@ from .backends import (
     backend_for,
 )
 from .errors import InvalidQuietHours
-from .models import Channel, Device, InboxMessage, OutboxMessage, OutboxStatus, Preference
+from .marketing import (
+    marketing_allowed_phones,
+    marketing_text,
+    merchant_may_text_strangers,
+    phone_opted_out,
+    unsubscribe_token,
+)
+from .models import (
+    MARKETING_KINDS,
+    Channel,
+    Device,
+    InboxMessage,
+    MessageKind,
+    OutboxMessage,
+    OutboxStatus,
+    Preference,
+)
 
 logger = logging.getLogger(__name__)
 NO_DEVICE = "no_device"  # last_error of a push whose recipient has no active device
+OPTED_OUT = "opted_out"  # last_error of a marketing SMS whose phone opted out before it left
 DEFAULTS = Preference()  # the unsaved defaults stand for users without a row
 
 
@@ -130,6 +147,7 @@ class SendResult:
     outbox_later: int = 0  # deferred past quiet hours: the dispatcher sends them
     capped: int = 0
     skipped_unsubscribed: int = 0
+    skipped_no_consent: int = 0  # marketing SMS not sent: no consent, or an unverified sender
 
 
 PREFERENCE_COLUMNS = (
@@ -200,9 +218,9 @@ def _outbox_insert(n: Notification, channel: str, rows: list[tuple], now: dateti
             """INSERT INTO notifications_outboxmessage
                   (recipient_id, channel, address, kind, title, body, data, dedupe_key, status,
                    attempts, next_attempt_at, expires_at, last_error, provider_message_id,
-                   created_at)
+                   created_at, delivery_status, delivery_error)
                 SELECT uid, %s, address, %s, %s, %s, %s::jsonb, %s, 'pending', 0, due, %s, '',
-                       '', %s
+                       '', %s, '', ''
                 FROM unnest(%s::bigint[], %s::text[], %s::timestamptz[]) AS t(uid, address, due)
                 ON CONFLICT (channel, address, dedupe_key) DO NOTHING
                 RETURNING id, next_attempt_at""",
@@ -233,13 +251,18 @@ def notifications_send_many(
     user_ids: list[int],
     sms_user_phones: dict[int, str] | None = None,
     sms_phones_without_account: list[str] = (),
+    merchant_id: int | None = None,
     now: datetime | None = None,
 ) -> SendResult:
     """Notify many users at once, in the caller's transaction, each as their preferences say:
     an inbox row (in-app on), a push (push on, within the daily cap, after quiet hours unless
     that is past `expires_at`), an SMS to the given phones (SMS on, after quiet hours). Users
     who unsubscribed from everything get nothing. Re-running with the same dedupe key writes
-    nothing twice."""
+    nothing twice.
+
+    Marketing (MARKETING_KINDS) from `merchant_id` goes by SMS only to phones that consented to
+    that merchant and did not opt out, to phones without an account only when the merchant is
+    verified, and carries the opt-out words (notifications.marketing)."""
     now = now or timezone.now()
     result = SendResult()
     sms_user_phones = sms_user_phones or {}
@@ -275,15 +298,57 @@ def notifications_send_many(
             continue
         if (when := not_before(preference)) is not None:
             sms_rows.append((uid, phone, when))
-    sms_rows += [(None, phone, now) for phone in sorted(set(sms_phones_without_account))]
+    strangers = sorted(set(sms_phones_without_account))
+    sms_notification = notification
+    if notification.kind in MARKETING_KINDS:
+        sms_rows, strangers, result.skipped_no_consent = _marketing_only(
+            merchant_id, sms_rows, strangers
+        )
+        sms_notification = replace(notification, body=marketing_text(notification.body))
+    sms_rows += [(None, phone, now) for phone in strangers]
 
-    for channel, rows in ((Channel.PUSH, push_rows), (Channel.SMS, sms_rows)):
-        for message_id, due in _outbox_insert(notification, channel, rows, now):
+    for channel, rows, sent in (
+        (Channel.PUSH, push_rows, notification),
+        (Channel.SMS, sms_rows, sms_notification),
+    ):
+        for message_id, due in _outbox_insert(sent, channel, rows, now):
             if due <= now:
                 result.outbox_due_ids.append(message_id)
             else:
                 result.outbox_later += 1
     return result
+
+
+def _marketing_only(
+    merchant_id: int | None, rows: list[tuple], strangers: list[str]
+) -> tuple[list[tuple], list[str], int]:
+    """The SMS rows and account-less phones a marketing message may go to."""
+    if merchant_id is None:  # marketing without a sender who answers for it goes nowhere
+        return [], [], len(rows) + len(strangers)
+    strangers_allowed = strangers if merchant_may_text_strangers(merchant_id) else []
+    allowed = marketing_allowed_phones(
+        merchant_id=merchant_id, phones=[r[1] for r in rows] + strangers_allowed
+    )
+    kept_rows = [row for row in rows if row[1] in allowed]
+    kept_strangers = [phone for phone in strangers_allowed if phone in allowed]
+    skipped = len(rows) + len(strangers) - len(kept_rows) - len(kept_strangers)
+    return kept_rows, kept_strangers, skipped
+
+
+def sms_transactional(
+    *,
+    notification: Notification,
+    phone: str,
+    recipient_id: int | None = None,
+    now: datetime | None = None,
+) -> list[int]:
+    """An SMS the person asked for (a sign-in code): no preferences, quiet hours or marketing
+    consent apply. In the caller's transaction; the new outbox ids, to deliver on commit."""
+    if notification.kind in MARKETING_KINDS:
+        raise ValueError("marketing goes through notifications_send_many")
+    now = now or timezone.now()
+    rows = _outbox_insert(notification, Channel.SMS, [(recipient_id, phone, now)], now)
+    return [message_id for message_id, _ in rows]
 
 
 # --- delivery ----------------------------------------------------------------------------
@@ -325,13 +390,20 @@ def outbox_send(*, message_id: int, now: datetime | None = None) -> timedelta | 
     if message.expires_at is not None and message.expires_at <= now:
         done.update(status=OutboxStatus.FAILED, last_error="expired")
         return None
+    body, data = message.body, message.data
+    if message.channel == Channel.SMS and message.kind in MARKETING_KINDS:
+        if phone_opted_out(message.address):  # since it was written (quiet hours, a retry)
+            done.update(status=OutboxStatus.FAILED, last_error=OPTED_OUT)
+            return None
+        body, data = _with_unsubscribe_link(message)
     outgoing = OutgoingMessage(
         channel=message.channel,
         address=message.address,
         title=message.title,
-        body=message.body,
-        data=message.data,
+        body=body,
+        data=data,
         idempotency_key=f"outbox-{message.pk}",
+        kind=message.kind,
     )
     backend = backend_for(message.channel)
     try:
@@ -356,10 +428,21 @@ def outbox_send(*, message_id: int, now: datetime | None = None) -> timedelta | 
     if provider_id is None:  # no device to receive it: a retry would find none either
         done.update(status=OutboxStatus.FAILED, last_error=NO_DEVICE)
         return None
-    done.update(
-        status=OutboxStatus.SENT, sent_at=timezone.now(), provider_message_id=provider_id[:100]
-    )
+    sent = {"status": OutboxStatus.SENT, "sent_at": timezone.now()}
+    if message.kind == MessageKind.VERIFICATION:  # the code stays in the outbox only until sent
+        sent.update(body="", data={})
+    done.update(**sent, provider_message_id=provider_id[:100])
     return None
+
+
+def _with_unsubscribe_link(message: OutboxMessage) -> tuple[str, dict]:
+    """A marketing SMS names a link that unsubscribes its phone (when SMS_UNSUBSCRIBE_URL is
+    set): signed for that phone, so a link cannot unsubscribe anyone else."""
+    base = settings.SMS_UNSUBSCRIBE_URL
+    if not base:
+        return message.body, message.data
+    link = f"{base.rstrip('/')}/{unsubscribe_token(message.address)}/"
+    return f"{message.body} 退订：{link}", {**message.data, "unsubscribe_url": link}
 
 
 def _push_to_devices(

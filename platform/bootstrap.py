@@ -2,7 +2,8 @@
 
 Runs with the system's python3 and the standard library only, before the virtualenv exists.
 Every step checks before it acts, so a second run takes a few seconds. What it resolved
-(DATABASE_URL, REDIS_URL) is written to .local/services.env for the Makefile to load.
+(DATABASE_URL, REDIS_URL) is written to .local/services.env for the Makefile to load; the
+secrets (platform/local_secrets.py) are generated once into .local/secrets.env, loaded likewise.
 """
 
 from __future__ import annotations
@@ -19,6 +20,9 @@ from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "platform"))  # local_secrets, next to this file
+import local_secrets  # noqa: E402
+
 LOCAL = ROOT / ".local"
 VENV = ROOT / ".venv"
 DEFAULT_DATABASE_URL = "postgis://postgres@127.0.0.1:5432/o2o"
@@ -375,6 +379,10 @@ def main(argv: list[str]) -> int:
         )
         return 1
     LOCAL.mkdir(exist_ok=True)
+    secrets_file = LOCAL / "secrets.env"
+    _, generated = local_secrets.ensure(secrets_file, environ={})
+    if generated:
+        step(f"generated {', '.join(generated)} into {secrets_file.relative_to(ROOT)} (kept)")
     lines = [f"{key}={value}" for key, value in services.items()]
     (LOCAL / "services.env").write_text("\n".join(lines) + "\n")
     step(f"services ready: {', '.join(lines)}")

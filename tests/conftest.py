@@ -116,6 +116,8 @@ def process_env(**extra: str) -> dict[str, str]:
         "DATABASE_URL": database_url(connection.settings_dict),
         "REDIS_URL": settings.TEST_REDIS_URL,
         "PATH": f"{ROOT / '.venv' / 'bin'}:{os.environ['PATH']}",
+        # The test settings' secrets, for a subprocess under other settings (local).
+        **{name: getattr(settings, name) for name in settings.SECRET_NAMES},
     }
     env.update(extra)
     return env

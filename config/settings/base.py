@@ -10,7 +10,44 @@ BASE_DIR = Path(__file__).resolve().parent.parent.parent
 env = environ.Env()
 environ.Env.read_env(BASE_DIR / ".env")  # optional; real environment variables win
 
-SECRET_KEY = env("SECRET_KEY", default="dev-insecure-o2o-secret-key-change-me-in-production")
+# Secrets, one per purpose so rotating one leaves the others working (README, "Security").
+# No defaults: `make setup` generates them once into .local/secrets.env (platform/local_secrets.py),
+# docker compose keeps them in a volume, a deployment sets them; only the test settings fix some.
+# A *_FALLBACKS list keeps the previous values valid while a rotation rolls out.
+SECRET_KEY = env("SECRET_KEY", default="")  # Django: sessions, CSRF, password resets, cursors
+SECRET_KEY_FALLBACKS = env.list("SECRET_KEY_FALLBACKS", default=[])
+JWT_SIGNING_KEY = env("JWT_SIGNING_KEY", default="")  # API access and refresh tokens (HS256)
+QR_SIGNING_KEY = env("QR_SIGNING_KEY", default="")  # signed QR payloads (core.codes)
+QR_SIGNING_KEY_FALLBACKS = env.list("QR_SIGNING_KEY_FALLBACKS", default=[])
+CARD_PIN_PEPPER = env("CARD_PIN_PEPPER", default="")  # consumption passwords (loyalty)
+CARD_PIN_PEPPER_FALLBACKS = env.list("CARD_PIN_PEPPER_FALLBACKS", default=[])
+SECRET_NAMES = ("SECRET_KEY", "JWT_SIGNING_KEY", "QR_SIGNING_KEY", "CARD_PIN_PEPPER")
+# The key this project once shipped as a default: published, so never accepted again.
+PUBLISHED_SECRET_KEY = "dev-insecure-o2o-secret-key-change-me-in-production"  # noqa: S105
+
+
+def secrets_check(values: dict[str, str], *, minimum_length: int = 0) -> None:
+    """Refuse to start without every secret, with a published one, or with one reused."""
+    from django.core.exceptions import ImproperlyConfigured
+
+    missing = [name for name in SECRET_NAMES if not values.get(name)]
+    if missing:
+        raise ImproperlyConfigured(
+            f"缺少密钥 / missing secrets: {', '.join(missing)}. Run `make setup` (it generates "
+            "them once into .local/secrets.env) or set them in the environment."
+        )
+    for name in SECRET_NAMES:
+        value = values[name]
+        if value == PUBLISHED_SECRET_KEY or value.startswith("dev-insecure"):
+            raise ImproperlyConfigured(f"{name} is a published value: set a random one.")
+        if len(value) < minimum_length:
+            raise ImproperlyConfigured(
+                f"Set {name} to a random value of at least {minimum_length} characters."
+            )
+    if len({values[name] for name in SECRET_NAMES}) < len(SECRET_NAMES):
+        raise ImproperlyConfigured("Each secret needs its own value (one per purpose).")
+
+
 DEBUG = env.bool("DEBUG", default=False)
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]"])
 
@@ -33,8 +70,10 @@ INSTALLED_APPS = [
     "phonenumber_field",
     "axes",
     "django_celery_beat",
+    "captcha",
     "core",
     "accounts",
+    "moderation",
     "merchants",
     "consumers",
     "coupons",
@@ -49,6 +88,8 @@ INSTALLED_APPS = [
     "notifications",
     "deals",
     "crm",
+    "privacy",
+    "verification",
 ]
 
 MIDDLEWARE = [
@@ -151,6 +192,7 @@ STATIC_URL = "static/"
 STATIC_ROOT = env.path("STATIC_ROOT", default=BASE_DIR / "staticfiles")
 MEDIA_URL = "media/"
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "media")
+SERVE_MEDIA = env.bool("SERVE_MEDIA", default=False)  # from the web process without DEBUG
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
@@ -159,7 +201,7 @@ STORAGES = {
 # --- API -------------------------------------------------------------------------------------
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework_simplejwt.authentication.JWTAuthentication",
+        "accounts.authentication.JWTAuthentication",  # simplejwt's, revoked on logout
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
@@ -183,6 +225,8 @@ REST_FRAMEWORK = {
         "anon": env("THROTTLE_ANON", default="120/min"),
         "user": env("THROTTLE_USER", default="600/min"),
         "auth": env("THROTTLE_AUTH", default="10/min"),
+        # SMS codes asked for from one client address, whatever the phones
+        "sms_code_address": env("THROTTLE_SMS_CODE_ADDRESS", default="20/hour"),
         "counter_code_failures": env("THROTTLE_COUNTER_CODE_FAILURES", default="10/min"),
     },
     "NUM_PROXIES": env.int("NUM_PROXIES", default=0),
@@ -194,6 +238,7 @@ SIMPLE_JWT = {
     "ROTATE_REFRESH_TOKENS": True,
     "BLACKLIST_AFTER_ROTATION": True,
     "UPDATE_LAST_LOGIN": True,
+    "SIGNING_KEY": JWT_SIGNING_KEY,  # its own secret, not SECRET_KEY
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "O2O 商户平台 API",
@@ -206,6 +251,10 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
     "SCHEMA_PATH_PREFIX": r"/api/v1",
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "core.schema.bound_id_parameters",  # every integer parameter bounded
+    ],
     "ENUM_NAME_OVERRIDES": {
         "CardStatusEnum": "loyalty.models.CardStatus",
         "LedgerEntryKindEnum": "loyalty.models.EntryKind",
@@ -218,6 +267,10 @@ SPECTACULAR_SETTINGS = {
         "CrmContactChannelEnum": "crm.models.ContactChannel",
         "CrmSegmentEnum": "crm.models.Segment",
         "CrmTierEnum": "crm.models.Tier",
+        "ClientChannelEnum": "accounts.models.CLIENT_CHANNELS",
+        "SmsCodePurposeEnum": "verification.models.CodePurpose",
+        "CrmContactPurposeEnum": "crm.models.Purpose",
+        "ConsentSourceEnum": "notifications.models.ConsentSource",
     },
 }
 
@@ -283,6 +336,18 @@ CELERY_BEAT_SCHEDULE = {
         "task": "crm.tasks.customers_recompute_all",
         "schedule": crontab(hour=3, minute=30),
     },
+    "privacy-deletions-due": {
+        "task": "privacy.tasks.deletions_due_run",
+        "schedule": crontab(minute=15),
+    },
+    "privacy-locations-retention": {
+        "task": "privacy.tasks.locations_retention_purge",
+        "schedule": crontab(hour=4, minute=20),
+    },
+    "privacy-exports-expire": {
+        "task": "privacy.tasks.exports_expire",
+        "schedule": crontab(hour=4, minute=25),
+    },
     "payout-batches-create": {
         "task": "settlement.tasks.payout_batches_create",
         "schedule": crontab(day_of_week="mon", hour=3, minute=0),
@@ -315,6 +380,12 @@ DASHBOARD_MAP_ATTRIBUTION = env("MAP_ATTRIBUTION", default="© OpenStreetMap con
 # How often the orders inbox asks for new orders (seconds); each ask is one small query.
 DASHBOARD_INBOX_POLL_SECONDS = env.int("DASHBOARD_INBOX_POLL_SECONDS", default=15)
 
+# --- reviews ---------------------------------------------------------------------------------
+# The automatic hiding rule (consumers.services.reviews.review_report): this many pending reports
+# from accounts at least this many days old, none of them the shop's merchant.
+REVIEW_REPORTS_TO_HIDE = env.int("REVIEW_REPORTS_TO_HIDE", default=3)
+REVIEW_REPORT_ACCOUNT_MIN_DAYS = env.int("REVIEW_REPORT_ACCOUNT_MIN_DAYS", default=7)
+
 # --- orders and settlement --------------------------------------------------------------------
 # A confirmed booking nobody disputes counts as consumed this many hours after its slot ends.
 ORDER_AUTO_CONFIRM_HOURS = env.int("ORDER_AUTO_CONFIRM_HOURS", default=24)
@@ -337,10 +408,56 @@ NOTIFICATION_MAX_ATTEMPTS = env.int("NOTIFICATION_MAX_ATTEMPTS", default=6)
 NOTIFICATION_RETRY_BASE_SECONDS = env.int("NOTIFICATION_RETRY_BASE_SECONDS", default=30)
 NOTIFICATION_RETRY_MAX_SECONDS = env.int("NOTIFICATION_RETRY_MAX_SECONDS", default=3600)
 NOTIFICATION_SEND_LEASE_SECONDS = env.int("NOTIFICATION_SEND_LEASE_SECONDS", default=120)
+
+# --- SMS codes, SMS gateways and push (README: Gateways) ---------------------------------
+SMS_CODE_TTL_SECONDS = env.int("SMS_CODE_TTL_SECONDS", default=300)
+SMS_CODE_MAX_ATTEMPTS = env.int("SMS_CODE_MAX_ATTEMPTS", default=5)
+SMS_CODE_LIMITS = ((60, 1), (3600, 5), (86400, 10))  # per phone: (window seconds, codes)
+CAPTCHA_TIMEOUT = 5  # minutes an image challenge lives (django-simple-captcha)
+CAPTCHA_LENGTH = 4
+# The approved sign name (签名) and, per message kind, the approved template and the names of
+# its parameters, in order: {"verification": {"template": "SMS_1", "params": ["code"]}, ...}.
+# A parameter is read from the message's data, else its `title` or `body`.
+SMS_SIGN_NAME = env("SMS_SIGN_NAME", default="")
+SMS_TEMPLATES = env.json("SMS_TEMPLATES", default={})
+SMS_ALIYUN_ACCESS_KEY_ID = env("SMS_ALIYUN_ACCESS_KEY_ID", default="")
+SMS_ALIYUN_ACCESS_KEY_SECRET = env("SMS_ALIYUN_ACCESS_KEY_SECRET", default="")
+SMS_ALIYUN_ENDPOINT = env("SMS_ALIYUN_ENDPOINT", default="dysmsapi.aliyuncs.com")
+SMS_TENCENT_SECRET_ID = env("SMS_TENCENT_SECRET_ID", default="")
+SMS_TENCENT_SECRET_KEY = env("SMS_TENCENT_SECRET_KEY", default="")
+SMS_TENCENT_SDK_APP_ID = env("SMS_TENCENT_SDK_APP_ID", default="")
+SMS_TENCENT_REGION = env("SMS_TENCENT_REGION", default="ap-guangzhou")
+SMS_TENCENT_ENDPOINT = env("SMS_TENCENT_ENDPOINT", default="sms.tencentcloudapi.com")
+SMS_GATEWAY_PROTOCOL = env("SMS_GATEWAY_PROTOCOL", default="https")  # http: the tests' fakes
+# The secret path segment of the gateways' receipt and reply callbacks (they sign nothing).
+SMS_CALLBACK_TOKEN = env("SMS_CALLBACK_TOKEN", default="")
+# What every marketing SMS ends with: the carriers require a way to refuse.
+SMS_MARKETING_OPT_OUT = env("SMS_MARKETING_OPT_OUT", default="拒收请回复R")
+# Replies that unsubscribe a phone from marketing (case-insensitive, whole reply).
+# Marketing SMS carry a link here that unsubscribes their phone (…/sms/unsubscribe/<token>/).
+SMS_UNSUBSCRIBE_URL = env("SMS_UNSUBSCRIBE_URL", default="")
+SMS_OPT_OUT_REPLIES = env.list("SMS_OPT_OUT_REPLIES", default=["R", "T", "TD", "N", "退订"])
+JPUSH_APP_KEY = env("JPUSH_APP_KEY", default="")
+JPUSH_MASTER_SECRET = env("JPUSH_MASTER_SECRET", default="")
+JPUSH_API_URL = env("JPUSH_API_URL", default="https://api.jpush.cn/v3/")
+JPUSH_APNS_PRODUCTION = env.bool("JPUSH_APNS_PRODUCTION", default=True)
 FLASH_DEAL_FANOUT_QUEUE = env("FLASH_DEAL_FANOUT_QUEUE", default="fanout")
 FLASH_DEAL_FANOUT_BATCH = env.int("FLASH_DEAL_FANOUT_BATCH", default=2000)
 # A pause between batches leaves the database room for other work on a huge fan-out.
 FLASH_DEAL_FANOUT_PAUSE_MS = env.int("FLASH_DEAL_FANOUT_PAUSE_MS", default=0)
+
+# --- privacy (PIPL) ---------------------------------------------------------------------------
+# Account cancellation waits this many days; signing in during them cancels it.
+PRIVACY_DELETION_WAIT_DAYS = env.int("PRIVACY_DELETION_WAIT_DAYS", default=15)
+# Raw check-ins and orders' precise locations are purged after this many days.
+PRIVACY_LOCATION_RETENTION_DAYS = env.int("PRIVACY_LOCATION_RETENTION_DAYS", default=180)
+# A data export's download link works once, for this many minutes.
+PRIVACY_EXPORT_LINK_MINUTES = env.int("PRIVACY_EXPORT_LINK_MINUTES", default=10)
+# A prepared export nobody downloads is deleted after this many days.
+PRIVACY_EXPORT_KEEP_DAYS = env.int("PRIVACY_EXPORT_KEEP_DAYS", default=7)
+# "module.function(user=, code=, purpose=) -> bool" checking an SMS code for re-authentication
+# (the notifications app's, once it sends codes); empty: only the password re-authenticates.
+PRIVACY_SMS_CODE_VERIFIER = env("PRIVACY_SMS_CODE_VERIFIER", default="")
 
 LOGGING = {
     "version": 1,

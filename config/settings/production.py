@@ -3,12 +3,18 @@
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
-from .base import SECRET_KEY, env
+from .base import NOTIFICATION_PUSH_BACKEND, NOTIFICATION_SMS_BACKEND, env, secrets_check
 
 if env.bool("DEBUG", default=False):
     raise ImproperlyConfigured("DEBUG must be off in production.")
-if SECRET_KEY.startswith("dev-insecure") or len(SECRET_KEY) < 50:
-    raise ImproperlyConfigured("Set SECRET_KEY to a random value of at least 50 characters.")
+secrets_check(globals(), minimum_length=50)
+
+for _setting, _backend in (
+    ("NOTIFICATION_SMS_BACKEND", NOTIFICATION_SMS_BACKEND),
+    ("NOTIFICATION_PUSH_BACKEND", NOTIFICATION_PUSH_BACKEND),
+):
+    if _backend.startswith(("notifications.backends.console.", "notifications.backends.file.")):
+        raise ImproperlyConfigured(f"{_setting}: choose a real gateway in production.")
 
 DEBUG = False
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

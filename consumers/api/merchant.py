@@ -15,9 +15,15 @@ from rest_framework.views import APIView
 from accounts.permissions import IsMerchantMember
 from core.coords import CoordTypeMixin
 from core.idempotency import IDEMPOTENCY_PARAMETER, idempotent
+from core.serializers import BoundedDateTimeField, IdField
 from core.throttling import CodeFailuresThrottled
 from merchants.models import Service, StaffPermission
-from merchants.selectors import merchant_permission_check, shop_for_edit, shops_of
+from merchants.selectors import (
+    merchant_permission_any_check,
+    merchant_permission_check,
+    shop_for_edit,
+    shops_of,
+)
 
 from .. import services
 from ..models import (
@@ -198,14 +204,14 @@ class MerchantOrderViewSet(
 
 
 class SlotCreateSerializer(serializers.Serializer):
-    shop = serializers.IntegerField()
-    service = serializers.IntegerField(
+    shop = IdField()
+    service = IdField(
         required=False, allow_null=True, help_text="null: shared by all the shop's services"
     )
     resource_kind = serializers.ChoiceField(choices=ResourceKind.choices, default="seat")
     resource_name = serializers.CharField(max_length=40, required=False, default="")
     starts = serializers.ListField(
-        child=serializers.DateTimeField(), min_length=1, max_length=200, help_text="start times"
+        child=BoundedDateTimeField(), min_length=1, max_length=200, help_text="start times"
     )
     duration_minutes = serializers.IntegerField(min_value=5, max_value=24 * 60)
     capacity = serializers.IntegerField(min_value=1, max_value=10000)
@@ -248,6 +254,8 @@ class MerchantSlotViewSet(
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
             return TimeSlot.objects.none()
+        # Staff who run the shop's schedule or its counter; nobody else's business.
+        merchant_permission_any_check(user=self.request.user, permissions=[MANAGE, REDEEM])
         slots = TimeSlot.objects.filter(shop__in=shops_of(self.request.user))
         if (shop := self.request.query_params.get("shop", "")).isdigit():
             slots = slots.filter(shop_id=shop)
@@ -318,6 +326,10 @@ class MerchantReviewViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
             return Review.objects.none()
+        merchant_permission_any_check(  # what customers say: for staff who see customers
+            user=self.request.user,
+            permissions=[StaffPermission.VIEW_CUSTOMERS, StaffPermission.MANAGE_CUSTOMERS],
+        )
         reviews = Review.objects.filter(shop__in=shops_of(self.request.user))
         if (shop := self.request.query_params.get("shop", "")).isdigit():
             reviews = reviews.filter(shop_id=shop)

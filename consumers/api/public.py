@@ -11,6 +11,7 @@ from rest_framework.views import APIView
 from accounts.permissions import IsConsumer
 from core.errors import NotFound
 from core.pagination import CursorPagination
+from core.serializers import BoundedDateField, IdField
 
 from .. import services
 from ..models import ReportReason, Review, ReviewStatus, ShopOrderPolicy
@@ -24,8 +25,8 @@ class ShopSlotsView(APIView):
     permission_classes = [AllowAny]
 
     class FilterSerializer(serializers.Serializer):
-        service = serializers.IntegerField(required=False, help_text="only slots for this service")
-        date = serializers.DateField(required=False, help_text="YYYY-MM-DD, local date")
+        service = IdField(required=False, help_text="only slots for this service")
+        date = BoundedDateField(required=False, help_text="YYYY-MM-DD, local date")
 
     @extend_schema(
         tags=["orders"],
@@ -103,7 +104,8 @@ class ShopReviewsView(GenericAPIView):
 
 
 class ReviewReportView(APIView):
-    """Report a review; it is hidden until platform staff look at it."""
+    """Report a review to platform staff (once per account); the review stays shown until they
+    decide, unless enough established accounts report it (README, "Reviews")."""
 
     permission_classes = [IsAuthenticated]
 

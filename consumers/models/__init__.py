@@ -13,6 +13,7 @@ from .policy import ServiceMode, ShopOrderPolicy
 from .reviews import (
     CategoryRatingPrior,
     ReportReason,
+    ReportStatus,
     Review,
     ReviewPhoto,
     ReviewReport,
@@ -32,6 +33,7 @@ __all__ = [
     "OrderKind",
     "OrderState",
     "ReportReason",
+    "ReportStatus",
     "ResourceKind",
     "Review",
     "ReviewPhoto",

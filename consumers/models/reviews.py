@@ -78,13 +78,31 @@ class ReportReason(models.TextChoices):
     OTHER = "other", _("其他")
 
 
+class ReportStatus(models.TextChoices):
+    PENDING = "pending", _("待审核")
+    DISMISSED = "dismissed", _("平台已保留评价")
+    UPHELD = "upheld", _("平台已删除评价")
+
+
 class ReviewReport(models.Model):
+    """One account's report of one review (the unique constraint). Reports never hide a review
+    by themselves: see consumers.services.reviews.review_report for the automatic rule."""
+
     review = models.ForeignKey(Review, related_name="reports", on_delete=models.CASCADE)
     reporter = models.ForeignKey(
         settings.AUTH_USER_MODEL, related_name="+", on_delete=models.CASCADE
     )
     reason = models.CharField(_("原因"), max_length=10, choices=ReportReason.choices)
     text = models.CharField(_("说明"), max_length=500, blank=True)
+    status = models.CharField(
+        _("处理结果"), max_length=9, choices=ReportStatus.choices, default=ReportStatus.PENDING
+    )
+    counts = models.BooleanField(
+        _("计入自动隐藏"),
+        default=False,
+        help_text="Counts toward the automatic hiding rule: an established account that does "
+        "not speak for the shop, of a kind staff have not already kept the review against.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

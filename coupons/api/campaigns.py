@@ -12,18 +12,21 @@ from phonenumber_field.serializerfields import PhoneNumberField
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.parsers import MultiPartParser
+from rest_framework.permissions import SAFE_METHODS
 from rest_framework.response import Response
 
 from accounts.permissions import IsMerchantMember
 from core.idempotency import IDEMPOTENCY_PARAMETER, idempotent
+from core.serializers import BoundedDateTimeField
 from crm.models import Segment
 from loyalty.models import Level
 from merchants.errors import StaffPermissionMissing
 from merchants.models import Service, Shop, StaffPermission
-from merchants.selectors import merchant_permission_check
+from merchants.selectors import merchant_permission_check, shops_write_check
 
 from .. import services
 from ..models import Audience, BenefitKind, Campaign, Coupon
+from ..selectors import campaign_shop_ids, terms_shop_ids
 from .paper import PaperBatchActions
 from .serializers import CampaignSerializer, MerchantCouponSerializer
 from .tracking import TrackingActions
@@ -68,8 +71,8 @@ class CampaignInputSerializer(serializers.Serializer):
         required=False, allow_null=True, min_value=0, max_value=MAX_FEN
     )
     min_spend_fen = serializers.IntegerField(required=False, min_value=0, max_value=MAX_FEN)
-    valid_from = serializers.DateTimeField(required=False, allow_null=True)
-    valid_until = serializers.DateTimeField(required=False, allow_null=True)
+    valid_from = BoundedDateTimeField(required=False, allow_null=True)
+    valid_until = BoundedDateTimeField(required=False, allow_null=True)
     valid_days_after_issue = serializers.IntegerField(
         required=False, allow_null=True, min_value=1, max_value=3650
     )
@@ -187,6 +190,13 @@ class CampaignViewSet(
             .order_by("-pk")
         )
 
+    def get_object(self):
+        """A write (any unsafe method) needs every shop the campaign reaches assigned to staff."""
+        campaign = super().get_object()
+        if self.request.method not in SAFE_METHODS:
+            shops_write_check(user=self.request.user, shop_ids=campaign_shop_ids(campaign))
+        return campaign
+
     def output(self, campaign: Campaign, code=status.HTTP_200_OK) -> Response:
         campaign = self.get_queryset().get(pk=campaign.pk)
         return Response(self.get_serializer(campaign).data, status=code)
@@ -194,6 +204,9 @@ class CampaignViewSet(
     def create(self, request):
         data = CampaignInputSerializer(data=request.data, merchant=self.merchant)
         data.is_valid(raise_exception=True)
+        fields = data.validated_data
+        reach = terms_shop_ids(shops=fields.get("shops", ()), service=fields.get("service"))
+        shops_write_check(user=request.user, shop_ids=reach)
         campaign = services.campaign_create(merchant=self.merchant, **data.validated_data)
         return self.output(campaign, status.HTTP_201_CREATED)
 
@@ -201,6 +214,11 @@ class CampaignViewSet(
         campaign = self.get_object()
         data = CampaignInputSerializer(data=request.data, partial=True, merchant=self.merchant)
         data.is_valid(raise_exception=True)
+        fields = data.validated_data
+        if "shops" in fields or fields.get("service"):
+            shops = fields.get("shops", campaign.shops.all())
+            reach = terms_shop_ids(shops=shops, service=fields.get("service", campaign.service))
+            shops_write_check(user=request.user, shop_ids=reach)
         campaign = services.campaign_update(campaign=campaign, **data.validated_data)
         return self.output(campaign)
 

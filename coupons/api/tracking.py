@@ -10,14 +10,16 @@ from rest_framework import serializers
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from core.serializers import DATE_MAX, DATE_MIN, BoundedDateField
+
 from ..tracking import MAX_DAYS, campaign_stats, stats_csv
 
 TAGS = ["merchant coupons"]
 
 
 class StatsFilterSerializer(serializers.Serializer):
-    first = serializers.DateField(required=False, help_text="First day (default: creation).")
-    to = serializers.DateField(required=False, help_text="Last day (default: today).")
+    first = BoundedDateField(required=False, help_text="First day (default: creation).")
+    to = BoundedDateField(required=False, help_text="Last day (default: today).")
 
     def get_fields(self):
         fields = super().get_fields()
@@ -68,9 +70,18 @@ class StatsSerializer(serializers.Serializer):
     daily = DaySerializer(many=True)
 
 
+DATE_BOUNDS = {"x-minimum": DATE_MIN.isoformat(), "x-maximum": DATE_MAX.isoformat()}
 STATS_PARAMETERS = [
-    OpenApiParameter("from", OpenApiTypes.DATE, description="First day (default: creation)"),
-    OpenApiParameter("to", OpenApiTypes.DATE, description="Last day (default: today)"),
+    OpenApiParameter(
+        "from",
+        {"type": "string", "format": "date", **DATE_BOUNDS},
+        description="First day (default: creation)",
+    ),
+    OpenApiParameter(
+        "to",
+        {"type": "string", "format": "date", **DATE_BOUNDS},
+        description="Last day (default: today)",
+    ),
 ]
 
 

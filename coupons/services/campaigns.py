@@ -21,6 +21,8 @@ from phonenumber_field.phonenumber import PhoneNumber
 from loyalty.models import Level
 from merchants.images import image_process
 from merchants.models import Merchant, Service, Shop
+from moderation.errors import TextUnderReview
+from moderation.services import HELD, pending_of, screening_queue, text_screen
 
 from ..errors import InvalidCampaign, InvalidTransition, TermsLocked
 from ..models import (
@@ -248,10 +250,11 @@ def campaign_create(
     segments: list[str] = (),
 ) -> Campaign:
     """A draft campaign; it is checked as a whole and can be published later."""
+    screening = text_screen({"title": title, "description": description})
     campaign = Campaign(
         merchant=merchant,
-        title=title,
-        description=description,
+        title=screening.public("title", HELD),
+        description=screening.public("description"),
         benefit_kind=benefit_kind,
         amount_off_fen=amount_off_fen,
         percent_off=percent_off,
@@ -276,11 +279,12 @@ def campaign_create(
     terms_check(merchant=merchant, terms=terms, shops=shops, levels=levels)
     campaign.save()
     _sets_save(campaign, terms, shops, levels)
+    screening_queue(screening, subject=CAMPAIGN, object_id=campaign.pk)
     return campaign
 
 
 @transaction.atomic
-def campaign_update(*, campaign: Campaign, **changes) -> Campaign:
+def campaign_update(*, campaign: Campaign, reviewed: bool = False, **changes) -> Campaign:
     """Edit a campaign: anything in a draft, only changes that favour holders once published.
 
     `changes` may hold the scalar terms, COSMETIC fields, `shops`, `levels` and
@@ -288,6 +292,10 @@ def campaign_update(*, campaign: Campaign, **changes) -> Campaign:
     already out, so holders get what the new terms promise.
     """
     campaign = Campaign.objects.select_for_update().get(pk=campaign.pk)
+    if not reviewed:  # public text passes the word list first; a hit keeps the old text
+        screening = text_screen({name: changes[name] for name in COSMETIC if name in changes})
+        screening_queue(screening, subject=CAMPAIGN, object_id=campaign.pk)
+        changes = {k: v for k, v in changes.items() if k not in screening.hits}
     old = Terms.of(campaign)
     new = old.changed(**changes)
     shops = changes.get("shops", Shop.objects.filter(pk__in=old.shops))
@@ -307,6 +315,16 @@ def campaign_update(*, campaign: Campaign, **changes) -> Campaign:
     _sets_save(campaign, new, shops, levels)
     _coupon_windows_extend(campaign, old)
     return campaign
+
+
+CAMPAIGN = "coupons.campaign"
+
+
+def campaign_text_apply(*, object_id: int, field: str, text: str) -> None:
+    """A title or description staff approved (moderation.registry)."""
+    campaign = Campaign.objects.filter(pk=object_id).first()
+    if campaign is not None:
+        campaign_update(campaign=campaign, reviewed=True, **{field: text})
 
 
 def _coupon_windows_extend(campaign: Campaign, old: Terms) -> None:
@@ -348,6 +366,9 @@ def campaign_transition(
     sources, target = TRANSITIONS[action]
     if action == "publish" and campaign.valid_until is not None and campaign.valid_until <= now:
         raise InvalidCampaign(fields={"valid_until": ["有效期已结束，请先延长有效期再发布。"]})
+    if action == "publish" and (waiting := pending_of(subject=CAMPAIGN, object_id=campaign.pk)):
+        # Its title or description waits for content review: not public (nor pushed) yet.
+        raise TextUnderReview(fields={name: [str(TextUnderReview.message)] for name in waiting})
     rows = Campaign.objects.filter(pk=campaign.pk, status__in=sources)
     extra = {"published_at": now} if campaign.published_at is None and action == "publish" else {}
     if not rows.update(status=target, updated_at=now, **extra):

@@ -127,9 +127,11 @@ def coupons_issue(
     wanted = list(dict.fromkeys(str(phone) for phone in phones))
     if len(wanted) > campaign.remaining:
         raise SoldOut(f"仅剩 {campaign.remaining} 张，不够发给 {len(wanted)} 位顾客。")
-    consumers = {
-        str(user.phone): user for user in User.objects.filter(phone__in=wanted, role=Role.CONSUMER)
-    }
+    # Held by the account only once it proved the phone; until then, by the phone alone.
+    proven = User.objects.filter(
+        phone__in=wanted, role=Role.CONSUMER, phone_verified_at__isnull=False
+    )
+    consumers = {str(user.phone): user for user in proven}
     result = IssueResult()
     for phone in wanted:
         try:

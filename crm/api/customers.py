@@ -11,9 +11,13 @@ from rest_framework.views import APIView
 
 from accounts.permissions import IsMerchantMember
 from core.pagination import CursorPagination
+from notifications.marketing import marketing_consent_set, marketing_consents_of
+from notifications.models import ConsentSource
 
 from .. import selectors, services
 from ..analysis import INDICATORS
+from ..consents import consents_of
+from ..errors import CustomerHasNoPhone
 from ..models import Segment, Tier
 from .serializers import (
     CrmCustomerCreateSerializer,
@@ -29,7 +33,11 @@ CSV_RESPONSE = {(200, "text/csv"): OpenApiTypes.BINARY}
 def customers_out(customers, many=False):
     rows = list(customers) if many else [customers]
     levels = selectors.customer_level_names(rows)
-    return CrmCustomerSerializer(customers, many=many, context={"levels": levels}).data
+    marketing = marketing_consents_of(
+        merchant_id=rows[0].merchant_id if rows else 0, phones=[c.phone for c in rows]
+    )
+    context = {"levels": levels, "consents": consents_of(rows), "marketing": marketing}
+    return CrmCustomerSerializer(customers, many=many, context=context).data
 
 
 class CustomerPagination(CursorPagination):
@@ -100,6 +108,34 @@ class CustomerDetailView(APIView):
         return Response(customers_out(customer))
 
 
+class CustomerMarketingConsentView(APIView):
+    """Record the customer's consent to (or refusal of) our marketing SMS, given in writing at
+    the counter. Only merchants verified by the platform may record consent; it never lifts the
+    customer's own opt-out (a reply R or T, the unsubscribe link)."""
+
+    permission_classes = [IsMerchantMember]
+
+    class InputSerializer(serializers.Serializer):
+        granted = serializers.BooleanField()
+
+    @extend_schema(tags=TAGS, request=InputSerializer, responses=CrmCustomerSerializer)
+    def put(self, request, pk: int):
+        merchant = selectors.member_check(request.user, selectors.MANAGE)
+        customer = selectors.customer_of(merchant, pk)
+        data = self.InputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        if not customer.phone:
+            raise CustomerHasNoPhone(fields={"phone": [str(CustomerHasNoPhone.message)]})
+        marketing_consent_set(
+            phone=str(customer.phone),
+            merchant=merchant,
+            granted=data.validated_data["granted"],
+            source=ConsentSource.COUNTER,
+            recorded_by=request.user,
+        )
+        return Response(customers_out(customer))
+
+
 class TimelinePagination(CursorPagination):
     ordering = ("-at", "-pk")
 
@@ -161,7 +197,8 @@ class CustomerExportView(APIView):
     @extend_schema(tags=TAGS, responses=CSV_RESPONSE)
     def get(self, request):
         merchant = selectors.member_check(request.user, selectors.VIEW)
-        response = HttpResponse(services.customers_csv(merchant), content_type="text/csv")
+        body = services.customers_csv(merchant, by=request.user)  # recorded: who, what, when
+        response = HttpResponse(body, content_type="text/csv")
         response["Content-Disposition"] = 'attachment; filename="customers.csv"'
         return response
 
@@ -189,7 +226,19 @@ class CrmSettingsSerializer(serializers.Serializer):
         child=serializers.IntegerField(min_value=0, max_value=10**9),
         help_text='Per tier and customer: {"A": 20000, "B": 5000, "C": 0}.',
     )
-    overdue_ratio = serializers.FloatField(min_value=1.0, max_value=20.0)
+    churn_horizon_days = serializers.IntegerField(
+        min_value=7,
+        max_value=365,
+        allow_null=True,
+        required=False,
+        help_text="H of 'no visit within H days'; null: from the merchant's own visit gaps.",
+    )
+    at_risk_daily_calls = serializers.IntegerField(
+        min_value=1,
+        max_value=500,
+        required=False,
+        help_text="How many at-risk customers the staff can call a day: the at-risk list's cut.",
+    )
     long_no_contact_days = serializers.IntegerField(min_value=1, max_value=3650)
     low_satisfaction_max = serializers.IntegerField(min_value=1, max_value=5)
     random_sample_size = serializers.IntegerField(min_value=0, max_value=50)

@@ -10,6 +10,7 @@ from accounts.models import Role
 from accounts.permissions import IsMerchantMember
 from core.errors import NotFound
 from core.pagination import CursorPagination
+from core.serializers import BoundedDateField, IdField
 
 from .. import analytics, selectors, services
 from ..models import HandOver, MaintenancePlan, PlanStatus, Tier
@@ -39,9 +40,9 @@ class PlanInputSerializer(serializers.Serializer):
     tier = serializers.ChoiceField(choices=Tier.choices, required=False, allow_blank=True)
     goal = serializers.CharField(max_length=200)
     methods = serializers.CharField(max_length=4000)
-    staff = serializers.IntegerField(required=False, allow_null=True, min_value=1)
+    staff = IdField(required=False, allow_null=True)
     budget_fen = serializers.IntegerField(min_value=0, max_value=MAX_FEN, default=0)
-    deadline = serializers.DateField()
+    deadline = BoundedDateField()
 
     def validate(self, attrs):
         if self.partial:

@@ -2,6 +2,8 @@ from drf_spectacular.utils import extend_schema_field
 from phonenumber_field.serializerfields import PhoneNumberField
 from rest_framework import serializers
 
+from core.serializers import BIRTHDAY_MIN, BoundedDateField, IdField
+
 from ..models import (
     Complaint,
     Customer,
@@ -16,8 +18,17 @@ MAX_FEN = 10**11
 
 
 class CrmFlagSerializer(serializers.Serializer):
-    code = serializers.CharField(help_text="overdue, spend_drop, spend_spike, arrears")
+    code = serializers.CharField(
+        help_text="overdue (the churn model's at-risk call), spend_drop, spend_spike, arrears"
+    )
     reason = serializers.CharField()
+
+
+class CrmMarketingConsentSerializer(serializers.Serializer):
+    granted = serializers.BooleanField(help_text="May get this merchant's marketing SMS now")
+    source = serializers.CharField(help_text="app, counter, sms_reply, link, staff")
+    changed_at = serializers.DateTimeField(allow_null=True)
+    opted_out = serializers.BooleanField(help_text="Refused all marketing SMS (R/T, link)")
 
 
 class CrmCustomerSerializer(serializers.ModelSerializer):
@@ -25,6 +36,22 @@ class CrmCustomerSerializer(serializers.ModelSerializer):
     flags = CrmFlagSerializer(many=True)
     grade_reasons = serializers.ListField(child=serializers.CharField())
     level = serializers.SerializerMethodField(help_text="Member level of the customer's card.")
+    churn_probability = serializers.FloatField(
+        allow_null=True,
+        read_only=True,
+        help_text="P(no visit within the merchant's horizon), from the nightly churn fit.",
+    )
+    churn_method = serializers.SerializerMethodField(help_text="pareto_nbd or recency.")
+    churn_explanation = serializers.SerializerMethodField(
+        help_text="The habit, the silence, the probability and the yearly value, in words."
+    )
+    consents = serializers.SerializerMethodField(
+        help_text='What the customer agreed to, e.g. {"location": true}; null: no account.'
+    )
+    marketing_consent = serializers.SerializerMethodField(
+        help_text="Consent to this merchant's marketing SMS, with its source and time; null: "
+        "never given (no marketing SMS is sent)."
+    )
 
     class Meta:
         model = Customer
@@ -55,17 +82,40 @@ class CrmCustomerSerializer(serializers.ModelSerializer):
             "segment",
             "flags",
             "at_risk",
+            "churn_probability",
+            "churn_method",
+            "churn_explanation",
+            "yearly_value_fen",
+            "at_stake_fen",
             "graded_at",
             "created_at",
+            "consents",
+            "marketing_consent",
         ]
 
     def get_level(self, customer) -> str:
         return self.context.get("levels", {}).get(customer.pk, "")
 
+    def get_churn_method(self, customer) -> str:
+        return customer.churn_figures.get("method", "")
+
+    def get_churn_explanation(self, customer) -> str:
+        from ..services.churn import churn_explanation
+
+        return churn_explanation(customer.churn_figures)
+
+    def get_consents(self, customer) -> dict[str, bool] | None:
+        return self.context.get("consents", {}).get(customer.pk)
+
+    @extend_schema_field(CrmMarketingConsentSerializer(allow_null=True))
+    def get_marketing_consent(self, customer) -> dict | None:
+        state = self.context.get("marketing", {}).get(str(customer.phone))
+        return None if state is None else CrmMarketingConsentSerializer(state).data
+
 
 class CrmCustomerInputSerializer(serializers.Serializer):
     name = serializers.CharField(max_length=60, required=False, allow_blank=True)
-    birthday = serializers.DateField(required=False, allow_null=True)
+    birthday = BoundedDateField(required=False, allow_null=True, earliest=BIRTHDAY_MIN)
     birthday_lunar = serializers.BooleanField(required=False)
     tags = serializers.ListField(
         child=serializers.CharField(max_length=20), required=False, max_length=30
@@ -78,9 +128,7 @@ class CrmCustomerInputSerializer(serializers.Serializer):
         min_value=1, max_value=3650, required=False, allow_null=True
     )
     arrears_fen = serializers.IntegerField(min_value=0, max_value=MAX_FEN, required=False)
-    owner = serializers.IntegerField(
-        required=False, allow_null=True, min_value=1, help_text="Staff user id."
-    )
+    owner = IdField(required=False, allow_null=True, help_text="Staff user id.")
 
 
 class CrmCustomerCreateSerializer(CrmCustomerInputSerializer):

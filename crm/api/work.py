@@ -13,10 +13,12 @@ from accounts.models import Role
 from accounts.permissions import IsMerchantMember
 from core.errors import NotFound
 from core.pagination import CursorPagination
+from core.serializers import BoundedDateField, BoundedDateTimeField, IdField
 
 from .. import selectors, services, worklist
 from ..analytics import kpi_series
 from ..models import (
+    ChurnMethod,
     Complaint,
     ComplaintStatus,
     ContactChannel,
@@ -56,6 +58,7 @@ class TodayItemSerializer(serializers.Serializer):
             "complaint",
             "birthday",
             "holiday",
+            "at_risk",
             "service_level",
             "long_no_contact",
             "low_satisfaction",
@@ -117,7 +120,7 @@ class CustomerContactView(APIView):
         tags=TAGS, request=ContactInputSerializer, responses={201: CrmInteractionSerializer}
     )
     def post(self, request, pk: int):
-        merchant = selectors.member_check(request.user, selectors.VIEW)
+        merchant = selectors.member_check(request.user, selectors.MANAGE)  # a write: not VIEW
         customer = selectors.customer_of(merchant, pk)
         data = ContactInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -233,8 +236,8 @@ class ComplaintListView(APIView):
         customer = serializers.IntegerField(min_value=1, max_value=2**62)
         channel = serializers.ChoiceField(choices=ContactChannel.choices)
         content = serializers.CharField(max_length=4000)
-        owner = serializers.IntegerField(required=False, allow_null=True, min_value=1)
-        respond_by = serializers.DateTimeField(
+        owner = IdField(required=False, allow_null=True)
+        respond_by = BoundedDateTimeField(
             required=False, allow_null=True, validators=[respond_by_check]
         )
 
@@ -281,8 +284,8 @@ class ComplaintDetailView(APIView):
     permission_classes = [IsMerchantMember]
 
     class InputSerializer(serializers.Serializer):
-        owner = serializers.IntegerField(required=False, allow_null=True, min_value=1)
-        respond_by = serializers.DateTimeField(required=False, validators=[respond_by_check])
+        owner = IdField(required=False, allow_null=True)
+        respond_by = BoundedDateTimeField(required=False, validators=[respond_by_check])
 
     @extend_schema(tags=TAGS, responses=CrmComplaintSerializer)
     def get(self, request, pk: int):
@@ -332,15 +335,80 @@ class ComplaintResolveView(APIView):
 
 
 class AtRiskView(APIView):
-    """Customers flagged at risk against their own history, with the reasons."""
+    """Today's at-risk list: the customers the churn fit flags, ranked by probability x yearly
+    value (`at_stake_fen`), cut to the merchant's `at_risk_daily_calls` (or `limit`), each
+    with `churn_explanation`."""
 
     permission_classes = [IsMerchantMember]
 
-    @extend_schema(tags=TAGS, responses=CrmCustomerSerializer(many=True))
+    class FilterSerializer(serializers.Serializer):
+        limit = serializers.IntegerField(required=False, min_value=1, max_value=2000)
+
+    @extend_schema(
+        tags=TAGS, parameters=[FilterSerializer], responses=CrmCustomerSerializer(many=True)
+    )
     def get(self, request):
         merchant = selectors.member_check(request.user, selectors.VIEW)
-        found = selectors.customer_search(merchant, at_risk=True)[:2000]
+        params = self.FilterSerializer(data=request.query_params)
+        params.is_valid(raise_exception=True)
+        found = selectors.at_risk_ranked(merchant, limit=params.validated_data.get("limit"))
         return Response(customers_out(found, many=True))
+
+
+class ChurnModelView(APIView):
+    """The merchant's churn method: the Pareto/NBD model fitted nightly on all its customers,
+    or a recency threshold backtested on its own history (too few customers for a stable fit,
+    or recency ranked clearly better on the shop's history one horizon ago: both AUCs shown);
+    with the horizon, parameters and when it was fitted (`method` null before the first
+    fit)."""
+
+    permission_classes = [IsMerchantMember]
+
+    class OutputSerializer(serializers.Serializer):
+        method = serializers.ChoiceField(
+            choices=ChurnMethod.choices, allow_null=True, help_text="pareto_nbd or recency"
+        )
+        method_label = serializers.CharField()
+        params = serializers.DictField(
+            child=serializers.FloatField(), help_text="r, alpha, s, beta (days)"
+        )
+        horizon_days = serializers.IntegerField(allow_null=True)
+        horizon_from_data = serializers.BooleanField()
+        recency_threshold_days = serializers.IntegerField(allow_null=True)
+        customers = serializers.IntegerField()
+        min_customers_for_model = serializers.IntegerField()
+        log_likelihood = serializers.FloatField(allow_null=True)
+        backtest_model_auc = serializers.FloatField(
+            allow_null=True, help_text="The model's AUC on the shop's history one horizon ago."
+        )
+        backtest_recency_auc = serializers.FloatField(
+            allow_null=True, help_text="Plain recency's AUC there; clearly higher: recency used."
+        )
+        fitted_on = serializers.DateField(allow_null=True)
+        fitted_at = serializers.DateTimeField(allow_null=True)
+
+    @extend_schema(tags=TAGS, responses=OutputSerializer)
+    def get(self, request):
+        from ..churn import MIN_CUSTOMERS_FOR_FIT
+
+        merchant = selectors.member_check(request.user, selectors.VIEW)
+        model = selectors.churn_model_of(merchant)
+        out = {
+            "method": model.method if model else None,
+            "method_label": model.get_method_display() if model else "",
+            "params": model.params if model else {},
+            "horizon_days": model.horizon_days if model else None,
+            "horizon_from_data": model.horizon_from_data if model else True,
+            "recency_threshold_days": model.recency_threshold_days if model else None,
+            "customers": model.customers if model else 0,
+            "min_customers_for_model": MIN_CUSTOMERS_FOR_FIT,
+            "log_likelihood": model.log_likelihood if model else None,
+            "backtest_model_auc": model.backtest_model_auc if model else None,
+            "backtest_recency_auc": model.backtest_recency_auc if model else None,
+            "fitted_on": model.fitted_on if model else None,
+            "fitted_at": model.fitted_at if model else None,
+        }
+        return Response(self.OutputSerializer(out).data)
 
 
 class RetentionTaskView(APIView):
@@ -349,8 +417,8 @@ class RetentionTaskView(APIView):
     permission_classes = [IsMerchantMember]
 
     class InputSerializer(serializers.Serializer):
-        assigned_to = serializers.IntegerField(required=False, allow_null=True, min_value=1)
-        due = serializers.DateField(required=False)
+        assigned_to = IdField(required=False, allow_null=True)
+        due = BoundedDateField(required=False)
         note = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
 
     @extend_schema(
@@ -440,7 +508,7 @@ class KpiView(APIView):
     class InputSerializer(serializers.Serializer):
         kpi = serializers.ChoiceField(choices=Kpi.choices)
         target = serializers.FloatField(min_value=0, max_value=1e6)
-        valid_from = serializers.DateField(required=False)
+        valid_from = BoundedDateField(required=False)
 
     class ValueSerializer(serializers.Serializer):
         value = serializers.FloatField(allow_null=True)

@@ -11,10 +11,11 @@ from django.db.models.functions import Cast
 from phonenumber_field.phonenumber import PhoneNumber, to_python
 
 from accounts.models import Role, User
+from core.spreadsheet import csv_writer
 from merchants.models import Merchant
 
 from ..errors import CsvUnreadable, CustomerExists
-from ..models import Customer, CustomerSource
+from ..models import Customer, CustomerExport, CustomerSource
 
 PROFILE_FIELDS = (
     "name",
@@ -31,7 +32,10 @@ CSV_COLUMNS = ["name", "phone", "birthday", "birthday_lunar", "tags", "notes"]
 
 
 def consumer_with_phone(phone: PhoneNumber) -> User | None:
-    return User.objects.filter(phone=phone, role=Role.CONSUMER).first()
+    """The consumer account that proved `phone` by SMS code (an unproven one is not theirs)."""
+    return User.objects.filter(
+        phone=phone, role=Role.CONSUMER, phone_verified_at__isnull=False
+    ).first()
 
 
 @transaction.atomic
@@ -150,7 +154,10 @@ def customers_import(
     return report
 
 
-def customers_csv(merchant: Merchant) -> str:
+@transaction.atomic
+def customers_csv(merchant: Merchant, *, by: User | None = None) -> str:
+    """The directory as CSV; the export is recorded (who, when, which customers) in the same
+    transaction, so no list of customers leaves without a trace (PIPL)."""
     from ..selectors import customer_level_names
 
     customers = list(
@@ -158,9 +165,17 @@ def customers_csv(merchant: Merchant) -> str:
         .annotate(phone_text=Cast("phone", CharField()))
         .order_by("pk")
     )
+    CustomerExport.objects.create(
+        merchant=merchant,
+        by=by,
+        by_role=by.role if by else "",
+        count=len(customers),
+        customer_ids=[c.pk for c in customers],
+        columns=[*CSV_COLUMNS, "level", "tier", "score", "segment", "spend_yuan", "visits"],
+    )
     levels = customer_level_names(customers)
     out = io.StringIO()
-    writer = csv.writer(out)
+    writer = csv_writer(out)  # every cell formula-escaped (core.spreadsheet)
     writer.writerow(
         [
             *CSV_COLUMNS,
@@ -177,12 +192,12 @@ def customers_csv(merchant: Merchant) -> str:
     for c in customers:
         writer.writerow(
             [
-                csv_safe(c.name),
+                c.name,
                 c.phone_text or "",
                 c.birthday.isoformat() if c.birthday else "",
                 "1" if c.birthday_lunar else "",
-                csv_safe(";".join(c.tags)),
-                csv_safe(c.notes),
+                ";".join(c.tags),
+                c.notes,
                 levels.get(c.pk, ""),
                 c.tier,
                 "" if c.score is None else c.score,
@@ -194,8 +209,3 @@ def customers_csv(merchant: Merchant) -> str:
             ]
         )
     return out.getvalue()
-
-
-def csv_safe(value: str) -> str:
-    """No formula injection when the file is opened in a spreadsheet."""
-    return "'" + value if value[:1] in ("=", "+", "-", "@") else value

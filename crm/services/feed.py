@@ -124,19 +124,21 @@ def customer_for_consumer(*, merchant_id: int, consumer: User, source: str) -> C
     found = customers.filter(merchant_id=merchant_id, consumer=consumer).first()
     if found:
         return found
-    by_phone = customers.filter(
-        merchant_id=merchant_id, phone=consumer.phone, consumer__isnull=True
-    ).first()
-    if by_phone:
-        by_phone.consumer = consumer
-        by_phone.save(update_fields=["consumer"])
-        return by_phone
+    phone_rows = customers.filter(merchant_id=merchant_id, phone=consumer.phone)
+    if consumer.phone_verified:  # only an account that proved the phone takes over its row
+        by_phone = phone_rows.filter(consumer__isnull=True).first()
+        if by_phone:
+            by_phone.consumer = consumer
+            by_phone.save(update_fields=["consumer"])
+            return by_phone
+    # An unproven phone on a hand-added row stays that row's; this customer goes without it.
+    phone = consumer.phone if consumer.phone_verified or not phone_rows.exists() else None
     try:
         with transaction.atomic():
             Customer.objects.create(
                 merchant_id=merchant_id,
                 consumer=consumer,
-                phone=consumer.phone,
+                phone=phone,
                 name=consumer.name,
                 source=source,
             )

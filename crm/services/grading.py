@@ -19,11 +19,22 @@ from ..analysis import (
     quintile_scores,
     rfm_segment,
 )
+from ..churn import AT_RISK_PROBABILITY, Visits
 from ..errors import InvalidScorecard
-from ..models import CrmSettings, Customer, KpiSnapshot, KpiTarget, Purchase, ServiceStandard
+from ..models import (
+    CrmSettings,
+    Customer,
+    KpiSnapshot,
+    KpiTarget,
+    Purchase,
+    Segment,
+    ServiceStandard,
+)
 from ..selectors import DEFAULTS
+from .churn import Reading, churn_explanation_zh, churn_model_fit
 
-CHURNED_AFTER_DAYS = 180  # a customer with no visit for half a year counts as churned
+# Churn probability from which a customer is counted lost rather than at risk (segments).
+LOST_ABOVE = 0.9
 
 
 def scorecard_check(indicators: list[dict], tier_a_min: int, tier_b_min: int) -> None:
@@ -90,8 +101,8 @@ def histories_of(customer_ids) -> dict[int, History]:
 
 @transaction.atomic
 def customers_recompute(*, merchant: Merchant, today: date | None = None) -> int:
-    """Grade, segment and flag every customer of the merchant; snapshot the KPIs. Idempotent:
-    a rerun on the same day writes the same values."""
+    """Fit the merchant's churn model, then grade, segment and flag every customer; snapshot
+    the KPIs. Idempotent: a rerun on the same day writes the same values."""
     from ..selectors import settings_of
 
     today = today or timezone.localdate()
@@ -105,6 +116,12 @@ def customers_recompute(*, merchant: Merchant, today: date | None = None) -> int
     )
     frequency = quintile_scores([len(histories[c.pk].days) for c in buyers])
     segments = {c.pk: rfm_segment(r, f) for c, r, f in zip(buyers, recency, frequency, strict=True)}
+    _, readings = churn_model_fit(
+        merchant=merchant,
+        prefs=prefs,
+        histories={pk: Visits.of(h.days, h.amounts) for pk, h in histories.items()},
+        today=today,
+    )
     for customer in customers:
         history = histories[customer.pk]
         if history.days:
@@ -120,12 +137,20 @@ def customers_recompute(*, merchant: Merchant, today: date | None = None) -> int
         else:
             customer.score, customer.tier, customer.recommendation = None, "", ""
             customer.grade_reasons = ["尚无消费记录"]
-        customer.segment = segments.get(customer.pk, "")
-        flags = anomaly_flags(
-            history, today, overdue_ratio=prefs.overdue_ratio, arrears_fen=customer.arrears_fen
-        )
-        customer.flags = [{"code": f.code, "reason": f.reason} for f in flags.flags]
-        customer.at_risk = flags.at_risk
+        reading = readings.get(customer.pk)
+        customer.segment = churn_segment(segments.get(customer.pk, ""), reading)
+        flags = [
+            {"code": f.code, "reason": f.reason}
+            for f in anomaly_flags(history, arrears_fen=customer.arrears_fen).flags
+        ]
+        if reading is not None and reading.at_risk:
+            flags.insert(0, {"code": "overdue", "reason": churn_explanation_zh(reading.figures)})
+        customer.flags = flags
+        customer.at_risk = bool(reading and reading.at_risk)
+        customer.churn_probability = reading.probability if reading else None
+        customer.yearly_value_fen = reading.yearly_value_fen if reading else 0
+        customer.at_stake_fen = reading.at_stake_fen if reading else 0
+        customer.churn_figures = reading.figures if reading else {}
         customer.graded_at = now
     Customer.objects.bulk_update(
         customers,
@@ -137,6 +162,10 @@ def customers_recompute(*, merchant: Merchant, today: date | None = None) -> int
             "segment",
             "flags",
             "at_risk",
+            "churn_probability",
+            "yearly_value_fen",
+            "at_stake_fen",
+            "churn_figures",
             "graded_at",
         ],
         batch_size=1000,
@@ -145,18 +174,35 @@ def customers_recompute(*, merchant: Merchant, today: date | None = None) -> int
     return len(customers)
 
 
+def churn_segment(rfm: str, reading: Reading | None) -> str:
+    """The RFM segment, with the churn model deciding who is at risk or lost: the audiences
+    coupons and flash deals target ("at_risk" reaches the customers the model flags)."""
+    if reading is None:
+        return rfm
+    if reading.probability >= LOST_ABOVE:
+        return Segment.LOST
+    if reading.at_risk:
+        return Segment.AT_RISK
+    if rfm in (Segment.AT_RISK, Segment.LOST):
+        return Segment.HIBERNATING
+    return rfm
+
+
 def kpi_snapshot_write(*, merchant, customers, histories, today: date) -> KpiSnapshot:
+    """Churn rate: the mean churn probability of the customers with a visit, i.e. the share
+    expected not to come back within the merchant's horizon. Tenure over those more likely
+    staying than not."""
     buyers = [c for c in customers if histories[c.pk].days]
-    churned = {c.pk for c in buyers if (today - histories[c.pk].days[-1]).days > CHURNED_AFTER_DAYS}
+    probabilities = [c.churn_probability for c in buyers if c.churn_probability is not None]
     rated = [c.satisfaction for c in customers if c.satisfaction]
-    active = [c for c in buyers if c.pk not in churned]
+    active = [c for c in buyers if (c.churn_probability or 0) < AT_RISK_PROBABILITY]
     tenure = [(histories[c.pk].days[-1] - histories[c.pk].days[0]).days for c in active]
     snapshot, _ = KpiSnapshot.objects.update_or_create(
         merchant=merchant,
         day=today,
         defaults={
             "customers": len(customers),
-            "churn_rate": round(100 * len(churned) / len(buyers), 2) if buyers else None,
+            "churn_rate": round(100 * mean(probabilities), 2) if probabilities else None,
             "satisfaction": round(mean(rated), 2) if rated else None,
             "tenure_days": round(mean(tenure), 1) if tenure else None,
         },

@@ -140,7 +140,8 @@ def complaint_resolve(*, complaint: Complaint, resolution: str, by: User) -> Com
 def retention_task_create(
     *, customer: Customer, assigned_to: User | None, due: date, note: str = ""
 ) -> Task:
-    """One open retention task per at-risk customer (a partial unique index makes it so)."""
+    """One open retention task per at-risk customer (a partial unique index makes it so),
+    titled with the churn model's explanation (the overdue flag) and the other flags."""
     reasons = "；".join(f["reason"] for f in customer.flags) or "流失风险"
     try:
         with transaction.atomic():

@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from phonenumber_field.formfields import PhoneNumberField
 
+from core.serializers import date_bounds_check
 from coupons.models import Audience, BenefitKind, Campaign
 from loyalty.models import Level
 from merchants.models import Service
@@ -62,8 +63,12 @@ class CampaignForm(DashboardForm):
     validity = forms.ChoiceField(
         label=_("有效期"), choices=VALIDITY, initial="relative", widget=forms.RadioSelect
     )
-    valid_from = forms.DateTimeField(label=_("开始时间"), required=False, widget=DATETIME)
-    valid_until = forms.DateTimeField(label=_("结束时间"), required=False, widget=DATETIME)
+    valid_from = forms.DateTimeField(
+        label=_("开始时间"), required=False, widget=DATETIME, validators=[date_bounds_check]
+    )
+    valid_until = forms.DateTimeField(
+        label=_("结束时间"), required=False, widget=DATETIME, validators=[date_bounds_check]
+    )
     valid_days_after_issue = forms.IntegerField(
         label=_("领取后有效天数"), required=False, min_value=1, max_value=3650, initial=30
     )

@@ -2,6 +2,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.serializers import date_bounds_check
 from coupons.models import BenefitKind
 from crm.models import Segment
 from deals.models import DealTarget, FlashDeal
@@ -55,7 +56,11 @@ class FlashDealForm(DashboardForm):
         label=_("每人限领"), min_value=1, max_value=100, initial=1
     )
     starts_at = forms.DateTimeField(
-        label=_("开始时间"), required=False, widget=DATETIME, help_text=_("不填 = 立即开始")
+        label=_("开始时间"),
+        required=False,
+        widget=DATETIME,
+        help_text=_("不填 = 立即开始"),
+        validators=[date_bounds_check],
     )
     duration_minutes = forms.IntegerField(
         label=_("持续分钟数"), min_value=MIN_MINUTES, max_value=MAX_MINUTES, initial=120

@@ -1,6 +1,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core.serializers import date_bounds_check
+
 from .base import DashboardForm
 
 WEEKDAYS = [_("周一"), _("周二"), _("周三"), _("周四"), _("周五"), _("周六"), _("周日")]
@@ -76,7 +78,11 @@ class WeekHoursForm(DashboardForm):
 class HoursExceptionForm(DashboardForm):
     """A dated exception: closed (a holiday) or open at special hours."""
 
-    date = forms.DateField(label=_("日期"), widget=forms.DateInput(attrs={"type": "date"}))
+    date = forms.DateField(
+        label=_("日期"),
+        widget=forms.DateInput(attrs={"type": "date"}),
+        validators=[date_bounds_check],
+    )
     is_closed = forms.TypedChoiceField(
         label=_("当天"),
         coerce=lambda value: value == "closed",

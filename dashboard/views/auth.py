@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 from accounts.errors import LoginLocked
 from accounts.services import user_login
 from core.errors import DomainError
+from core.throttling import sign_in_throttled
 from merchants.selectors import merchant_of
 
 from ..forms.auth import SignInForm
@@ -26,6 +27,7 @@ def next_url(request) -> str:
 
 @sensitive_post_parameters("password")
 @csrf_protect
+@sign_in_throttled
 @never_cache
 def sign_in(request):
     """Phone and password through accounts.services.user_login, with django-axes' lockout;

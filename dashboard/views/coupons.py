@@ -17,8 +17,10 @@ from core.errors import DomainError
 from coupons import services
 from coupons.benefits import benefit_text, validity_text
 from coupons.models import Campaign, CampaignStatus, CouponChannel
+from coupons.selectors import campaign_shop_ids, terms_shop_ids
 from coupons.tracking import campaign_stats
 from merchants.models import StaffPermission
+from merchants.selectors import shops_write_check
 
 from ..access import merchant_page
 from ..counter import counter_once, new_key
@@ -39,8 +41,12 @@ def campaigns_of(merchant):
 
 
 def campaign_of(request, campaign_id: int) -> Campaign:
-    """The merchant's campaign; another merchant's is 404."""
-    return get_object_or_404(campaigns_of(request.merchant), pk=campaign_id)
+    """The merchant's campaign; another merchant's is 404. A POST (any write) needs every shop
+    the campaign reaches assigned to staff (merchants.selectors.shops_write_check)."""
+    campaign = get_object_or_404(campaigns_of(request.merchant), pk=campaign_id)
+    if request.method == "POST":
+        shops_write_check(user=request.user, shop_ids=campaign_shop_ids(campaign))
+    return campaign
 
 
 @merchant_page(permission=MANAGE)
@@ -99,6 +105,9 @@ def designer(request, campaign: Campaign | None):
     initial = CampaignForm.initial_for(campaign) if campaign else {}
     form = CampaignForm(request.POST or None, initial=initial, merchant=request.merchant)
     if request.method == "POST" and form.is_valid():
+        fields = form.campaign_fields()
+        reach = terms_shop_ids(shops=fields.get("shops", ()), service=fields.get("service"))
+        shops_write_check(user=request.user, shop_ids=reach)
         try:
             if campaign is None:
                 campaign = services.campaign_create(
@@ -192,8 +201,9 @@ def campaign_transition(request, campaign_id, action):
 @merchant_page(permission=MANAGE)
 @require_POST
 def campaign_delete(request, campaign_id):
+    campaign = campaign_of(request, campaign_id)
     try:
-        services.campaign_delete(campaign=campaign_of(request, campaign_id))
+        services.campaign_delete(campaign=campaign)
     except DomainError as error:
         messages.error(request, str(error.detail))
         return redirect("dashboard:campaign", campaign_id)

@@ -13,6 +13,7 @@ from core.errors import DomainError, NotFound
 from crm import analytics, selectors, services, worklist
 from crm.models import MaintenancePlan, PlanStatus, Tier
 from merchants.models import StaffPermission
+from notifications.marketing import marketing_consents_of
 
 from ..access import is_htmx, merchant_page
 from ..forms.crm import ContactForm, CustomerFilterForm, ReturnForm
@@ -44,6 +45,9 @@ def customer_page(request, customer, contact_form=None, status=200):
         "level": selectors.customer_level_names([customer]).get(customer.pk, ""),
         "timeline": selectors.timeline(customer)[:100],
         "contact_form": contact_form or ContactForm(),
+        "consent": marketing_consents_of(
+            merchant_id=customer.merchant_id, phones=[customer.phone]
+        ).get(str(customer.phone)),
     }
     return render(request, "dashboard/crm/detail.html", context, status=status)
 
@@ -53,7 +57,7 @@ def customer_detail(request, customer_id):
     return customer_page(request, selectors.customer_of(request.merchant, customer_id))
 
 
-@merchant_page(permission=VIEW)
+@merchant_page(permission=StaffPermission.MANAGE_CUSTOMERS)  # a write: viewing is not enough
 @require_POST
 def customer_contact(request, customer_id):
     """Log a contact's outcome (closing today's item it answers, if any)."""

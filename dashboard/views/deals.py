@@ -13,6 +13,7 @@ from coupons.benefits import benefit_text
 from deals import services
 from deals.models import DealStatus, DealTarget, FlashDeal
 from deals.selectors import (
+    deal_shop_ids,
     flash_deal_stats,
     levels_audience_count,
     radius_audience_count,
@@ -20,7 +21,7 @@ from deals.selectors import (
 )
 from merchants.errors import StaffPermissionMissing
 from merchants.models import StaffPermission
-from merchants.selectors import merchant_permission_check
+from merchants.selectors import merchant_permission_check, shops_write_check
 
 from ..access import merchant_page
 from ..forms.deals import AudienceForm, FlashDealForm
@@ -34,8 +35,12 @@ def deals_of(merchant):
 
 
 def deal_of(request, deal_id: int) -> FlashDeal:
-    """The merchant's deal; another merchant's is 404."""
-    return get_object_or_404(deals_of(request.merchant), pk=deal_id)
+    """The merchant's deal; another merchant's is 404. A POST (any write) needs every shop the
+    deal reaches assigned to staff (merchants.selectors.shops_write_check)."""
+    deal = get_object_or_404(deals_of(request.merchant), pk=deal_id)
+    if request.method == "POST":
+        shops_write_check(user=request.user, shop_ids=deal_shop_ids(deal))
+    return deal
 
 
 @merchant_page(permission=MANAGE)
@@ -95,6 +100,7 @@ def composer(request, deal: FlashDeal | None):
     data = request.POST if request.method == "POST" else None
     form = FlashDealForm(data, initial=initial, merchant=request.merchant)
     if request.method == "POST" and form.is_valid():
+        shops_write_check(user=request.user, shop_ids=[form.deal_fields()["shop"].pk])
         try:
             if deal is None:
                 deal = services.flash_deal_create(merchant=request.merchant, **form.deal_fields())

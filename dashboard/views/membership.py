@@ -15,9 +15,10 @@ from django.views.decorators.http import require_POST
 from core.errors import DomainError
 from loyalty import services
 from loyalty.models import CardProgram, UpgradeBasis
-from loyalty.selectors import merchant_cards
+from loyalty.selectors import merchant_cards, program_shop_ids
 from loyalty.services.design import design_of
 from merchants.models import StaffPermission
+from merchants.selectors import shops_write_check
 
 from ..access import is_htmx, merchant_page
 from ..forms.membership import BonusTierFormSet, DesignForm, LevelFormSet, ProgramForm
@@ -29,7 +30,12 @@ MEMBERS_PER_PAGE = 30
 
 
 def program_of(request) -> CardProgram | None:
-    return CardProgram.objects.filter(merchant=request.merchant).first()
+    """The merchant's program; a POST (a change) needs staff to have every shop it is valid at
+    (merchants.selectors.shops_write_check)."""
+    program = CardProgram.objects.filter(merchant=request.merchant).first()
+    if program is not None and request.method == "POST":
+        shops_write_check(user=request.user, shop_ids=program_shop_ids(program))
+    return program
 
 
 def program_initial(program: CardProgram | None) -> tuple[dict, list[dict]]:
@@ -96,6 +102,7 @@ def program(request):
     if request.method == "POST" and all(valid):
         fields = dict(form.cleaned_data)
         shops = list(fields.pop("shops"))
+        shops_write_check(user=request.user, shop_ids=[shop.pk for shop in shops])
         try:
             services.card_program_save(
                 merchant=request.merchant,

@@ -12,13 +12,14 @@ from accounts.permissions import IsConsumer
 from accounts.services import user_login
 from core.errors import NotFound
 from core.idempotency import HEADER, IDEMPOTENCY_PARAMETER, idempotent
+from core.serializers import MoneyFenField
 from merchants.models import Shop, ShopStatus
 from payments.backends import payment_backends
 
 from .. import services
 from ..errors import LoginPasswordWrong
-from ..models import MembershipCard
-from ..selectors import card_entries, consumer_cards
+from ..models import CardInvitation, MembershipCard
+from ..selectors import card_entries, consumer_cards, consumer_invitations
 from .common import PNG_RESPONSE, PNGView
 from .counter import TopUpOutputSerializer, top_up_answer
 from .serializers import LedgerEntrySerializer, MyCardSerializer
@@ -134,7 +135,7 @@ class MyCardTopUpView(APIView):
     permission_classes = [IsConsumer]
 
     class InputSerializer(serializers.Serializer):
-        amount_fen = serializers.IntegerField(min_value=1)
+        amount_fen = MoneyFenField(min_value=1)
         method = serializers.CharField(help_text="An online payment backend, e.g. sandbox")
         payment_token = serializers.CharField(
             required=False, allow_blank=True, default="", help_text="From the payment SDK"
@@ -166,3 +167,54 @@ class MyCardTopUpView(APIView):
             return top_up_answer(result)
 
         return idempotent(request, scope="loyalty.top_up", perform=perform)
+
+
+class MyInvitationSerializer(serializers.ModelSerializer):
+    merchant_id = serializers.IntegerField(source="program.merchant_id")
+    merchant_name = serializers.CharField(source="program.merchant.name")
+    program_name = serializers.CharField(source="program.name")
+    level_name = serializers.CharField(source="level.name", allow_null=True, default=None)
+
+    class Meta:
+        model = CardInvitation
+        fields = ["id", "merchant_id", "merchant_name", "program_name", "level_name", "created_at"]
+
+
+class MyInvitationListView(generics.ListAPIView):
+    """Merchants' pending invitations to take their card, sent to my phone number. Nothing
+    about me reaches the merchant until I accept."""
+
+    permission_classes = [IsConsumer]
+    serializer_class = MyInvitationSerializer
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return CardInvitation.objects.none()
+        return consumer_invitations(self.request.user)
+
+    @extend_schema(tags=TAGS)
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)
+
+
+class MyInvitationAcceptView(APIView):
+    """Accept: the card is mine (active, at the level the merchant offered)."""
+
+    permission_classes = [IsConsumer]
+
+    @extend_schema(tags=TAGS, request=None, responses={201: MyCardSerializer})
+    def post(self, request, pk):
+        card = services.card_invitation_accept(invitation_id=pk, consumer=request.user)
+        body = MyCardSerializer(my_card(request, card.pk), context={"request": request}).data
+        return Response(body, status=status.HTTP_201_CREATED)
+
+
+class MyInvitationDeclineView(APIView):
+    """Decline: no card, and the merchant learns nothing about me."""
+
+    permission_classes = [IsConsumer]
+
+    @extend_schema(tags=TAGS, request=None, responses={204: None})
+    def post(self, request, pk):
+        services.card_invitation_decline(invitation_id=pk, consumer=request.user)
+        return Response(status=status.HTTP_204_NO_CONTENT)

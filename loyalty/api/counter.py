@@ -16,6 +16,7 @@ from core.idempotency import (
     IdempotencyKeyMissing,
     idempotent,
 )
+from core.serializers import IdField, MoneyFenField, PointsField
 from core.throttling import CodeFailuresThrottled
 from merchants.models import StaffPermission
 from merchants.selectors import shop_for_edit
@@ -97,7 +98,7 @@ class CounterCardView(CodeFailuresThrottled, APIView):
 
 class CodeSerializer(serializers.Serializer):
     code = serializers.CharField(max_length=200, help_text=CODE_HELP)
-    shop = serializers.IntegerField(help_text="The shop where this happens")
+    shop = IdField(help_text="The shop where this happens")
 
 
 class PurchaseOutputSerializer(serializers.Serializer):
@@ -137,11 +138,9 @@ class CounterPurchaseView(CodeFailuresThrottled, APIView):
     permission_classes = [IsMerchantMember]
 
     class InputSerializer(CodeSerializer):
-        amount_fen = serializers.IntegerField(min_value=1, help_text="List price in fen")
-        points = serializers.IntegerField(
-            min_value=0, default=0, help_text="Points to use (whole redeem units)"
-        )
-        balance_fen = serializers.IntegerField(min_value=0, default=0, help_text="Balance to use")
+        amount_fen = MoneyFenField(min_value=1, help_text="List price in fen")
+        points = PointsField(min_value=0, default=0, help_text="Points to use (whole redeem units)")
+        balance_fen = MoneyFenField(default=0, help_text="Balance to use")
         password = serializers.CharField(
             required=False,
             allow_blank=True,
@@ -212,7 +211,7 @@ class CounterTopUpView(CodeFailuresThrottled, APIView):
     permission_classes = [IsMerchantMember]
 
     class InputSerializer(CodeSerializer):
-        amount_fen = serializers.IntegerField(min_value=1)
+        amount_fen = MoneyFenField(min_value=1)
         method = serializers.CharField(default="cash", help_text="An offline backend: cash")
 
     @extend_schema(

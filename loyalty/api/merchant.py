@@ -11,20 +11,30 @@ from rest_framework.views import APIView
 from accounts.permissions import IsMerchantMember
 from core.errors import NotFound
 from core.idempotency import HEADER, IDEMPOTENCY_PARAMETER, idempotent
+from core.serializers import (
+    DAYS_MAX,
+    MONEY_FEN_MAX,
+    CountField,
+    IdField,
+    MoneyFenField,
+    PointsField,
+)
+from core.throttling import AccountSignInThrottle, SignInThrottle
 from merchants.models import StaffPermission
-from merchants.selectors import merchant_permission_check
+from merchants.selectors import merchant_permission_check, shops_write_check
 from payments.models import Payment
 
 from .. import services
 from ..models import (
     CardDesign,
+    CardProgram,
     CardStatus,
     CardTemplate,
     MembershipCard,
     PointsRounding,
     UpgradeBasis,
 )
-from ..selectors import card_entries, merchant_cards
+from ..selectors import card_entries, merchant_cards, program_shop_ids
 from ..services.top_up import TOP_UP_PURPOSE
 from .common import PNG_RESPONSE, PNGView, program_of
 from .serializers import (
@@ -43,6 +53,13 @@ def managing(request):
     return merchant_permission_check(user=request.user, permission=MANAGE)
 
 
+def program_for_write(request):
+    """The merchant's program, to change: staff need every shop it is valid at."""
+    program = program_of(managing(request))
+    shops_write_check(user=request.user, shop_ids=program_shop_ids(program))
+    return program
+
+
 class CardProgramView(APIView):
     """GET the program; PUT creates or replaces it (levels are matched by rank)."""
 
@@ -52,22 +69,22 @@ class CardProgramView(APIView):
 
     class InputSerializer(serializers.Serializer):
         name = serializers.CharField(max_length=60)
-        shops = serializers.ListField(
-            child=serializers.IntegerField(), default=list, help_text="Empty: all shops."
-        )
+        shops = serializers.ListField(child=IdField(), default=list, help_text="Empty: all shops.")
         auto_approve = serializers.BooleanField(default=True)
         earn_online = serializers.BooleanField(default=True)
         earn_offline = serializers.BooleanField(default=True)
         points_rounding = serializers.ChoiceField(PointsRounding.choices, default="floor")
-        points_expiry_days = serializers.IntegerField(min_value=1, allow_null=True, default=None)
-        redeem_points = serializers.IntegerField(min_value=1, default=100)
-        redeem_fen = serializers.IntegerField(min_value=1, default=100)
+        points_expiry_days = CountField(
+            min_value=1, max_value=DAYS_MAX, allow_null=True, default=None
+        )
+        redeem_points = PointsField(min_value=1, default=100)
+        redeem_fen = MoneyFenField(min_value=1, default=100)
         upgrade_basis = serializers.ChoiceField(UpgradeBasis.choices, default="spend")
-        upgrade_window_days = serializers.IntegerField(min_value=1, default=365)
+        upgrade_window_days = CountField(min_value=1, max_value=DAYS_MAX, default=365)
         downgrade_enabled = serializers.BooleanField(default=False)
         top_up_enabled = serializers.BooleanField(default=False)
-        min_top_up_fen = serializers.IntegerField(min_value=1, default=100)
-        max_top_up_fen = serializers.IntegerField(min_value=1, default=500_000)
+        min_top_up_fen = MoneyFenField(min_value=1, default=100)
+        max_top_up_fen = MoneyFenField(min_value=1, default=500_000)
         levels = LevelSerializer(many=True, allow_empty=False)
         bonus_tiers = BonusTierSerializer(many=True, default=list)
 
@@ -78,6 +95,9 @@ class CardProgramView(APIView):
     @extend_schema(tags=TAGS, request=InputSerializer, responses=ProgramSerializer)
     def put(self, request):
         merchant = managing(request)
+        current = CardProgram.objects.filter(merchant=merchant).first()
+        if current is not None:
+            shops_write_check(user=request.user, shop_ids=program_shop_ids(current))
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         fields = dict(data.validated_data)
@@ -85,6 +105,7 @@ class CardProgramView(APIView):
         shops = list(merchant.shops.filter(pk__in=shop_ids))
         if len(shops) != len(set(shop_ids)):
             raise serializers.ValidationError({"shops": ["包含不属于本商户的门店。"]})
+        shops_write_check(user=request.user, shop_ids=[shop.pk for shop in shops])
         program = services.card_program_save(merchant=merchant, shops=shops, **fields)
         return Response(ProgramSerializer(program).data)
 
@@ -130,7 +151,7 @@ class CardDesignView(APIView):
 
     @extend_schema(tags=TAGS, request=InputSerializer, responses=DesignSerializer)
     def patch(self, request):
-        program = program_of(managing(request))
+        program = program_for_write(request)
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         design = services.card_design_update(program=program, **data.validated_data)
@@ -147,7 +168,7 @@ class CardDesignImageView(APIView):
 
     @extend_schema(tags=TAGS, request=InputSerializer, responses=DesignSerializer)
     def put(self, request):
-        program = program_of(managing(request))
+        program = program_for_write(request)
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         design = services.card_design_image_set(
@@ -157,7 +178,7 @@ class CardDesignImageView(APIView):
 
     @extend_schema(tags=TAGS, responses={200: DesignSerializer})  # the design without it
     def delete(self, request):
-        design = services.card_design_image_set(program=program_of(managing(request)), upload=None)
+        design = services.card_design_image_set(program=program_for_write(request), upload=None)
         return Response(DesignSerializer(design, context={"request": request}).data)
 
 
@@ -177,7 +198,7 @@ class CardDesignPublishView(APIView):
 
     @extend_schema(tags=TAGS, request=None, responses=DesignSerializer)
     def post(self, request):
-        design = services.card_design_publish(program=program_of(managing(request)))
+        design = services.card_design_publish(program=program_for_write(request))
         return Response(DesignSerializer(design, context={"request": request}).data)
 
 
@@ -189,8 +210,10 @@ def merchant_card(request, pk) -> MembershipCard:
 
 
 class CardListView(generics.ListAPIView):
-    """The program's cards (?status=pending for applications to approve); POST grants a card
-    to a registered customer by phone number."""
+    """The program's cards (?status=pending for applications to approve); POST invites the
+    holder of a phone number to take the card: the consumer accepts or declines in the app.
+    The answer is the same whether or not the phone belongs to anyone, and says nothing about
+    them; POSTs have the sign-in rate (per account and per address)."""
 
     finds_objects = True
 
@@ -199,7 +222,20 @@ class CardListView(generics.ListAPIView):
 
     class InputSerializer(serializers.Serializer):
         phone = PhoneNumberField()
-        level = serializers.IntegerField(required=False, help_text="Level id; default the lowest")
+        level = IdField(required=False, help_text="Level id; default the lowest")
+
+    class InvitationSerializer(serializers.Serializer):
+        id = serializers.IntegerField()
+        phone = serializers.CharField(help_text="The number invited, as the merchant gave it")
+        level = serializers.IntegerField(source="level_id", allow_null=True)
+        status = serializers.CharField(help_text="pending until the consumer answers in the app")
+        created_at = serializers.DateTimeField()
+
+    def get_throttles(self):
+        throttles = super().get_throttles()
+        if self.request.method == "POST":  # looks a person up by phone: like signing in
+            throttles += [SignInThrottle(), AccountSignInThrottle()]
+        return throttles
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
@@ -213,7 +249,7 @@ class CardListView(generics.ListAPIView):
     def get(self, request, *args, **kwargs):
         return super().get(request, *args, **kwargs)
 
-    @extend_schema(tags=TAGS, request=InputSerializer, responses={201: CardSerializer})
+    @extend_schema(tags=TAGS, request=InputSerializer, responses={201: InvitationSerializer})
     def post(self, request):
         program = program_of(managing(request))
         data = self.InputSerializer(data=request.data)
@@ -223,8 +259,14 @@ class CardListView(generics.ListAPIView):
             level = program.levels.filter(pk=data.validated_data["level"]).first()
             if level is None:
                 raise serializers.ValidationError({"level": ["等级不存在。"]})
-        card = services.card_grant(program=program, phone=data.validated_data["phone"], level=level)
-        return Response(CardSerializer(card).data, status=status.HTTP_201_CREATED)
+        invitation = services.card_invite(
+            program=program,
+            phone=data.validated_data["phone"],
+            level=level,
+            invited_by=request.user,
+        )
+        body = self.InvitationSerializer(invitation).data
+        return Response(body, status=status.HTTP_201_CREATED)
 
 
 class CardDetailView(APIView):
@@ -279,8 +321,8 @@ class CardAdjustView(APIView):
     permission_classes = [IsMerchantMember]
 
     class InputSerializer(serializers.Serializer):
-        points_delta = serializers.IntegerField(default=0)
-        balance_delta_fen = serializers.IntegerField(default=0)
+        points_delta = PointsField(default=0)
+        balance_delta_fen = MoneyFenField(min_value=-MONEY_FEN_MAX, default=0)
         note = serializers.CharField(max_length=200)
 
         def validate(self, attrs):

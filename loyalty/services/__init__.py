@@ -27,7 +27,14 @@ For the orders app (bookings and purchases):
 - money: `payments.services.payment_charge(...)` / `payment_refund(...)`.
 """
 
-from .cards import card_apply, card_grant, card_status_set
+from .cards import (
+    card_apply,
+    card_grant,
+    card_invitation_accept,
+    card_invitation_decline,
+    card_invite,
+    card_status_set,
+)
 from .design import (
     card_design_image_set,
     card_design_preview_png,
@@ -61,6 +68,9 @@ __all__ = [
     "card_design_update",
     "card_grant",
     "card_image_png",
+    "card_invitation_accept",
+    "card_invitation_decline",
+    "card_invite",
     "card_level_review_by_id",
     "card_online_purchase_earn",
     "card_password_check",

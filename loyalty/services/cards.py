@@ -1,15 +1,25 @@
-"""Cards are applied for by consumers or granted by merchants: one per consumer per program."""
+"""Cards are applied for by consumers, or offered by merchants as invitations the consumer
+accepts: one per consumer per program."""
 
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 from phonenumber_field.phonenumber import PhoneNumber
 
 from accounts.models import Role, User
 from core.codes import short_code_new
+from core.errors import NotFound
 from crm.services.feed import customer_touch
 from merchants.models import Shop
 
 from ..errors import CardAlreadyHeld, CardNotValidHere, NotAConsumer
-from ..models import CardProgram, CardStatus, Level, MembershipCard
+from ..models import (
+    CardInvitation,
+    CardProgram,
+    CardStatus,
+    InvitationStatus,
+    Level,
+    MembershipCard,
+)
 from ..selectors import program_valid_at
 
 
@@ -64,8 +74,12 @@ def card_apply(*, consumer: User, shop: Shop) -> MembershipCard:
 def card_grant(
     *, program: CardProgram, phone: PhoneNumber, level: Level | None = None
 ) -> MembershipCard:
-    """The merchant grants a card to a registered customer by phone number."""
-    consumer = User.objects.filter(phone=phone, role=Role.CONSUMER).first()
+    """A card for the registered consumer with this phone, without asking them: demo data and
+    tests only. The API offers cards by phone through card_invite, which reveals nothing. Only
+    an account that proved the phone by SMS code counts (anyone may sign up with a number)."""
+    consumer = User.objects.filter(
+        phone=phone, role=Role.CONSUMER, phone_verified_at__isnull=False
+    ).first()
     if consumer is None:
         raise NotAConsumer(fields={"phone": [str(NotAConsumer.message)]})
     return card_create(program=program, consumer=consumer, status=CardStatus.ACTIVE, level=level)
@@ -78,3 +92,62 @@ def card_status_set(*, card: MembershipCard, status: str) -> MembershipCard:
     card.status = status
     card.save(update_fields=["status"])
     return card
+
+
+@transaction.atomic
+def card_invite(
+    *,
+    program: CardProgram,
+    phone: PhoneNumber,
+    level: Level | None = None,
+    invited_by: User | None = None,
+) -> CardInvitation:
+    """Offer the program's card to whoever holds `phone`. No account is looked up, so the answer
+    is the same whether the phone is registered, a consumer's, or already holds the card; a
+    pending invitation to the same phone is returned as it is."""
+    pending = {"program": program, "phone": phone, "status": InvitationStatus.PENDING}
+    invitation = CardInvitation.objects.filter(**pending).first()
+    if invitation is not None:
+        return invitation
+    try:
+        with transaction.atomic():
+            return CardInvitation.objects.create(**pending, level=level, invited_by=invited_by)
+    except IntegrityError:  # the same invitation, sent concurrently
+        return CardInvitation.objects.get(**pending)
+
+
+def invitation_lock(*, invitation_id: int, consumer: User) -> CardInvitation:
+    """The consumer's pending invitation, locked; any other is not found."""
+    invitation = (
+        CardInvitation.objects.select_for_update(of=("self",))
+        .filter(pk=invitation_id, phone=consumer.phone, status=InvitationStatus.PENDING)
+        .select_related("program", "level")
+        .first()
+    )
+    if invitation is None or consumer.role != Role.CONSUMER:
+        raise NotFound()
+    return invitation
+
+
+@transaction.atomic
+def card_invitation_accept(*, invitation_id: int, consumer: User) -> MembershipCard:
+    """The invited consumer accepts: an active card at the invitation's level."""
+    invitation = invitation_lock(invitation_id=invitation_id, consumer=consumer)
+    card = card_create(
+        program=invitation.program,
+        consumer=consumer,
+        status=CardStatus.ACTIVE,
+        level=invitation.level,
+    )
+    invitation.status, invitation.card = InvitationStatus.ACCEPTED, card
+    invitation.answered_at = timezone.now()
+    invitation.save(update_fields=["status", "card", "answered_at"])
+    return card
+
+
+@transaction.atomic
+def card_invitation_decline(*, invitation_id: int, consumer: User) -> CardInvitation:
+    invitation = invitation_lock(invitation_id=invitation_id, consumer=consumer)
+    invitation.status, invitation.answered_at = InvitationStatus.DECLINED, timezone.now()
+    invitation.save(update_fields=["status", "answered_at"])
+    return invitation

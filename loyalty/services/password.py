@@ -14,7 +14,7 @@ from django.conf import settings
 from django.contrib.auth.hashers import PBKDF2PasswordHasher, make_password
 from django.db import transaction
 from django.utils import timezone
-from django.utils.crypto import salted_hmac
+from django.utils.crypto import constant_time_compare, salted_hmac
 from rest_framework import serializers
 
 from ..errors import PasswordNotSet, PasswordRequired, PasswordWrong, SpendingLocked
@@ -25,27 +25,39 @@ PIN_PATTERN = re.compile(r"\d{6}")
 
 
 class CardPinHasher(PBKDF2PasswordHasher):
-    """PBKDF2 over an HMAC of the PIN keyed with SECRET_KEY (a pepper kept out of the database).
+    """PBKDF2 over an HMAC of the PIN keyed with CARD_PIN_PEPPER (a secret of its own, kept out
+    of the database and apart from SECRET_KEY, so rotating the one leaves the other working).
 
     A six-digit PIN has 10^6 values: no iteration count protects a stolen hash on its own, the
     pepper does; online guessing is bounded by the lockout. Fewer iterations than a login
-    password then cost nothing in safety and keep a counter spend fast.
+    password then cost nothing in safety and keep a counter spend fast. A PIN hashed with a
+    pepper from CARD_PIN_PEPPER_FALLBACKS still verifies, and is re-hashed with the current one.
     """
 
     algorithm = "card_pin_pbkdf2"
     iterations = 20_000
 
-    def encode(self, password, salt, iterations=None):
-        return super().encode(self.pepper(password), salt, iterations)
+    def encode(self, password, salt, iterations=None, *, pepper: str | None = None):
+        return super().encode(self.pepper(password, pepper), salt, iterations)
 
     def verify(self, password, encoded):
+        return self.pepper_matching(password, encoded) is not None
+
+    def pepper_matching(self, password: str, encoded: str) -> str | None:
+        """The configured pepper (current first, then fallbacks) `encoded` was made with."""
         if not encoded.startswith(self.algorithm + "$"):
-            return False
-        return super().verify(password, encoded)  # which peppers through encode()
+            return None
+        decoded = self.decode(encoded)
+        for pepper in [settings.CARD_PIN_PEPPER, *settings.CARD_PIN_PEPPER_FALLBACKS]:
+            candidate = self.encode(password, decoded["salt"], decoded["iterations"], pepper=pepper)
+            if constant_time_compare(encoded, candidate):
+                return pepper
+        return None
 
     @staticmethod
-    def pepper(password: str) -> str:
-        return salted_hmac("loyalty.card-pin", password).hexdigest()
+    def pepper(password: str, pepper: str | None = None) -> str:
+        key = pepper or settings.CARD_PIN_PEPPER
+        return salted_hmac("loyalty.card-pin", password, secret=key).hexdigest()
 
 
 def pin_validate(pin: str) -> str:
@@ -85,11 +97,17 @@ def card_password_check(*, card_id: int, password: str | None) -> None:
             raise PasswordNotSet()
         if spending_locked(card):
             raise SpendingLocked()
-        if CardPinHasher().verify(password, card.password):
-            if card.password_failures:
+        hasher = CardPinHasher()
+        pepper = hasher.pepper_matching(password, card.password)
+        if pepper is not None:
+            fields = ["password_failures", "spending_locked_until"]
+            if pepper != settings.CARD_PIN_PEPPER:  # a rotated pepper: re-hash with the new
+                card.password = make_password(password, hasher=hasher)
+                fields.append("password")
+            if card.password_failures or "password" in fields:
                 card.password_failures = 0
                 card.spending_locked_until = None
-                card.save(update_fields=["password_failures", "spending_locked_until"])
+                card.save(update_fields=fields)
             return
         if card.spending_locked_until:  # an earlier lock has run out: count afresh
             card.password_failures = 0

@@ -4,7 +4,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from core.coords import point_out
-from core.serializers import LocalTimeField
+from core.serializers import BoundedDateField, LocalTimeField
 from merchants.models import Category, HoursException, OpeningHours, Service, Shop, ShopPhoto
 
 
@@ -39,6 +39,7 @@ class HoursSerializer(serializers.ModelSerializer):
 
 
 class HoursExceptionSerializer(serializers.ModelSerializer):
+    date = BoundedDateField()
     opens = LocalTimeField(required=False, allow_null=True)
     closes = LocalTimeField(required=False, allow_null=True)
 

@@ -5,6 +5,7 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 
 from accounts.permissions import IsMerchantOwner
+from core.serializers import IdField
 from merchants.models import Category, Shop, StaffMember, StaffPermission
 from merchants.selectors import merchant_of
 from merchants.services import staff_create, staff_update
@@ -49,14 +50,14 @@ class StaffCreateSerializer(serializers.Serializer):
     permissions = serializers.ListField(
         child=serializers.ChoiceField(choices=StaffPermission.choices), default=list
     )
-    shops = serializers.ListField(child=serializers.IntegerField(), default=list)
+    shops = serializers.ListField(child=IdField(), default=list)
 
 
 class StaffUpdateSerializer(serializers.Serializer):
     permissions = serializers.ListField(
         child=serializers.ChoiceField(choices=StaffPermission.choices), required=False
     )
-    shops = serializers.ListField(child=serializers.IntegerField(), required=False)
+    shops = serializers.ListField(child=IdField(), required=False)
     is_active = serializers.BooleanField(required=False)
 
 

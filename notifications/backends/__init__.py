@@ -21,8 +21,14 @@ from .base import (
 )
 
 SETTINGS = {"sms": "NOTIFICATION_SMS_BACKEND", "push": "NOTIFICATION_PUSH_BACKEND"}
+# The SMS gateways whose callbacks we read, by the name in their callback URL.
+SMS_GATEWAYS = {
+    "aliyun": "notifications.backends.aliyun.AliyunSmsBackend",
+    "tencent": "notifications.backends.tencent.TencentSmsBackend",
+}
 
 __all__ = [
+    "SMS_GATEWAYS",
     "ChannelBackend",
     "OutgoingMessage",
     "PermanentFailure",

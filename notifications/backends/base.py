@@ -1,6 +1,9 @@
 import json
 from dataclasses import dataclass
 
+import phonenumbers
+from django.conf import settings
+
 from core.redaction import mask
 
 
@@ -15,7 +18,8 @@ class PermanentFailure(Exception):
 @dataclass(frozen=True)
 class OutgoingMessage:
     """What a backend gets: no model instance, so a gateway needs no knowledge of ours.
-    `idempotency_key` is stable across retries; gateways that take one deduplicate with it."""
+    `idempotency_key` is stable across retries; gateways that take one deduplicate with it.
+    `kind` (notifications.models.MessageKind) picks an SMS gateway's template."""
 
     channel: str
     address: str
@@ -23,6 +27,7 @@ class OutgoingMessage:
     body: str
     data: dict
     idempotency_key: str
+    kind: str = ""
 
 
 @dataclass(frozen=True)
@@ -68,3 +73,70 @@ class ChannelBackend:
         none). Raise TemporaryFailure or PermanentFailure for the message as a whole; a retry
         sends to every device again under the same idempotency key. Never log a full token."""
         raise NotImplementedError
+
+
+@dataclass(frozen=True)
+class DeliveryReceipt:
+    """A gateway's status report for one SMS: `provider_message_id` is what `send` returned."""
+
+    provider_message_id: str
+    phone: str
+    delivered: bool
+    error: str = ""
+
+
+@dataclass(frozen=True)
+class InboundReply:
+    """A reply sent to our sign (上行短信): "R" or "T" means no more marketing."""
+
+    phone: str
+    text: str
+
+
+class SmsGateway(ChannelBackend):
+    """An SMS gateway: sends by approved template (SMS_TEMPLATES) under the approved sign
+    name, and reads the status reports and replies its callbacks POST to us."""
+
+    name = ""
+    callback_ack: dict = {}
+
+    def receipts_from(self, payload) -> list[DeliveryReceipt]:
+        raise NotImplementedError
+
+    def replies_from(self, payload) -> list[InboundReply]:
+        raise NotImplementedError
+
+
+def sms_template(message: OutgoingMessage) -> tuple[str, list[tuple[str, str]]]:
+    """The approved template for the message's kind and its parameters in order, each read from
+    the message's data, else its title or body (settings.SMS_TEMPLATES)."""
+    spec = settings.SMS_TEMPLATES.get(message.kind)
+    if not spec:
+        raise PermanentFailure(f"no SMS template for kind {message.kind!r}")
+    values = {"title": message.title, "body": message.body}
+    values.update({key: str(value) for key, value in message.data.items()})
+    return spec["template"], [(name, values.get(name, "")) for name in spec.get("params", [])]
+
+
+def national_phone(address: str) -> str:
+    """+8613800000000 -> 13800000000 (mainland numbers go without the country code); other
+    countries keep theirs, without the plus."""
+    return address[3:] if address.startswith("+86") else address.lstrip("+")
+
+
+def e164_phone(number: str, nation_code: str = "86") -> str:
+    """What a gateway reports (13800000000, 8613800000000, +8613800000000) as we store it, or
+    "" for something that is no valid phone number."""
+    digits = str(number).strip().lstrip("+")
+    if not digits.isdigit():
+        return ""
+    nation_code = str(nation_code)
+    mainland_mobile = len(digits) == 11 and digits.startswith("1")
+    if (mainland_mobile and nation_code == "86") or not digits.startswith(nation_code):
+        digits = nation_code + digits
+    try:
+        parsed = phonenumbers.parse(f"+{digits}")
+    except phonenumbers.NumberParseException:
+        return ""
+    valid = phonenumbers.is_valid_number(parsed)
+    return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164) if valid else ""

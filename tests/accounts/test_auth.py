@@ -7,6 +7,7 @@ from accounts.models import Role, User
 from merchants.models import Merchant
 from tests.conftest import client_for
 from tests.factories import PASSWORD, UserFactory
+from tests.sms import register_code
 
 pytestmark = pytest.mark.django_db
 REGISTER = "/api/v1/auth/register/"
@@ -14,7 +15,9 @@ LOGIN = "/api/v1/auth/login/"
 
 
 def register(api, **data):
-    return api.post(REGISTER, {"phone": "13812345678", "password": PASSWORD, **data})
+    """Register as the app does: with the code the phone got (tests.sms)."""
+    body = {"phone": "13812345678", "password": PASSWORD, **data}
+    return api.post(REGISTER, {"code": register_code(api, body["phone"]), **body})
 
 
 def test_register_consumer_returns_tokens_that_work(api):
@@ -129,6 +132,22 @@ def test_logout_revokes_the_refresh_token(api):
     assert api.post("/api/v1/auth/logout/", {"refresh": tokens["refresh"]}).status_code == 204
     response = api.post("/api/v1/auth/refresh/", {"refresh": tokens["refresh"]})
     assert response.status_code == 401
+
+
+def test_logout_revokes_the_access_tokens_of_that_sign_in_only(api):
+    UserFactory(phone="+8613812345678")
+    phone = {"phone": "13812345678", "password": PASSWORD}
+    tokens = api.post(LOGIN, phone).json()
+    other = api.post(LOGIN, phone).json()  # the same person on another phone
+    rotated = api.post("/api/v1/auth/refresh/", {"refresh": tokens["refresh"]}).json()
+    assert api.post("/api/v1/auth/logout/", {"refresh": rotated["refresh"]}).status_code == 204
+    for access in (tokens["access"], rotated["access"]):
+        api.credentials(HTTP_AUTHORIZATION=f"Bearer {access}")
+        response = api.get("/api/v1/auth/me/")
+        assert response.status_code == 401
+        assert response.json()["code"] == "token_not_valid"
+    api.credentials(HTTP_AUTHORIZATION=f"Bearer {other['access']}")
+    assert api.get("/api/v1/auth/me/").status_code == 200
 
 
 def test_me_updates_only_the_name(consumer):

@@ -5,10 +5,12 @@ from datetime import timedelta
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
 from PIL import Image
 
+from accounts.models import Role
 from consumers import rating
-from consumers.models import CategoryRatingPrior, Review, ReviewStatus
+from consumers.models import CategoryRatingPrior, Review, ReviewReport, ReviewStatus
 from consumers.services import (
     order_consume,
     review_create_general,
@@ -18,7 +20,7 @@ from consumers.services import (
 from consumers.tasks import rating_priors_refresh
 from merchants.models import Category, Shop, StaffPermission
 from tests.conftest import client_for
-from tests.factories import ShopFactory, StaffFactory
+from tests.factories import ShopFactory, StaffFactory, UserFactory
 
 from .factories import BookableServiceFactory, booking, consumer_new, purchase
 
@@ -147,25 +149,54 @@ def test_merchants_reply_publicly_but_cannot_edit_and_others_cannot_reply(mercha
     assert client_for(clerk.user).post(f"{url}reply/", {"text": "x"}).status_code == 403
 
 
-def test_a_reported_review_is_hidden_until_staff_decide_and_reports_do_not_move_the_rating():
+def established_consumer():
+    """An account older than REVIEW_REPORT_ACCOUNT_MIN_DAYS: its reports count."""
+    return UserFactory(role=Role.CONSUMER, date_joined=timezone.now() - timedelta(days=30))
+
+
+def shown(shop) -> list[int]:
+    page = client_for(consumer_new()).get(f"/api/v1/shops/{shop.pk}/reviews/").json()
+    return [r["id"] for r in page["results"]]
+
+
+def test_one_report_never_hides_a_review_and_each_account_reports_once():
+    shop = ShopFactory()
+    review = review_create_verified(order=consumed(shop), rating=1, text="差评")
+    url = f"/api/v1/reviews/{review.pk}/report/"
+    fresh = client_for(consumer_new())  # registered a moment ago
+    assert fresh.post(url, {"reason": "spam"}).status_code == 201
+    assert shown(shop) == [review.pk]
+    again = fresh.post(url, {"reason": "abuse"})
+    assert (again.status_code, again.json()["code"]) == (409, "already_reported")
+    for _ in range(5):  # fresh accounts and the shop's own merchant never count
+        client_for(consumer_new()).post(url, {"reason": "spam"})
+    client_for(shop.merchant.owner).post(url, {"reason": "false"})
+    assert shown(shop) == [review.pk]
+    assert ReviewReport.objects.filter(review=review).count() == 7
+
+
+def test_reports_of_established_accounts_hide_by_the_stated_rule_and_keep_stands():
     shop = ShopFactory()
     review = review_create_verified(order=consumed(shop), rating=1, text="差评")
     before = shop_rating(shop)
-    reporter = client_for(shop.merchant.owner)  # anyone signed in, the merchant too
     url = f"/api/v1/reviews/{review.pk}/report/"
-    assert reporter.post(url, {"reason": "false"}).status_code == 201
-    assert reporter.post(url, {"reason": "false"}).json()["code"] == "already_reported"
-    # The shop's own merchant cannot hide its bad review: its report only waits for staff.
-    public = client_for(consumer_new()).get(f"/api/v1/shops/{shop.pk}/reviews/").json()
-    assert [r["id"] for r in public["results"]] == [review.pk]
-    assert client_for(consumer_new()).post(url, {"reason": "spam"}).status_code == 201
-    assert (
-        client_for(consumer_new()).get(f"/api/v1/shops/{shop.pk}/reviews/").json()["results"] == []
-    )
+    reporters = [client_for(established_consumer()) for _ in range(3)]
+    for reporter in reporters[:2]:
+        assert reporter.post(url, {"reason": "spam"}).status_code == 201
+    assert shown(shop) == [review.pk]
+    reporters[2].post(url, {"reason": "spam"})
+    assert shown(shop) == []  # the third counting report: hidden until staff decide
     assert shop_rating(shop) == before
     review_moderate(review=Review.objects.get(pk=review.pk), keep=True)
-    public = client_for(consumer_new()).get(f"/api/v1/shops/{shop.pk}/reviews/").json()
-    assert [r["id"] for r in public["results"]] == [review.pk]
+    assert shown(shop) == [review.pk]
+    for reporter in reporters:  # the same accounts cannot report it again
+        assert reporter.post(url, {"reason": "abuse"}).status_code == 409
+    for _ in range(4):  # "keep" stands against later reports of the same kind
+        assert client_for(established_consumer()).post(url, {"reason": "spam"}).status_code == 201
+    assert shown(shop) == [review.pk]
+    for _ in range(3):  # a new kind of complaint is counted afresh
+        client_for(established_consumer()).post(url, {"reason": "privacy"})
+    assert shown(shop) == []
     review_moderate(review=Review.objects.get(pk=review.pk), keep=False)
     assert Review.objects.get(pk=review.pk).status == ReviewStatus.REMOVED
     assert shop_rating(shop)["count"] == 0

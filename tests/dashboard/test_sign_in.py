@@ -104,3 +104,34 @@ def test_english_on_request_and_chinese_by_default(merchant):
     assert "Wrong phone number or password." in refused
     client.post(reverse("dashboard:language"), {"language": "zh-hans", "next": LOGIN})
     assert "商户登录" in client.get(LOGIN).content.decode()
+
+
+@pytest.mark.parametrize("path", [LOGIN, "/admin/login/"])
+def test_one_address_signing_in_as_many_phones_is_throttled(path, settings):
+    """The API's `auth` rate per client address (10/min) holds for every sign-in page."""
+    client = Client()
+    statuses = [
+        client.post(path, {"phone": f"1380000{n:04d}", "username": f"1380000{n:04d}",
+                           "password": "wrong"}, REMOTE_ADDR="203.0.113.7").status_code
+        for n in range(12)
+    ]  # fmt: skip
+    assert 429 not in statuses[:10]
+    assert statuses[10:] == [429, 429]
+    refused = client.post(path, {"phone": "13800009999"}, REMOTE_ADDR="203.0.113.7")
+    assert refused["Retry-After"]
+    assert "尝试过于频繁" in refused.content.decode()
+    english = client.post(
+        path, {"phone": "13800009998"}, REMOTE_ADDR="203.0.113.7", HTTP_ACCEPT_LANGUAGE="en"
+    )
+    assert "Too many attempts" in english.content.decode()
+    other_address = client.post(path, {"phone": "13800009997"}, REMOTE_ADDR="203.0.113.8")
+    assert other_address.status_code != 429
+
+
+def test_the_sign_in_pages_and_the_api_share_one_budget_per_address():
+    client = Client()
+    for n in range(10):
+        client.post("/api/v1/auth/login/", {"phone": f"1380000{n:04d}", "password": "wrong"},
+                    content_type="application/json", REMOTE_ADDR="203.0.113.9")  # fmt: skip
+    response = client.post(LOGIN, {"phone": "13800001111"}, REMOTE_ADDR="203.0.113.9")
+    assert response.status_code == 429

@@ -136,6 +136,7 @@ def test_staff_need_manage_coupons_and_analysts_see_stats_only():
     shop = hotpot_shop()
     analyst = StaffFactory(merchant=shop.merchant, permissions=[StaffPermission.VIEW_ANALYTICS])
     manager = StaffFactory(merchant=shop.merchant, permissions=[StaffPermission.MANAGE_COUPONS])
+    manager.shops.set([shop])  # staff write only at their own shops
     created = client_for(manager.user).post(
         "/api/v1/merchant/flash-deals/", {**DEAL, "shop": shop.pk}, format="json"
     )

@@ -14,6 +14,7 @@ from merchants.models import Category
 from notifications.models import InboxMessage, OutboxMessage
 from tests.factories import UserFactory
 from tests.loyalty.factories import card_create_for, program_create
+from tests.notifications.test_marketing import consented, merchant_verified
 
 from .factories import deal_for, hotpot_shop, subscriber
 
@@ -153,7 +154,10 @@ def test_the_daily_push_cap_and_channel_choices():
 
 
 def test_a_customer_list_gets_sms_too_even_without_an_account():
+    """A verified merchant's list, every phone on it consented (tests/notifications/
+    test_marketing.py: what happens without consent or verification)."""
     shop = hotpot_shop()
+    merchant_verified(shop.merchant)
     member = UserFactory(role=Role.CONSUMER)
     quiet = UserFactory(role=Role.CONSUMER)
     from notifications.services import preference_update
@@ -161,6 +165,8 @@ def test_a_customer_list_gets_sms_too_even_without_an_account():
     preference_update(user=quiet, sms=False)
     outsider = subscriber(north_m=10)  # subscribed nearby, but not on the list
     stranger = "+8613912345678"
+    for phone in (member.phone, quiet.phone, stranger):
+        consented(phone, shop.merchant)
     deal = published(
         deal_for(
             shop,

@@ -4,7 +4,7 @@ shown to them, corrected or switched off, and used by subscriptions without a pl
 import pytest
 
 from geo.matching import subscribers_of_shop_deal
-from geo.services import check_in_create, subscription_create
+from geo.services import check_in_create, location_consent_grant, subscription_create
 from merchants.models import Category
 from tests.conftest import client_for
 from tests.deals.factories import hotpot_shop, offset
@@ -14,6 +14,7 @@ pytestmark = pytest.mark.django_db
 
 
 def check_ins(consumer, north_m: float, count: int) -> None:
+    location_consent_grant(consumer=consumer)
     for i in range(count):
         lat, lng = offset(north_m + 20 * i, 15 * i)
         check_in_create(consumer=consumer, lat=lat, lng=lng)

@@ -10,6 +10,7 @@ from consumers.models import ShopOrderPolicy
 from core.coords import gcj02_to_wgs84, wgs84_to_gcj02
 from deals.services import flash_deal_publish
 from geo.models import CheckIn, Place
+from geo.services import location_consent_grant
 from merchants.models import Category, Shop
 from tests.conftest import client_for
 from tests.consumers.conftest import key
@@ -122,6 +123,7 @@ def test_flash_deals_near_me_in_gcj02(api):
 
 
 def test_places_check_ins_and_the_activity_area_in_gcj02(consumer):
+    location_consent_grant(consumer=consumer)  # check-ins and the area need their own consent
     me = client_for(consumer)
     body = {"kind": "home", "lat": GCJ[0], "lng": GCJ[1]}
     place = me.post("/api/v1/me/places/?coord_type=gcj02", body, format="json")

@@ -3,6 +3,7 @@
 import pytest
 import yaml
 
+from geo.services import location_consent_grant
 from tests.conftest import client_for
 from tests.deals.factories import hotpot_shop
 
@@ -11,6 +12,7 @@ URL = "/api/v1/me/subscriptions/"
 
 
 def test_the_category_is_sent_and_answered_as_its_slug(consumer):
+    location_consent_grant(consumer=consumer)  # subscriptions around the area need it
     me = client_for(consumer)
     created = me.post(URL, {"category": "hotpot", "radius_m": 2000}, format="json")
     assert created.status_code == 201, created.json()

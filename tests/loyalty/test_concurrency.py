@@ -73,13 +73,13 @@ def test_concurrent_spends_never_overdraw_the_balance():
 def test_concurrent_wrong_passwords_check_at_most_five_guesses():
     card = card_create_for(program_create())
     checked = []
-    real_verify = CardPinHasher.verify
+    real_check = CardPinHasher.pepper_matching
 
-    def counting_verify(self, password, encoded):
+    def counting_check(self, password, encoded):
         checked.append(password)
-        return real_verify(self, password, encoded)
+        return real_check(self, password, encoded)
 
-    with mock.patch.object(CardPinHasher, "verify", counting_verify):
+    with mock.patch.object(CardPinHasher, "pepper_matching", counting_check):
         outcomes = run_threads(
             12, lambda i: card_password_check(card_id=card.pk, password=f"{100000 + i}")
         )

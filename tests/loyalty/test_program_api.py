@@ -1,9 +1,9 @@
-"""Merchants set up their program, grant cards by phone, adjust; staff need manage_cards."""
+"""Merchants set up their program, invite customers by phone, adjust; staff need manage_cards."""
 
 import pytest
 
 from accounts.models import Role
-from loyalty.models import CardProgram, EntryKind, LedgerEntry
+from loyalty.models import CardProgram, EntryKind, LedgerEntry, MembershipCard
 from loyalty.services import card_top_up
 from tests.conftest import client_for
 from tests.factories import StaffFactory, UserFactory
@@ -97,19 +97,69 @@ def test_staff_need_manage_cards_and_see_only_their_merchant(db):
     assert consumer.get(PROGRAM).status_code == 403
 
 
-def test_the_merchant_grants_a_card_by_phone(db):
+def test_a_card_offered_by_phone_is_an_invitation_that_reveals_nothing(db):
+    program = program_create()
+    owner = client_for(program.merchant.owner)
+    customer = UserFactory(role=Role.CONSUMER, name="张三")
+    vip = program.levels.get(rank=2)
+    answers = [
+        owner.post("/api/v1/merchant/cards/", {"phone": phone, "level": vip.pk})
+        for phone in (str(customer.phone), "+8613012345678")  # registered, and nobody's
+    ]
+    assert [a.status_code for a in answers] == [201, 201]
+    for answer in answers:
+        body = answer.json()
+        assert set(body) == {"id", "phone", "level", "status", "created_at"}
+        assert body["status"] == "pending"
+    assert "张三" not in answers[0].content.decode()
+    assert MembershipCard.objects.filter(consumer=customer).count() == 0  # nothing forced
+    assert owner.get("/api/v1/merchant/cards/").json()["results"] == []
+
+    me = client_for(customer)
+    invitations = me.get("/api/v1/me/card-invitations/").json()["results"]
+    assert [(i["merchant_name"], i["level_name"]) for i in invitations] == [
+        (program.merchant.name, "VIP")
+    ]
+    stranger = client_for(UserFactory(role=Role.CONSUMER))
+    accept = f"/api/v1/me/card-invitations/{invitations[0]['id']}/accept/"
+    assert stranger.post(accept).status_code == 404  # not their phone
+    accepted = me.post(accept)
+    assert accepted.status_code == 201
+    assert (accepted.json()["level"]["name"], accepted.json()["status"]) == ("VIP", "active")
+    assert me.post(accept).status_code == 404  # answered already
+    assert me.get("/api/v1/me/card-invitations/").json()["results"] == []
+    assert [c["holder_name"] for c in owner.get("/api/v1/merchant/cards/").json()["results"]] == [
+        "张三"
+    ]  # once accepted, the holder is the merchant's customer
+
+
+def test_a_declined_invitation_makes_no_card(db):
     program = program_create()
     owner = client_for(program.merchant.owner)
     customer = UserFactory(role=Role.CONSUMER)
-    vip = program.levels.get(rank=2)
-    granted = owner.post("/api/v1/merchant/cards/", {"phone": str(customer.phone), "level": vip.pk})
-    assert granted.status_code == 201, granted.json()
-    assert (granted.json()["level"]["name"], granted.json()["status"]) == ("VIP", "active")
-    unknown = owner.post("/api/v1/merchant/cards/", {"phone": "+8613012345678"})
-    assert unknown.json()["code"] == "not_a_consumer"
-    assert (
-        client_for(customer).get("/api/v1/me/cards/").json()["results"][0]["level"]["name"] == "VIP"
-    )
+    owner.post("/api/v1/merchant/cards/", {"phone": str(customer.phone)})
+    again = owner.post("/api/v1/merchant/cards/", {"phone": str(customer.phone)})
+    me = client_for(customer)
+    invitations = me.get("/api/v1/me/card-invitations/").json()["results"]
+    assert [i["id"] for i in invitations] == [again.json()["id"]]  # one pending per phone
+    decline = f"/api/v1/me/card-invitations/{again.json()['id']}/decline/"
+    assert me.post(decline).status_code == 204
+    assert MembershipCard.objects.filter(consumer=customer).count() == 0
+    assert me.get("/api/v1/me/card-invitations/").json()["results"] == []
+
+
+def test_inviting_by_phone_has_the_sign_in_rate(db):
+    program = program_create()
+    owner = client_for(program.merchant.owner)
+    statuses = [
+        owner.post("/api/v1/merchant/cards/", {"phone": f"+86130000{n:05d}"}).status_code
+        for n in range(12)
+    ]
+    assert statuses[:10] == [201] * 10
+    assert statuses[10:] == [429, 429]
+    refused = owner.post("/api/v1/merchant/cards/", {"phone": "+8613000099999"})
+    assert refused.json()["code"] == "throttled"
+    assert owner.get("/api/v1/merchant/cards/").status_code == 200  # reading is not limited
 
 
 def test_an_adjustment_is_a_ledger_row_with_its_reason_and_never_below_zero(db):

@@ -14,12 +14,23 @@ from .processes import Web
 
 pytestmark = pytest.mark.django_db
 GOOD_KEY = secrets.token_urlsafe(60)
+# One secret per purpose (config/settings/base.py); production needs each of them.
+GOOD_SECRETS = {
+    name: secrets.token_urlsafe(60)
+    for name in ("JWT_SIGNING_KEY", "QR_SIGNING_KEY", "CARD_PIN_PEPPER")
+}
+# Real gateways: production refuses the console and file backends.
+GATEWAYS = {
+    "NOTIFICATION_SMS_BACKEND": "notifications.backends.aliyun.AliyunSmsBackend",
+    "NOTIFICATION_PUSH_BACKEND": "notifications.backends.jpush.JPushBackend",
+}
 
 
 def manage(*args: str, **env: str | None) -> subprocess.CompletedProcess:
     """manage.py under the production settings; a None value unsets that variable."""
-    environment = process_env(DJANGO_SETTINGS_MODULE="config.settings.production")
+    environment = process_env(DJANGO_SETTINGS_MODULE="config.settings.production", **GATEWAYS)
     environment.pop("DEBUG", None)
+    environment.update(GOOD_SECRETS)
     for key, value in env.items():
         if value is None:
             environment.pop(key, None)
@@ -49,6 +60,22 @@ def test_deploy_check_is_clean_with_proper_values():
         ({"SECRET_KEY": GOOD_KEY, "DEBUG": "1"}, "DEBUG must be off"),
         ({"SECRET_KEY": None}, "SECRET_KEY"),  # unset: the development default
         ({"SECRET_KEY": "short-but-random-Xy7"}, "SECRET_KEY"),
+        ({"SECRET_KEY": GOOD_KEY, "JWT_SIGNING_KEY": None}, "JWT_SIGNING_KEY"),
+        ({"SECRET_KEY": GOOD_KEY, "QR_SIGNING_KEY": GOOD_KEY}, "its own value"),
+        (
+            {
+                "SECRET_KEY": GOOD_KEY,
+                "NOTIFICATION_SMS_BACKEND": "notifications.backends.console.ConsoleBackend",
+            },
+            "NOTIFICATION_SMS_BACKEND",
+        ),
+        (
+            {
+                "SECRET_KEY": GOOD_KEY,
+                "NOTIFICATION_PUSH_BACKEND": "notifications.backends.file.FileBackend",
+            },
+            "NOTIFICATION_PUSH_BACKEND",
+        ),
     ],
 )
 def test_production_refuses_to_start_with_unsafe_values(env, complaint):
@@ -59,8 +86,10 @@ def test_production_refuses_to_start_with_unsafe_values(env, complaint):
 
 def test_production_serves_https_only_with_hsts():
     web = Web(
+        **GATEWAYS,
         DJANGO_SETTINGS_MODULE="config.settings.production",
         SECRET_KEY=GOOD_KEY,
+        **GOOD_SECRETS,
         ALLOWED_HOSTS="127.0.0.1",
     )
     try:

@@ -23,14 +23,21 @@ from accounts.models import Role, User
 from consumers.services import order_consume, order_policy_set, review_create_verified
 from coupons.models import CampaignStatus
 from coupons.services import coupon_redeem, paper_batch_create
-from loyalty.services import card_top_up
+from loyalty.services import card_invite, card_top_up
 from merchants import services
 from merchants.models import StaffPermission
 from settlement.services import payout_batch_create
 from tests.consumers.conftest import shift
 from tests.consumers.factories import BookableServiceFactory, SlotFactory, booking, purchase
 from tests.coupons.factories import CampaignFactory, CouponFactory
-from tests.factories import MerchantFactory, ServiceFactory, ShopFactory, StaffFactory, UserFactory
+from tests.factories import (
+    PASSWORD,
+    MerchantFactory,
+    ServiceFactory,
+    ShopFactory,
+    StaffFactory,
+    UserFactory,
+)
 from tests.loyalty.factories import card_create_for, program_create
 
 HOLIDAY = date(2099, 1, 1)
@@ -94,10 +101,12 @@ def merchants(world: World) -> None:
 @world_builder
 def loyalty(world: World) -> None:
     """A's card program (every shop), consumer A's active card with a consumption password,
-    and a cash top-up of it at A's counter; B has a program of its own."""
+    and a cash top-up of it at A's counter; B has a program of its own and has invited
+    consumer A (by phone) to take its card."""
 
     world.program_a = program_create(world.merchant_a)
-    program_create(world.merchant_b)  # B works on its own program, never on A's
+    program_b = program_create(world.merchant_b)  # B works on its own program, never on A's
+    world.invitation_a = card_invite(program=program_b, phone=world.users["consumer_a"].phone)
     world.card_a = card_create_for(world.program_a, world.users["consumer_a"])
     world.top_up_a = card_top_up(
         card=world.card_a,
@@ -166,7 +175,12 @@ def flash_deals(world: World) -> None:
     """Consumer A's place, subscription, check-in and inbox message; merchant A's draft deal
     and a live one for consumer A."""
     from deals.services import flash_deal_publish
-    from geo.services import check_in_create, place_create, subscription_create
+    from geo.services import (
+        check_in_create,
+        location_consent_grant,
+        place_create,
+        subscription_create,
+    )
     from merchants.models import Category
     from notifications.models import InboxMessage
     from tests.deals.factories import deal_for
@@ -179,6 +193,7 @@ def flash_deals(world: World) -> None:
         place=world.place_a,
         radius_m=2000,
     )
+    location_consent_grant(consumer=consumer)
     world.check_in_a = check_in_create(consumer=consumer, lat=31.23, lng=121.45)
     world.inbox_a = InboxMessage.objects.create(
         recipient=consumer, kind="system", title="欢迎", dedupe_key="welcome"
@@ -243,3 +258,21 @@ def crm(world: World) -> None:
     world.plan_approved_a = crm_services.plan_approve(
         plan=crm_services.plan_submit(plan=crm_services.plan_create(**plan))
     )
+
+
+@world_builder
+def privacy(world: World) -> None:
+    """Published privacy policy and terms; consumer A's data export ready to download; consumer
+    B's account deletion pending."""
+    from privacy.models import DataExport, ExportStatus, PolicyDocument
+    from privacy.services.deletion import deletion_request
+    from privacy.services.export import data_export_link_token, data_export_prepare_by_id
+
+    for kind in ("privacy", "terms"):
+        PolicyDocument.objects.create(
+            kind=kind, version=1, title=kind, body="…", published_at=timezone.now()
+        )
+    export = DataExport.objects.create(user=world.users["consumer_a"], status=ExportStatus.PENDING)
+    world.export_a = data_export_prepare_by_id(export_id=export.pk)
+    world.export_token_a = data_export_link_token(export=world.export_a)
+    world.deletion_b = deletion_request(user=world.users["consumer_b"], password=PASSWORD)

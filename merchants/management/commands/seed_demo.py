@@ -8,6 +8,7 @@ from datetime import time
 
 from django.core.management.base import BaseCommand
 from django.db import transaction
+from django.utils import timezone
 
 from accounts.models import Role, User
 from consumers.demo import demo_orders_seed
@@ -198,7 +199,14 @@ class Command(BaseCommand):
         self.load_coupons()
         self.load_flash_deals()
         self.load_crm()
+        self.load_privacy()
         self.print_logins()
+
+    def load_privacy(self):
+        from privacy.demo import demo_privacy_load
+
+        if demo_privacy_load(consumer=User.objects.get(phone=DEMO_CONSUMER_PHONE)):
+            self.stdout.write(self.style.SUCCESS("loaded the policy documents and word list"))
 
     def load_crm(self):
         from crm.demo import demo_crm_load
@@ -219,14 +227,32 @@ class Command(BaseCommand):
             self.stdout.write(self.style.SUCCESS(f"loaded {made} demo flash deals"))
 
     def create_accounts(self) -> Merchant:
-        User.objects.create_superuser(DEMO_ADMIN_PHONE, DEMO_PASSWORD, name="平台管理员")
+        proven = timezone.now()  # the demo accounts' phones count as proven by SMS
+        User.objects.create_superuser(
+            DEMO_ADMIN_PHONE, DEMO_PASSWORD, name="平台管理员", phone_verified_at=proven
+        )
         User.objects.create_user(
-            DEMO_CONSUMER_PHONE, DEMO_PASSWORD, name="小王", role=Role.CONSUMER
+            DEMO_CONSUMER_PHONE,
+            DEMO_PASSWORD,
+            name="小王",
+            role=Role.CONSUMER,
+            phone_verified_at=proven,
         )
         owner = User.objects.create_user(
-            DEMO_MERCHANT_PHONE, DEMO_PASSWORD, name="李老板", role=Role.MERCHANT_OWNER
+            DEMO_MERCHANT_PHONE,
+            DEMO_PASSWORD,
+            name="李老板",
+            role=Role.MERCHANT_OWNER,
+            phone_verified_at=proven,
         )
-        return Merchant.objects.create(owner=owner, name="李记生活服务")
+        # Verified by the platform (licence on file), so its SMS may reach listed phones.
+        return Merchant.objects.create(
+            owner=owner,
+            name="李记生活服务",
+            verified_at=proven,
+            licence_name="上海李记生活服务有限公司",
+            licence_number="91310106MA1FL0000X",
+        )
 
     def create_shop(self, rng, index, merchant, categories) -> Shop:
         # The demo merchant's shops are everyday services near 静安; the rest spread out.

@@ -1,6 +1,7 @@
 """Orders, bookings, slots, reviews and disputes. A consumer's orders are theirs alone; the
 merchant's side needs `redeem` for orders and the counter, `manage_shops` for slots and
-policies, `manage_customers` for review replies; another merchant's are not found."""
+policies (`redeem` also reads slots), `view_customers` or `manage_customers` to read reviews and
+`manage_customers` to reply; another merchant's are not found."""
 
 from datetime import timedelta
 
@@ -140,13 +141,14 @@ ROWS = [
         body=lambda w: {"code": w.order_a.code},
         headers=IDEMPOTENT,
     ),
-    # Slots and order policies: staff see their shops' slots, changing them takes manage_shops.
-    Row("merchant-slot-list", "GET", merchant_list(200)),
+    # Slots and order policies: staff with manage_shops or redeem see their shops' slots,
+    # changing them takes manage_shops.
+    Row("merchant-slot-list", "GET", merchant_list(200, staff=403)),
     Row("merchant-slot-list", "POST", merchant_object(201), body=new_slots),
     Row(
         "merchant-slot-detail",
         "GET",
-        merchant_object(200, staff=200),
+        merchant_object(200),
         kwargs=lambda w: {"pk": w.slot_a.pk},
     ),
     Row(
@@ -164,8 +166,9 @@ ROWS = [
     ),
     Row("merchant-order-policy", "GET", merchant_object(200), kwargs=shop),
     Row("merchant-order-policy", "PUT", merchant_object(200), kwargs=shop, body=lambda w: POLICY),
-    # Reviews of the merchant's shops: staff read them, replying takes manage_customers.
-    Row("merchant-review-list", "GET", merchant_list(200)),
+    # Reviews of the merchant's shops: staff read them with view_customers or
+    # manage_customers, replying takes manage_customers.
+    Row("merchant-review-list", "GET", merchant_list(200, staff=403)),
     Row(
         "merchant-review-reply",
         "POST",

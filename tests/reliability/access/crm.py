@@ -38,7 +38,8 @@ SCORECARD = {
     "tier_b_min": 40,
     "end_below_growth_points": 30,
     "gift_budget_fen": {"A": 20000, "B": 5000, "C": 0},
-    "overdue_ratio": 2.5,
+    "churn_horizon_days": None,
+    "at_risk_daily_calls": 20,
     "long_no_contact_days": 90,
     "low_satisfaction_max": 2,
     "random_sample_size": 3,
@@ -59,6 +60,8 @@ ROWS = [
     listed("export"),
     of_a("customer", "GET", 200, customer),
     of_a("customer", "PATCH", 200, customer, body=lambda w: {"tags": ["常客"]}),
+    # Recording a refusal needs no verification (consent does: tests/notifications).
+    of_a("customer-marketing-consent", "PUT", 200, customer, body=lambda w: {"granted": False}),
     of_a("customer-timeline", "GET", 200, customer),
     of_a("customer-contact", "POST", 201, customer, body=lambda w: CONTACT),
     of_a(
@@ -106,6 +109,7 @@ ROWS = [
         body=lambda w: {"resolution": "已退款"},
     ),
     listed("at-risk"),
+    listed("churn"),
     listed("tasks"),
     of_a(
         "task-complete",

@@ -125,7 +125,7 @@ ROWS = [
     Row(
         "my-subscription-list",
         "POST",
-        consumers(201),
+        {**consumers(201), "consumer_b": 403},  # around the area: B gave no location consent
         body=lambda w: {"category": "hotpot", "radius_m": 3000},
     ),
     Row("my-subscription-detail", "GET", consumer_a_only(200), kwargs=subscription),
@@ -138,7 +138,12 @@ ROWS = [
     ),
     Row("my-subscription-detail", "DELETE", consumer_a_only(204), kwargs=subscription),
     Row("my-check-in-list", "GET", consumers(200)),
-    Row("my-check-in-list", "POST", consumers(201), body=lambda w: {"lat": 31.2, "lng": 121.4}),
+    Row(
+        "my-check-in-list",
+        "POST",
+        {**consumers(201), "consumer_b": 403},  # B gave no location consent
+        body=lambda w: {"lat": 31.2, "lng": 121.4},
+    ),
     Row("my-activity-area", "GET", consumers(200)),
     Row("my-activity-area", "PATCH", consumers(200), body=lambda w: {"enabled": False}),
     Row("my-activity-area-refresh", "POST", consumers(200)),

@@ -115,6 +115,20 @@ ROWS = [
         kwargs=card,
         body=lambda w: {"password": "246801", "login_password": PASSWORD},
     ),
+    # Card invitations to consumer A's phone (from B): B's consumer is told it does not exist.
+    Row("my-card-invitations", "GET", consumer_list(200)),
+    Row(
+        "my-card-invitation-accept",
+        "POST",
+        consumer_object(201),
+        kwargs=lambda w: {"pk": w.invitation_a.pk},
+    ),
+    Row(
+        "my-card-invitation-decline",
+        "POST",
+        consumer_object(204),
+        kwargs=lambda w: {"pk": w.invitation_a.pk},
+    ),
     Row(
         "my-card-top-up",
         "POST",

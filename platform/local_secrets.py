@@ -1,0 +1,96 @@
+"""The platform's secrets, one per purpose, generated once and kept in a file.
+
+`make setup` (platform/bootstrap.py) keeps them in .local/secrets.env (git-ignored), which the
+Makefile loads before every command; `docker compose` keeps them in the `secrets` volume through
+this file's command line:
+
+    python3 platform/local_secrets.py /secrets/secrets.env -- platform/bin/web
+
+A value already in the environment wins over the file (and is never written to it), so a
+deployment can configure any of them; the others are generated on the first run and the same
+on every later run. Standard library only: it runs before the virtualenv exists.
+
+Each secret has one purpose, so rotating one leaves the others working (README, "Security"):
+SECRET_KEY (Django's sessions, CSRF, password resets, cursors), JWT_SIGNING_KEY (API access
+and refresh tokens), QR_SIGNING_KEY (signed QR payloads), CARD_PIN_PEPPER (consumption
+passwords' hashes).
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+import sys
+from pathlib import Path
+
+NAMES = ("SECRET_KEY", "JWT_SIGNING_KEY", "QR_SIGNING_KEY", "CARD_PIN_PEPPER")
+
+
+def read(path: Path) -> dict[str, str]:
+    if not path.exists():
+        return {}
+    values = {}
+    for line in path.read_text().splitlines():
+        key, sep, value = line.partition("=")
+        if sep and key.strip() in NAMES and value.strip():
+            values[key.strip()] = value.strip()
+    return values
+
+
+def ensure(path: Path, environ: dict[str, str] | None = None) -> tuple[dict[str, str], list[str]]:
+    """(every secret's value, the names generated now). Values from `environ` win and are not
+    stored; missing ones are generated and appended to `path` (mode 600)."""
+    environ = os.environ if environ is None else environ
+    stored = read(path)
+    generated = [name for name in NAMES if not environ.get(name) and name not in stored]
+    if generated:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fresh = {name: secrets.token_urlsafe(50) for name in generated}
+        stored.update(fresh)
+        lines = [f"{name}={stored[name]}" for name in NAMES if name in stored]
+        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(descriptor, "w") as file:
+            file.write("\n".join(lines) + "\n")
+    values = {name: environ.get(name) or stored[name] for name in NAMES}
+    return values, generated
+
+
+def describe(path: Path, generated: list[str], environ: dict[str, str]) -> str:
+    configured = [name for name in NAMES if environ.get(name)]
+    parts = []
+    if generated:
+        parts.append(
+            f"已生成新密钥 / generated new secrets {', '.join(generated)}, kept in {path}"
+            " (the same on every later run; delete a line to rotate that secret)"
+        )
+    if configured:
+        parts.append(f"使用环境变量中的密钥 / using {', '.join(configured)} from the environment")
+    kept = [name for name in NAMES if name not in generated and name not in configured]
+    if kept:
+        parts.append(f"使用已保存的密钥 / using the secrets kept in {path}: {', '.join(kept)}")
+    return "; ".join(parts)
+
+
+def main(argv: list[str]) -> int:
+    if len(argv) < 3 or argv[1] != "--":
+        print("usage: local_secrets.py FILE -- COMMAND [ARGS...]", file=sys.stderr)
+        return 2
+    path = Path(argv[0])
+    environ = dict(os.environ)
+    try:
+        values, generated = ensure(path, environ)
+    except OSError as error:
+        print(
+            f"无法保存密钥 / cannot keep the secrets in {path} ({error}): set SECRET_KEY, "
+            f"JWT_SIGNING_KEY, QR_SIGNING_KEY and CARD_PIN_PEPPER in the environment.",
+            file=sys.stderr,
+        )
+        return 1
+    print(f"==> {describe(path, generated, environ)}", file=sys.stderr, flush=True)
+    os.environ.update(values)
+    os.execvp(argv[2], argv[2:])  # noqa: S606
+    return 0  # not reached
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
