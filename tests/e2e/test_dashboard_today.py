@@ -147,3 +147,21 @@ def test_the_inbox_for_a_cashier_and_an_order_that_waits(page, shop):
     expect(page.locator(f"#order-{order.pk}")).to_have_count(0)
     expect(page.locator("#upcoming")).to_contain_text(order.service.name)
     assert timezone.now() < order.accept_by + timedelta(hours=1)
+
+
+def test_a_declined_order_shows_the_refund_first_and_a_cashier_picks_a_shop(page, shop):
+    ShopOrderPolicy.objects.create(shop=shop, requires_acceptance=True)
+    order = booking(slot=SlotFactory(service=BookableServiceFactory(shop=shop, price_fen=47785)))
+    sign_in(page, shop.merchant.owner)
+    page.goto("/dashboard/orders/")
+    page.locator(f"#order-{order.pk}").get_by_role("button", name="拒单").click()
+    expect(page.locator("#fee-summary")).to_contain_text("店铺保留 ¥0.00，退还顾客 ¥477.85")
+    page.get_by_label("原因（顾客可见）").fill("今天技师请假")
+    page.get_by_role("button", name="确认拒单并退款").click()
+    expect(page.get_by_role("status")).to_contain_text("已全额退款")
+    assert Order.objects.get(pk=order.pk).state == OrderState.CANCELLED_BY_MERCHANT
+
+    second = ShopFactory(merchant=shop.merchant, name="李记洗车（徐汇店）")
+    page.locator("#nav-counter").click()
+    page.get_by_role("button", name=second.name).click()
+    expect(page).to_have_url(f"/dashboard/shops/{second.pk}/counter/")
