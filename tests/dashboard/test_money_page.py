@@ -131,3 +131,21 @@ def test_one_shops_money(owner, books, merchant):
     other = ShopFactory(merchant=merchant)
     response = owner.get(reverse("dashboard:money-history"), {"shop": other.pk})
     assert response.context["records"] == []
+
+
+@pytest.mark.parametrize(
+    ("cell", "written"),
+    [
+        ("=1+1", "'=1+1"),
+        ("@SUM(A1)", "'@SUM(A1)"),
+        ("+86 138", "'+86 138"),
+        ("\t=cmd", "'\t=cmd"),
+        ("-12.00", "-12.00"),  # a refund stays a number
+        ("1,234.50", "1,234.50"),
+        ("洗剪吹", "洗剪吹"),
+    ],
+)
+def test_a_csv_cell_never_starts_a_formula(cell, written):
+    from dashboard.views.money import csv_cell
+
+    assert csv_cell(cell) == written

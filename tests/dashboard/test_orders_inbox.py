@@ -152,3 +152,11 @@ def test_an_expired_deadline_leaves_the_order_out_of_nothing(owner, pending):
     Order.objects.filter(pk=pending.pk).update(accept_by=timezone.now() - timedelta(minutes=1))
     page = owner.get(reverse("dashboard:orders")).content.decode()
     assert 'data-late-text="已超时"' in page  # still listed until the expiry task closes it
+
+
+def test_the_poll_after_the_session_ended_sends_the_page_to_sign_in(db):
+    from django.test import Client
+
+    response = Client().get(reverse("dashboard:orders-pending"), HTTP_HX_REQUEST="true")
+    assert response.status_code == 204
+    assert response["HX-Redirect"] == reverse("dashboard:login")
