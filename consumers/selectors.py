@@ -102,3 +102,77 @@ def reviews_public(shop: Shop) -> QuerySet[Review]:
         .select_related("consumer")
         .prefetch_related(Prefetch("photos"))
     )
+
+
+# --- the merchant dashboard's inbox, day view and reviews ------------------------------------
+
+
+def no_show_fee_fen(order: Order) -> int:
+    """What the shop keeps if this booking is marked a no-show (its policy's percentage,
+    rounded down in the consumer's favour); the rest is refunded."""
+    from .models import ShopOrderPolicy
+
+    return order.amount_fen * ShopOrderPolicy.for_shop(order.shop).no_show_fee_percent // 100
+
+
+def orders_to_accept(user: User) -> QuerySet[Order]:
+    """Pending orders of the user's shops, the nearest acceptance deadline first."""
+    from .models import OrderState
+
+    return (
+        orders_of_merchant_user(user).filter(state=OrderState.PENDING).order_by("accept_by", "pk")
+    )
+
+
+def bookings_between(user: User, start: datetime, end: datetime) -> QuerySet[Order]:
+    """Live bookings (pending or confirmed) of the user's shops starting in [start, end)."""
+    from .models import OrderKind, OrderState
+
+    return (
+        orders_of_merchant_user(user)
+        .filter(
+            kind=OrderKind.BOOKING,
+            state__in=[OrderState.PENDING, OrderState.CONFIRMED],
+            starts_at__gte=start,
+            starts_at__lt=end,
+        )
+        .order_by("starts_at", "pk")
+    )
+
+
+def bookings_of_day(user: User, day: date) -> QuerySet[Order]:
+    """Every booking of the user's shops on a local day, whatever became of it."""
+    from .models import OrderKind
+
+    start = timezone.make_aware(datetime.combine(day, time()))
+    return (
+        orders_of_merchant_user(user)
+        .filter(
+            kind=OrderKind.BOOKING, starts_at__gte=start, starts_at__lt=start + timedelta(days=1)
+        )
+        .order_by("shop_id", "slot__resource_name", "starts_at", "pk")
+    )
+
+
+def disputes_of_merchant_user(user: User):
+    from .models import Dispute
+
+    return (
+        Dispute.objects.filter(order__shop__in=shops_of(user))
+        .select_related("order", "order__shop", "order__service", "opened_by")
+        .order_by("-pk")
+    )
+
+
+def reviews_of_merchant_user(user: User) -> QuerySet[Review]:
+    """Every review of the user's shops, hidden ones included, newest first."""
+    return (
+        Review.objects.filter(shop__in=shops_of(user))
+        .select_related("shop", "consumer", "order", "order__service")
+        .prefetch_related("photos")
+        .order_by("-pk")
+    )
+
+
+def reviews_unanswered(user: User) -> QuerySet[Review]:
+    return reviews_of_merchant_user(user).filter(reply_text="", status=ReviewStatus.VISIBLE)

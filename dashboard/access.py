@@ -90,3 +90,23 @@ def lockout_response(request, response=None, credentials=None, *args, **kwargs):
     if response is not None and request.path == reverse("dashboard:login"):
         return response
     return api_lockout_response(request, response, credentials, *args, **kwargs)
+
+
+def may(user, permission: str) -> bool:
+    """Whether the user holds a staff permission (owners hold them all); for showing a block."""
+    try:
+        merchant_permission_check(user=user, permission=permission)
+    except (NotAMerchant, StaffPermissionMissing):
+        return False
+    return True
+
+
+def shops_in_view(request: HttpRequest, shops):
+    """The shops a page shows: all the user's, or the one `?shop=` names (another's is 404).
+    Returns (shops queryset, the chosen shop or None)."""
+    raw = request.GET.get("shop", "")
+    if not raw:
+        return shops, None
+    if not raw.isdigit() or not (chosen := shops.filter(pk=raw).first()):
+        raise Http404()
+    return shops.filter(pk=chosen.pk), chosen

@@ -38,7 +38,10 @@ SHOP_LINKS = [
 
 # Pages of the whole merchant, in the top menu.
 MERCHANT_LINKS = [
-    Link(_("门店"), "dashboard:home"),
+    Link(_("今日"), "dashboard:home"),
+    Link(_("订单"), "dashboard:orders", StaffPermission.REDEEM),
+    Link(_("评价"), "dashboard:reviews", StaffPermission.MANAGE_CUSTOMERS),
+    Link(_("资金"), "dashboard:money", owner_only=True),
     Link(_("优惠券"), "dashboard:campaigns", StaffPermission.MANAGE_COUPONS),
     Link(_("闪购"), "dashboard:deals", StaffPermission.MANAGE_COUPONS),
     Link(_("顾客"), "dashboard:customers", StaffPermission.VIEW_CUSTOMERS),

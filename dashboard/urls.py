@@ -3,7 +3,22 @@ from datetime import date
 from django.urls import path, register_converter
 from django.views.i18n import set_language
 
-from .views import auth, counter, coupons, crm, deals, hours, membership, services, shops, staff
+from .views import (
+    auth,
+    counter,
+    coupons,
+    crm,
+    deals,
+    hours,
+    membership,
+    money,
+    orders,
+    reviews,
+    services,
+    shops,
+    staff,
+    today,
+)
 
 
 class IsoDateConverter:
@@ -24,7 +39,21 @@ app_name = "dashboard"
 shop = "shops/<int:shop_id>/"
 
 urlpatterns = [
-    path("", shops.home, name="home"),
+    path("", today.home, name="home"),
+    path("counter/", today.counter_entry, name="counter-entry"),
+    path("orders/", orders.inbox, name="orders"),
+    path("orders/pending/", orders.inbox_pending, name="orders-pending"),
+    path("orders/bookings/", orders.bookings_day, name="bookings-day"),
+    path("orders/<int:order_id>/accept/", orders.order_accept, name="order-accept"),
+    path("orders/<int:order_id>/cancel/", orders.order_cancel, name="order-cancel"),
+    path("orders/<int:order_id>/no-show/", orders.order_no_show, name="order-no-show"),
+    path("orders/<int:order_id>/dispute/", orders.order_dispute, name="order-dispute"),
+    path("reviews/", reviews.review_list, name="reviews"),
+    path("reviews/<int:review_id>/reply/", reviews.review_reply, name="review-reply"),
+    path("reviews/<int:review_id>/report/", reviews.review_report, name="review-report"),
+    path("money/", money.overview, name="money"),
+    path("money/history/", money.history, name="money-history"),
+    path("money/reconciliation/", money.reconciliation, name="money-reconciliation"),
     path("login/", auth.sign_in, name="login"),
     path("logout/", auth.sign_out, name="logout"),
     path("language/", set_language, name="language"),

@@ -429,6 +429,8 @@ DASHBOARD_MAP_TILES_URL = env(
     "MAP_TILES_URL", default="https://tile.openstreetmap.org/{z}/{x}/{y}.png"
 )
 DASHBOARD_MAP_ATTRIBUTION = env("MAP_ATTRIBUTION", default="© OpenStreetMap contributors")
+# How often the orders inbox asks for new orders (seconds); each ask is one small query.
+DASHBOARD_INBOX_POLL_SECONDS = env.int("DASHBOARD_INBOX_POLL_SECONDS", default=15)
 
 # --- reviews ---------------------------------------------------------------------------------
 # The automatic hiding rule (consumers.services.reviews.review_report): this many pending reports

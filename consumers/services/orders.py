@@ -39,6 +39,7 @@ from consumers.models import (
     ShopOrderPolicy,
     TimeSlot,
 )
+from consumers.selectors import no_show_fee_fen
 from core.codes import short_code_new
 from crm.services.feed import customer_touch
 from merchants.errors import PublicServiceNotBookable
@@ -244,7 +245,7 @@ def order_mark_no_show(*, order: Order, actor: User) -> Order:
     if order.starts_at > timezone.now():
         raise NotStartedYet()
     transit(order, "mark_no_show", actor=actor, role=ActorRole.MERCHANT)
-    fee = percent_of(order.amount_fen, ShopOrderPolicy.for_shop(order.shop).no_show_fee_percent)
+    fee = no_show_fee_fen(order)  # the fee the dashboard shows before the click
     money_return(order, fee=fee, by=actor)
     return order
 

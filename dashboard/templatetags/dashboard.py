@@ -42,3 +42,32 @@ def merchant_nav(context) -> list[dict]:
 @register.simple_tag(takes_context=True)
 def crm_nav(context) -> list[dict]:
     return crm_links(context["request"].user)
+
+
+@register.simple_tag(takes_context=True)
+def counter_link(context) -> str:
+    """The top navigation's counter entry, for anyone who may redeem (empty: no link)."""
+    from django.urls import reverse
+
+    from dashboard.access import may
+
+    user = context["request"].user
+    if not user.is_authenticated or not may(user, StaffPermission.REDEEM):
+        return ""
+    return reverse("dashboard:counter-entry")
+
+
+@register.filter
+def signed_yuan(fen: int | None) -> str:
+    """+1200 -> "+12.00", -50 -> "-0.50": a change in yuan."""
+    if fen is None:
+        return ""
+    sign = "+" if fen > 0 else "-" if fen < 0 else "±"
+    return f"{sign}{Decimal(abs(fen)) / 100:,.2f}"
+
+
+@register.filter
+def signed(number: int | None) -> str:
+    if number is None:
+        return ""
+    return f"+{number}" if number > 0 else f"-{abs(number)}" if number < 0 else "±0"

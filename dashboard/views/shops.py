@@ -1,36 +1,18 @@
 from django.conf import settings
 from django.contrib import messages
-from django.db.models import Prefetch
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core.errors import DomainError
 from merchants import services
-from merchants.models import Category, ShopPhoto, StaffPermission
-from merchants.selectors import shop_is_open, shops_of
+from merchants.models import StaffPermission
 
 from ..access import merchant_page, shop_page
 from ..forms.shops import PhotoForm, ShopForm
 
 MANAGE = StaffPermission.MANAGE_SHOPS
 INVALID = 422  # a form with errors, shown again
-
-
-@merchant_page
-def home(request):
-    """The shops this user works with, each with the pages the user may open."""
-    shops = (
-        shops_of(request.user)
-        .annotate(is_open_now=shop_is_open(timezone.now()))
-        .prefetch_related(
-            Prefetch("categories", queryset=Category.objects.filter(parent__isnull=False)),
-            Prefetch("photos", queryset=ShopPhoto.objects.filter(kind="storefront")),
-        )
-        .order_by("pk")
-    )
-    return render(request, "dashboard/home.html", {"shops": shops})
 
 
 def map_settings() -> dict:
