@@ -93,7 +93,10 @@ def program_shop_ids(program: CardProgram | None) -> list[int]:
 
 
 def consumer_invitations(consumer: User) -> QuerySet[CardInvitation]:
-    """Pending card invitations to the consumer's phone."""
+    """Pending card invitations to the consumer's phone, once the account proved the phone (by
+    SMS code): until then nothing addressed to the number reaches it."""
+    if consumer.phone_verified_at is None:
+        return CardInvitation.objects.none()
     return CardInvitation.objects.filter(
         phone=consumer.phone, status=InvitationStatus.PENDING
     ).select_related("program__merchant", "level")

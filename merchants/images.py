@@ -63,7 +63,12 @@ def image_process(upload: UploadedFile) -> ProcessedImage:
                 )
             if width * height > MAX_PIXELS:
                 raise InvalidImage(
-                    fields={"image": [f"图片不能超过 {MAX_PIXELS // 10_000} 万像素。"]}
+                    fields={
+                        "image": [
+                            _("图片不能超过 %(megapixels)s 百万像素。")
+                            % {"megapixels": MAX_PIXELS // 1_000_000}
+                        ]
+                    }
                 )
             probe.verify()
         with Image.open(io.BytesIO(data)) as image:

@@ -8,6 +8,7 @@ from datetime import date, datetime, time, timedelta
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from .backends import BillLine, payment_backend
 from .models import IssueKind, Payment, PaymentStatus, Reconciliation, Refund, RefundStatus
@@ -62,10 +63,10 @@ def reconcile(*, backend: str, day: date) -> Reconciliation | None:
             number=number,
             day=day,
             expected_fen=row.amount_fen,
-            detail="本系统记为成功，但渠道当日账单中没有。",
+            detail=_("本系统记为成功，但渠道当日账单中没有。"),
         )
         mismatches += 1
-    reconciliation, _ = Reconciliation.objects.update_or_create(
+    reconciliation, _created = Reconciliation.objects.update_or_create(
         backend=backend,
         day=day,
         defaults={
@@ -107,8 +108,12 @@ def line_matches(names: list[str], backend: str, day: date, line: BillLine, book
             number=line.number,
             day=day,
             actual_fen=line.amount_fen,
-            detail=f"渠道账单中有这笔{'支付' if line.kind == 'payment' else '退款'}"
-            f"（{line.external_reference}），本系统没有成功记录。",
+            detail=(
+                _("渠道账单中有这笔支付（%(reference)s），本系统没有成功记录。")
+                if line.kind == "payment"
+                else _("渠道账单中有这笔退款（%(reference)s），本系统没有成功记录。")
+            )
+            % {"reference": line.external_reference},
         )
         return False
     if row.amount_fen != line.amount_fen:
@@ -120,7 +125,7 @@ def line_matches(names: list[str], backend: str, day: date, line: BillLine, book
             day=day,
             expected_fen=row.amount_fen,
             actual_fen=line.amount_fen,
-            detail="渠道账单金额与本系统不符。",
+            detail=_("渠道账单金额与本系统不符。"),
         )
         return False
     return True

@@ -28,6 +28,7 @@ from enum import Enum
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from accounts.models import User
@@ -137,7 +138,7 @@ def payment_succeed(payment: Payment, *, external_reference: str) -> None:
             number=payment.trade_no,
             expected_fen=0,
             actual_fen=payment.amount_fen,
-            detail="支付已关闭后才到账，已全额原路退回。",
+            detail=_("支付已关闭后才到账，已全额原路退回。"),
         )
         payment_refund(
             payment=payment,
@@ -191,7 +192,7 @@ def payment_state_apply(
             number=payment.trade_no,
             expected_fen=payment.amount_fen,
             actual_fen=state.amount_fen,
-            detail="渠道通知的金额与订单金额不符，未入账。",
+            detail=_("渠道通知的金额与订单金额不符，未入账。"),
         )
         return Outcome.REFUSED, payment
     if notified and payment.notified_at is None:
@@ -343,7 +344,7 @@ def refund_state_apply(*, backend: str, state: GatewayState) -> tuple[Outcome, R
             number=refund.refund_no,
             expected_fen=refund.amount_fen,
             actual_fen=state.amount_fen,
-            detail="渠道退款通知的金额与退款单不符。",
+            detail=_("渠道退款通知的金额与退款单不符。"),
         )
         return Outcome.REFUSED, refund
     if refund.status != RefundStatus.PENDING or state.status == RefundStatus.PENDING:
@@ -362,7 +363,7 @@ def refund_state_apply(*, backend: str, state: GatewayState) -> tuple[Outcome, R
         refund=refund,
         number=refund.refund_no,
         expected_fen=refund.amount_fen,
-        detail="渠道退款失败（如银行卡已注销），需人工处理。",
+        detail=_("渠道退款失败（如银行卡已注销），需人工处理。"),
     )
     return Outcome.APPLIED, refund
 

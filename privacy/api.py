@@ -274,9 +274,9 @@ class DeletionView(APIView):
 
     class InputSerializer(serializers.Serializer):
         password = serializers.CharField(
-            required=False, default="", style={"input_type": "password"}
+            required=False, default="", allow_blank=True, style={"input_type": "password"}
         )
-        sms_code = serializers.CharField(required=False, default="", max_length=8)
+        sms_code = serializers.CharField(required=False, default="", allow_blank=True, max_length=8)
         forfeit = serializers.BooleanField(
             default=False, help_text="true: I give up my stored value, points and coupons."
         )

@@ -265,6 +265,7 @@ class CounterTopUpView(CodeFailuresThrottled, APIView):
             r"^\d{10,32}$",
             required=False,
             default="",
+            allow_blank=True,
             help_text="The customer's payment code (付款码), typed by the scanner",
         )
 

@@ -124,7 +124,7 @@ def invitation_lock(*, invitation_id: int, consumer: User) -> CardInvitation:
         .select_related("program", "level")
         .first()
     )
-    if invitation is None or consumer.role != Role.CONSUMER:
+    if invitation is None or consumer.role != Role.CONSUMER or consumer.phone_verified_at is None:
         raise NotFound()
     return invitation
 

@@ -4,6 +4,7 @@ channel), withdrawal, and what a user still has to accept when a session opens."
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts.models import Role, User
 
@@ -76,7 +77,7 @@ def document_consent_withdraw(*, user: User, kind: str) -> None:
 def consent_grant(*, user: User, kind: str, version: int | None = None, channel: str) -> None:
     entry = kind_for(user, kind)
     if entry.document and version is None and entry.required:
-        raise PolicyVersionOutdated(fields={"version": ["请注明所同意的版本。"]})
+        raise PolicyVersionOutdated(fields={"version": [_("请注明所同意的版本。")]})
     entry.grant(user, version, channel)
 
 

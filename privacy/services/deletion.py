@@ -20,6 +20,7 @@ from django.db import connection, models, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.module_loading import import_string
+from django.utils.translation import gettext as _
 from pghistory.models import Context
 
 from accounts.models import Role, User
@@ -101,7 +102,7 @@ def reauthenticate(*, user: User, password: str = "", sms_code: str = "") -> Non
         if not import_string(verifier)(user=user, code=sms_code, purpose="account_deletion"):
             raise ReauthenticationFailed()
         return
-    raise ReauthenticationFailed(fields={"password": ["请输入登录密码或短信验证码。"]})
+    raise ReauthenticationFailed(fields={"password": [_("请输入登录密码或短信验证码。")]})
 
 
 @transaction.atomic

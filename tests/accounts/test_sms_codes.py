@@ -186,13 +186,22 @@ def test_coupons_sent_to_a_phone_wait_until_the_account_proves_it(api, tmp_path)
     assert [c["campaign"]["id"] for c in mine] == [campaign.pk]
 
 
-def test_a_card_is_not_granted_by_phone_to_an_account_that_did_not_prove_it():
+def test_a_card_offered_by_phone_reaches_only_an_account_that_proved_it():
     program = program_create()
     unproven = UserFactory(phone=PHONE, phone_verified_at=None)
     owner = client_for(program.merchant.owner)
     response = owner.post("/api/v1/merchant/cards/", {"phone": PHONE}, format="json")
-    assert response.status_code == 400 and "phone" in response.json()["fields"]
+    assert response.status_code == 201  # an invitation, the same answer for any number
+    me = client_for(unproven)
+    assert me.get("/api/v1/me/card-invitations/").json()["results"] == []
+    invitation = response.json()["id"]
+    accept = me.post(f"/api/v1/me/card-invitations/{invitation}/accept/")
+    assert accept.status_code == 404
     assert not unproven.membership_cards.exists()
+
+    unproven.phone_verified_at = timezone.now()
+    unproven.save(update_fields=["phone_verified_at"])
+    assert len(me.get("/api/v1/me/card-invitations/").json()["results"]) == 1
 
 
 def test_code_errors_speak_english_on_request(api):

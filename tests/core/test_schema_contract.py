@@ -48,6 +48,16 @@ def test_public_operations_need_no_login(schema):
     assert {"jwtAuth": []} in signed_in and {} not in signed_in
 
 
+# Path parameters that are names, not ids: an enum or a token, declared as such.
+NAMED_PATH_PARAMETERS = {
+    "day",  # a date: hours-exceptions/{day}/
+    "kind",  # a consent or policy kind, an SMS callback kind (enums)
+    "gateway",  # an SMS or payment gateway's name
+    "backend",  # a payment backend's name (notifications)
+    "token",  # the SMS callbacks' secret path token
+}
+
+
 def test_path_ids_are_integers(schema):
     strings = [
         (method, path, parameter["name"])
@@ -55,7 +65,7 @@ def test_path_ids_are_integers(schema):
         for parameter in operation.get("parameters", [])
         if parameter["in"] == "path"
         and parameter["schema"].get("type") != "integer"
-        and parameter["name"] != "day"  # a date: hours-exceptions/{day}/
+        and parameter["name"] not in NAMED_PATH_PARAMETERS
     ]
     assert not strings
 

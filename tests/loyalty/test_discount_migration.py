@@ -6,7 +6,11 @@ import pytest
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
-BEFORE = [("loyalty", "0005_card_invitations"), ("audit", "0006_payment_async_fields")]
+BEFORE = [
+    ("loyalty", "0005_card_invitations"),
+    ("audit", "0006_payment_async_fields"),
+    ("merchants", "0005_merchant_licence_verification"),
+]
 AFTER = [("loyalty", "0006_level_percent_off"), ("audit", "0007_levelevent_percent_off")]
 
 
