@@ -11,6 +11,7 @@ from rest_framework_simplejwt.views import TokenRefreshView
 from core import events
 from core.errors import error_body
 from core.schema import error_response
+from core.serializers import CountField
 
 from .errors import LoginLocked
 from .models import CLIENT_CHANNELS, User
@@ -49,7 +50,7 @@ class SessionSerializer(serializers.Serializer):
 
 class AcceptedSerializer(serializers.Serializer):
     kind = serializers.CharField(max_length=20)
-    version = serializers.IntegerField(min_value=1)
+    version = CountField(min_value=1)
 
 
 CHANNELS = CLIENT_CHANNELS

@@ -19,6 +19,7 @@ from consumers.errors import OrderWrongShop
 from consumers.selectors import order_for_counter
 from core.codes import KINDS, InvalidCode, code_read
 from core.errors import NotFound
+from core.serializers import IdField
 from core.throttling import CodeFailuresThrottled
 from coupons.api.counter import LookupSerializer, coupon_counter_view
 from coupons.selectors import coupon_for_counter
@@ -34,7 +35,7 @@ TAGS = ["merchant: counter"]
 
 
 class ScanInputSerializer(serializers.Serializer):
-    shop = serializers.IntegerField(min_value=1, help_text="The cashier's shop")
+    shop = IdField(help_text="The cashier's shop")
     code = serializers.CharField(
         max_length=200,
         help_text="A scanned QR payload (O2O:C|M|O:...) or a typed code, any case, dashes "

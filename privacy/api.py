@@ -14,6 +14,7 @@ from accounts.models import CLIENT_CHANNELS
 from accounts.permissions import IsConsumer
 from core.errors import NotFound
 from core.schema import error_response
+from core.serializers import CountField
 
 from .consents import KINDS
 from .errors import PolicyNotPublished
@@ -111,7 +112,7 @@ class ConsentsView(APIView):
 
     class InputSerializer(serializers.Serializer):
         kind = serializers.ChoiceField(choices=list(KINDS))
-        version = serializers.IntegerField(
+        version = CountField(
             min_value=1, required=False, help_text="The version shown (documents)."
         )
         channel = serializers.ChoiceField(choices=CHANNELS, default="app")

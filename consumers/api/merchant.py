@@ -58,9 +58,8 @@ class CodeSerializer(serializers.Serializer):
     code = serializers.CharField(
         max_length=200, help_text="The scanned QR payload, or the order code as typed"
     )
-    shop = serializers.IntegerField(
+    shop = IdField(
         required=False,
-        min_value=1,
         help_text="The cashier's shop: another shop's order is 403 `wrong_shop`.",
     )
 

@@ -32,7 +32,7 @@ from crm.models import Customer
 from deals.models import DealRecipient
 from geo.models import LocationConsent, Place
 from geo.services import location_data_delete
-from loyalty.models import MembershipCard
+from loyalty.models import CardInvitation, MembershipCard
 from loyalty.services.purchases import card_adjust
 from moderation.models import ModerationItem
 from notifications.models import Device, InboxMessage, OutboxMessage, Preference, PushCounter
@@ -238,6 +238,7 @@ def personal_data_delete(*, user: User) -> None:
     # tasks) and the phone lists their campaigns target.
     Customer.objects.filter(Q(consumer=user) | Q(phone=phone)).delete()
     CampaignCustomer.objects.filter(phone=phone).delete()
+    CardInvitation.objects.filter(phone=phone).delete()  # merchants' card offers to the phone
     # What stays for the money's sake, without what identifies the person.
     photos = ReviewPhoto.objects.filter(review__consumer=user)
     files_delete(photos, "image", "thumbnail")

@@ -11,17 +11,26 @@ from tests.conftest import client_for
 from tests.consumers.factories import purchase
 from tests.deals.factories import hotpot_shop, offset
 from tests.factories import PASSWORD, ServiceFactory, UserFactory
+from tests.sms import code_sent
 
 from .conftest import publish
 
 pytestmark = pytest.mark.django_db
 
 
-def test_registration_records_acceptance_and_a_new_version_asks_again(api, policies):
+def test_registration_records_acceptance_and_a_new_version_asks_again(api, policies, tmp_path):
     accepted = [{"kind": "privacy", "version": 1}, {"kind": "terms", "version": 1}]
+    code = code_sent(api, "13912340001", tmp_path, purpose="register")
     answer = api.post(
         "/api/v1/auth/register/",
-        {"phone": "13912340001", "password": PASSWORD, "accepted": accepted, "channel": "web"},
+        {
+            "phone": "13912340001",
+            "password": PASSWORD,
+            "code": code,
+            "accepted": accepted,
+            "channel": "web",
+        },
+        format="json",
     )
     assert answer.status_code == 201
     assert answer.json()["consents_missing"] == []
@@ -52,8 +61,10 @@ def test_registration_records_acceptance_and_a_new_version_asks_again(api, polic
     assert [m["kind"] for m in withdrawn["missing"]] == ["terms"]
 
 
-def test_registration_without_acceptance_is_told_what_is_missing(api, policies):
-    answer = api.post("/api/v1/auth/register/", {"phone": "13912340002", "password": PASSWORD})
+def test_registration_without_acceptance_is_told_what_is_missing(api, policies, tmp_path):
+    code = code_sent(api, "13912340002", tmp_path, purpose="register")
+    body = {"phone": "13912340002", "password": PASSWORD, "code": code}
+    answer = api.post("/api/v1/auth/register/", body, format="json")
     assert [m["kind"] for m in answer.json()["consents_missing"]] == ["privacy", "terms"]
 
 
