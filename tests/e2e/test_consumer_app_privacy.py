@@ -31,11 +31,16 @@ def policies():
 
 
 def captcha_read(page) -> str:
-    """What a person reads in the challenge's picture."""
+    """What a person reads in the challenge's picture (once the new one is shown)."""
     image = page.locator("[data-test=captcha-image]")
     expect(image).to_be_visible()
-    key = re.search(r"/captcha/image/(\w+)/", image.get_attribute("src")).group(1)
-    return CaptchaStore.objects.get(hashkey=key).response
+    for _ in range(50):
+        key = re.search(r"/captcha/image/(\w+)/", image.get_attribute("src")).group(1)
+        found = CaptchaStore.objects.filter(hashkey=key).first()
+        if found is not None:
+            return found.response
+        page.wait_for_timeout(100)
+    raise AssertionError("no live captcha on the page")
 
 
 def test_a_new_phone_signs_in_with_an_sms_code_after_accepting_the_policies(
@@ -45,7 +50,8 @@ def test_a_new_phone_signs_in_with_an_sms_code_after_accepting_the_policies(
     page.goto("/app/login")
     expect(page.get_by_role("tab", name="短信登录")).to_have_attribute("aria-selected", "true")
     page.get_by_label("手机号").fill(phone)
-    page.get_by_label("图形验证码").fill("WRONG")
+    expect(page.locator("[data-test=captcha-image]")).to_be_visible()
+    page.get_by_label("图形验证码").fill("ZZZZ")
     page.locator("[data-test=send-code]").click()
     expect(page.get_by_role("alert")).to_contain_text("图形验证码不对")
 
@@ -58,7 +64,7 @@ def test_a_new_phone_signs_in_with_an_sms_code_after_accepting_the_policies(
     page.get_by_role("button", name="登录", exact=True).click()
     expect(page.get_by_role("alert")).to_contain_text("请先阅读并同意")
     expect(page.locator("[data-test=policies]")).to_contain_text("《用户协议》")
-    page.locator("[data-test=policies] .van-checkbox").click()
+    page.locator("[data-test=policies] .van-checkbox__icon").click()
     phone_shot(page, "app-sms-login")
     page.get_by_role("button", name="登录", exact=True).click()
     expect(page.locator("[data-test=shop]").or_(page.get_by_text("没有找到商户"))).to_be_visible()
@@ -80,7 +86,7 @@ def test_registering_needs_the_sms_code_and_a_password(page, policies, tmp_path)
     page.get_by_label("短信验证码").fill(texts_to(phone, tmp_path)[-1]["data"]["code"])
     page.get_by_label("密码", exact=True).fill("Correct-Horse-42")
     page.get_by_label("昵称").fill("小李")
-    page.locator("[data-test=policies] .van-checkbox").click()
+    page.locator("[data-test=policies] .van-checkbox__icon").click()
     page.get_by_role("button", name="注册", exact=True).click()
     expect(page).not_to_have_url(re.compile(r"/app/login"))
     user = User.objects.get(phone="+86" + phone)
@@ -105,17 +111,22 @@ def test_signing_in_asks_for_the_policies_i_have_not_accepted(page, policies):
 
 def test_my_consents_location_switch_and_data_export(page, policies):
     consumer = UserFactory(phone="+8613911114444")
-    client_for(consumer).post(
-        "/api/v1/me/consents/", {"kind": "privacy", "version": 1}, format="json"
-    )
+    for kind in ("privacy", "terms"):
+        client_for(consumer).post(
+            "/api/v1/me/consents/", {"kind": kind, "version": 1}, format="json"
+        )
     app_sign_in(page, consumer)
     page.goto("/app/me")
     page.locator("[data-test=privacy-link]").click()
     consents = page.locator("[data-test=consent]")
     expect(consents.filter(has_text="隐私政策")).to_contain_text("已同意 v1")
-    expect(consents.filter(has_text="用户协议")).to_contain_text("未同意")
-    consents.filter(has_text="用户协议").get_by_role("button", name="同意").click()
-    expect(consents.filter(has_text="用户协议")).to_contain_text("已同意 v1")
+    terms = consents.filter(has_text="用户协议")
+    terms.get_by_role("button", name="撤回").click()
+    page.get_by_role("button", name="确定").click()
+    expect(terms).to_contain_text("已撤回")
+    assert Consent.objects.filter(user=consumer, kind="terms").latest("pk").withdrawn_at
+    terms.get_by_role("button", name="同意").click()
+    expect(terms).to_contain_text("已同意 v1")
 
     switch = page.locator("[data-test=location-switch]")
     expect(page.locator("[data-test=location-consent]")).to_contain_text("签到")
@@ -144,12 +155,16 @@ def test_cancelling_my_account_shows_what_is_left_asks_my_password_and_can_be_un
     page, policies
 ):
     consumer = UserFactory(phone="+8613911115555")
+    for kind in ("privacy", "terms"):
+        client_for(consumer).post(
+            "/api/v1/me/consents/", {"kind": kind, "version": 1}, format="json"
+        )
     CouponFactory(holder=consumer, campaign=CampaignFactory(title="满100减20"))
     app_sign_in(page, consumer)
     page.goto("/app/me/privacy")
     expect(page.locator("[data-test=deletion-forfeit]")).to_contain_text("1 张券")
     page.get_by_label("登录密码").fill("wrong-password")
-    page.locator("[data-test=deletion-forfeit] .van-checkbox").click()
+    page.locator("[data-test=deletion-forfeit] .van-checkbox__icon").click()
     page.get_by_role("button", name="申请注销").click()
     expect(page.get_by_text("密码不对")).to_be_visible()
     assert not DeletionRequest.objects.filter(user=consumer).exists()

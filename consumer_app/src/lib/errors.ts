@@ -54,6 +54,8 @@ export function explain(problem: unknown): string {
   if (problem instanceof ApiProblem) {
     const words = WORDS[problem.code];
     if (words) return en ? words[1] : words[0];
+    const first = Object.values(problem.fields).flat()[0];
+    if (["invalid", "validation_error"].includes(problem.code) && typeof first === "string") return `${problem.detail} ${first}`;
     if (problem.detail) return problem.detail;
     if (problem.status >= 500) return en ? WORDS.server_error[1] : WORDS.server_error[0];
     return problem.code;
