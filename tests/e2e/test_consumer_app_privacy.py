@@ -65,6 +65,7 @@ def test_a_new_phone_signs_in_with_an_sms_code_after_accepting_the_policies(
     expect(page.get_by_role("alert")).to_contain_text("请先阅读并同意")
     expect(page.locator("[data-test=policies]")).to_contain_text("《用户协议》")
     page.locator("[data-test=policies] .van-checkbox__icon").click()
+    expect(page.get_by_role("alert")).to_be_hidden()
     phone_shot(page, "app-sms-login")
     page.get_by_role("button", name="登录", exact=True).click()
     expect(page.locator("[data-test=shop]").or_(page.get_by_text("没有找到商户"))).to_be_visible()
@@ -133,6 +134,7 @@ def test_my_consents_location_switch_and_data_export(page, policies):
     expect(switch).to_have_attribute("aria-checked", "false")
     switch.click()
     expect(switch).to_have_attribute("aria-checked", "true")
+    expect(page.locator(".van-toast")).to_be_hidden()
     phone_shot(page, "app-privacy")
     switch.click()
     page.get_by_role("button", name="确定").click()
@@ -173,6 +175,7 @@ def test_cancelling_my_account_shows_what_is_left_asks_my_password_and_can_be_un
     page.get_by_role("button", name="申请注销").click()
     pending = page.locator("[data-test=deletion-pending]")
     expect(pending).to_contain_text("将于此时间后删除")
+    expect(page.locator(".van-toast")).to_be_hidden()
     phone_shot(page, "app-deletion")
     assert DeletionRequest.objects.get(user=consumer).status == "pending"
     page.get_by_role("button", name="撤销注销").click()
