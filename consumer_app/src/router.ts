@@ -22,6 +22,7 @@ export const router = createRouter({
     { path: "/me/places", name: "places", component: () => import("./views/PlacesView.vue"), meta: { auth: true } },
     { path: "/me/area", name: "area", component: () => import("./views/AreaView.vue"), meta: { auth: true } },
     { path: "/me/notifications", name: "preferences", component: () => import("./views/PreferencesView.vue"), meta: { auth: true } },
+    { path: "/me/privacy", name: "privacy", component: () => import("./views/PrivacyView.vue"), meta: { auth: true } },
     { path: "/:rest(.*)*", redirect: "/" },
   ],
 });

@@ -78,6 +78,7 @@ def world():
 
 def app_sign_in(page, user, password: str = PASSWORD) -> None:
     page.goto("/app/login")
+    page.get_by_role("tab", name="密码登录").click()
     page.get_by_label("手机号").fill(str(user.phone))
     page.get_by_label("密码").fill(password)
     page.get_by_role("button", name="登录", exact=True).click()
@@ -248,6 +249,15 @@ def test_my_inbox_subscriptions_places_area_and_preferences(page, world):
     page.get_by_label("分类").select_option("hotpot")
     page.get_by_label("半径").fill("1500")
     page.get_by_role("button", name="添加").click()
+    # Around my activity area: my location's use is not allowed yet; 隐私与授权 switches it on.
+    expect(page.get_by_text("需要先允许使用位置信息")).to_be_visible()
+    page.goto("/app/me/privacy")
+    page.locator("[data-test=location-switch]").click()
+    expect(page.locator("[data-test=location-switch]")).to_have_attribute("aria-checked", "true")
+    page.goto("/app/me/subscriptions")
+    page.get_by_label("分类").select_option("hotpot")
+    page.get_by_label("半径").fill("1500")
+    page.get_by_role("button", name="添加").click()
     expect(page.locator("[data-test=subscription]")).to_contain_text("1500 m")
     expect(page.locator("[data-test=subscriptions-map] path.leaflet-interactive")).to_have_count(1)
     phone_shot(page, "app-subscriptions")
@@ -299,6 +309,7 @@ def test_my_coupon_qr_shows_offline_and_sign_out_leaves_nothing_of_mine(page, wo
 
 def test_errors_are_plain_words_and_503_is_retried(page, world):
     page.goto("/app/login")
+    page.get_by_role("tab", name="密码登录").click()
     page.get_by_label("手机号").fill("13900009999")
     page.get_by_label("密码").fill("wrong-password")
     page.get_by_role("button", name="登录", exact=True).click()
@@ -336,6 +347,7 @@ def test_the_demo_consumer_sees_their_card_coupons_and_orders(page):
 
     call_command("seed_demo", verbosity=0)
     page.goto("/app/login")
+    page.get_by_role("tab", name="密码登录").click()
     page.get_by_label("手机号").fill("13900000000")
     page.get_by_label("密码").fill("O2O-demo-2026")
     page.get_by_role("button", name="登录", exact=True).click()

@@ -71,11 +71,11 @@ def test_a_schema_change_that_breaks_the_app_fails_its_type_check(tmp_path):
     app = app_copy(tmp_path)
     assert type_check(app, schema).returncode == 0
 
-    # Discovery's `radius` renamed `radius_m`: the discover screen no longer type-checks.
+    # Discovery's `radius_m` renamed `radius_metres`: the discover screen no longer type-checks.
     document = yaml.safe_load(schema.read_text())
     for parameter in document["paths"]["/api/v1/discover/"]["get"]["parameters"]:
-        if parameter["name"] == "radius":
-            parameter["name"] = "radius_m"
+        if parameter["name"] == "radius_m":
+            parameter["name"] = "radius_metres"
     schema.write_text(yaml.safe_dump(document, allow_unicode=True))
     broken = type_check(app, schema)
     assert broken.returncode != 0

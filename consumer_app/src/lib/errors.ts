@@ -37,6 +37,14 @@ const WORDS: Record<string, [string, string]> = {
   insufficient_points: ["积分不够。", "Not enough points."],
   login_password_wrong: ["登录密码不对。", "Wrong login password."],
   public_service_not_bookable: ["公共服务网点不能在线预订。", "Public services cannot be booked online."],
+  captcha_invalid: ["图形验证码不对，请重新输入。", "Wrong picture code; try the new one."],
+  sms_code_too_soon: ["验证码发送太频繁，请稍后再试。", "A code was just sent; wait a moment."],
+  sms_code_invalid: ["短信验证码不对或已过期。", "Wrong or expired SMS code."],
+  sms_code_exhausted: ["验证码错误次数过多，请重新获取。", "Too many wrong codes; ask for a new one."],
+  reauthentication_failed: ["密码不对，未能确认是您本人。", "Wrong password; we could not confirm it is you."],
+  deletion_blocked: ["还有未完成的订单或售后，请先处理。", "Settle your open orders and disputes first."],
+  location_consent_required: ["需要先允许使用位置信息（我的 → 隐私与授权）。", "Allow the use of your location first (Me → Privacy)."],
+  export_link_invalid: ["下载链接已失效，请重新申请导出。", "The link has expired; request a new export."],
   not_found: ["找不到该内容，可能已被删除。", "Not found; it may have been removed."],
   permission_denied: ["没有权限进行此操作。", "You may not do this."],
 };
@@ -46,6 +54,8 @@ export function explain(problem: unknown): string {
   if (problem instanceof ApiProblem) {
     const words = WORDS[problem.code];
     if (words) return en ? words[1] : words[0];
+    const first = Object.values(problem.fields).flat()[0];
+    if (["invalid", "validation_error"].includes(problem.code) && typeof first === "string") return `${problem.detail} ${first}`;
     if (problem.detail) return problem.detail;
     if (problem.status >= 500) return en ? WORDS.server_error[1] : WORDS.server_error[0];
     return problem.code;
