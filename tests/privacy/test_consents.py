@@ -11,6 +11,7 @@ from tests.conftest import client_for
 from tests.consumers.factories import purchase
 from tests.deals.factories import hotpot_shop, offset
 from tests.factories import PASSWORD, ServiceFactory, UserFactory
+from tests.sms import code_stored
 
 from .conftest import publish
 
@@ -21,7 +22,14 @@ def test_registration_records_acceptance_and_a_new_version_asks_again(api, polic
     accepted = [{"kind": "privacy", "version": 1}, {"kind": "terms", "version": 1}]
     answer = api.post(
         "/api/v1/auth/register/",
-        {"phone": "13912340001", "password": PASSWORD, "accepted": accepted, "channel": "web"},
+        {
+            "phone": "13912340001",
+            "password": PASSWORD,
+            "accepted": accepted,
+            "channel": "web",
+            "code": code_stored("13912340001"),
+        },
+        format="json",
     )
     assert answer.status_code == 201
     assert answer.json()["consents_missing"] == []
@@ -33,10 +41,9 @@ def test_registration_records_acceptance_and_a_new_version_asks_again(api, polic
 
     publish("privacy", 2, title="隐私政策（2026 修订）")
     login = {"phone": "13912340001", "password": PASSWORD}
-    session = api.post("/api/v1/auth/login/", login).json()
-    assert session["consents_missing"] == [
-        {"kind": "privacy", "version": 2, "title": "隐私政策（2026 修订）"}
-    ]
+    refused = api.post("/api/v1/auth/login/", login).json()  # a new version asks again
+    assert refused["code"] == "consent_required"
+    assert refused["fields"] == {"privacy": ["2", "隐私政策（2026 修订）"]}
     me = client_for(Consent.objects.first().user)
     old = me.post("/api/v1/me/consents/", {"kind": "privacy", "version": 1})
     assert old.status_code == 409 and old.json()["code"] == "policy_version_outdated"
@@ -53,7 +60,10 @@ def test_registration_records_acceptance_and_a_new_version_asks_again(api, polic
 
 
 def test_registration_without_acceptance_is_told_what_is_missing(api, policies):
-    answer = api.post("/api/v1/auth/register/", {"phone": "13912340002", "password": PASSWORD})
+    answer = api.post(
+        "/api/v1/auth/register/",
+        {"phone": "13912340002", "password": PASSWORD, "code": code_stored("13912340002")},
+    )
     assert [m["kind"] for m in answer.json()["consents_missing"]] == ["privacy", "terms"]
 
 
