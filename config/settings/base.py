@@ -267,6 +267,7 @@ SPECTACULAR_SETTINGS = {
         "PaymentStatusEnum": "payments.models.PaymentStatus",
         "SettlementEntryKindEnum": "settlement.models.EntryKind",
         "PhotoKindEnum": "merchants.models.PhotoKind",
+        "ShopStatusEnum": "merchants.models.ShopStatus",
         "PlaceKindEnum": "geo.models.PlaceKind",
         "MessageKindEnum": "notifications.models.MessageKind",
         "CrmContactChannelEnum": "crm.models.ContactChannel",
