@@ -20,6 +20,7 @@ from merchants.selectors import merchant_of
 from privacy.errors import PolicyVersionOutdated
 from privacy.services.consents import consent_grant, consents_missing, policy_document
 
+from ..access import forbidden
 from ..forms.auth import SignInForm
 
 
@@ -72,8 +73,8 @@ def consents(request):
         return redirect("dashboard:login")
     try:
         merchant_of(request.user)
-    except NotAMerchant:
-        return redirect("dashboard:login")
+    except NotAMerchant as error:
+        return forbidden(request, error)
     missing = consents_missing(request.user)
     if not missing:
         return HttpResponseRedirect(next_url(request))
