@@ -135,6 +135,9 @@ class ConsentsView(APIView):
         request=InputSerializer,
         responses={
             200: ConsentsSerializer,
+            400: error_response("`unknown_consent`; `marketing` without `merchant_required`"),
+            403: error_response("`marketing`: the phone is not proven (`phone_not_verified`)"),
+            404: error_response("`not_found`: no such merchant; `policy_not_published`"),
             409: error_response("版本已更新 (`policy_version_outdated`)"),
         },
     )

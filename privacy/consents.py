@@ -18,6 +18,7 @@ from merchants.models import Merchant
 from notifications import marketing
 from notifications.models import ConsentSource, MarketingConsent, MarketingOptOut
 
+from .errors import MerchantRequired
 from .models import Consent, DocumentKind
 
 
@@ -119,9 +120,11 @@ def marketing_state(user: User) -> ConsentState:
 
 
 def marketing_merchant(merchant: int | None) -> Merchant:
-    found = Merchant.objects.filter(pk=merchant).first() if merchant else None
+    if not merchant:
+        raise MerchantRequired(fields={"merchant": [str(MerchantRequired.message)]})
+    found = Merchant.objects.filter(pk=merchant).first()
     if found is None:
-        raise NotFound(fields={"merchant": [str(_("请指定商户。"))]})
+        raise NotFound(fields={"merchant": [str(NotFound.message)]})
     return found
 
 

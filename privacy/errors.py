@@ -9,6 +9,11 @@ class UnknownConsent(DomainError):
     message = _("没有这种授权。")
 
 
+class MerchantRequired(DomainError):
+    code = "merchant_required"
+    message = _("请指定商户。")
+
+
 class PolicyNotPublished(NotFound):
     code = "policy_not_published"
     message = _("该文档尚未发布。")

@@ -68,7 +68,10 @@ def test_marketing_consents_are_listed_withdrawn_exported_and_erased():
         ("茶饮店", True, "app"),
         ("面馆", True, "counter"),
     ]
-    assert me.post("/api/v1/me/consents/", {"kind": "marketing"}).status_code == 404
+    nameless = me.post("/api/v1/me/consents/", {"kind": "marketing"})
+    assert nameless.status_code == 400 and nameless.json()["code"] == "merchant_required"
+    gone = me.post("/api/v1/me/consents/", {"kind": "marketing", "merchant": 10**9})
+    assert gone.status_code == 404
 
     one = me.delete(f"/api/v1/me/consents/marketing/?merchant={tea.pk}")
     assert one.status_code == 200
