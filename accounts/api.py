@@ -58,9 +58,12 @@ CHANNELS = CLIENT_CHANNELS
 
 def session_response(user: User, http_status: int, **opened) -> Response:
     """Tokens and the user, plus what the apps above add when a session opens (the privacy
-    app: consents missing, a pending deletion cancelled; see core.events)."""
+    app: consents missing, a pending deletion cancelled; see core.events). They answer
+    first: one may refuse the session (privacy: current documents not accepted), and then
+    no token is made."""
+    extras = events.publish("session_opened", user=user, **opened)
     body = {**tokens_for(user), "user": UserSerializer(user).data}
-    for extra in events.publish("session_opened", user=user, **opened):
+    for extra in extras:
         body.update(extra or {})
     return Response(body, status=http_status)
 
@@ -84,6 +87,10 @@ class LoginView(APIView):
         responses={
             200: SessionSerializer,
             401: error_response("手机号或密码错误 (`invalid_credentials`)"),
+            403: error_response(
+                "须先同意最新文档 (`consent_required`): `fields` {kind: [version, title]}; "
+                "sign in again with them in `accepted`"
+            ),
         },
         tags=["auth"],
     )

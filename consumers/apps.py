@@ -8,9 +8,15 @@ class ConsumersConfig(AppConfig):
     def ready(self):
         from moderation import registry
 
+        from .models import Review
         from .services.reviews import REVIEW, review_text_apply
 
-        registry.register(REVIEW, review_text_apply)
+        def review_writer(object_id: int, field: str) -> int | None:
+            """The author for the text; the shop's merchant owner for the reply."""
+            column = "shop__merchant__owner_id" if field == "reply_text" else "consumer_id"
+            return Review.objects.filter(pk=object_id).values_list(column, flat=True).first()
+
+        registry.register(REVIEW, review_text_apply, review_writer)
 
         from consumers.billing import ORDER_PURPOSE
         from consumers.services.orders import order_payment_closed, order_payment_paid

@@ -8,6 +8,15 @@ class CouponsConfig(AppConfig):
     def ready(self):
         from moderation import registry
 
+        from .models import Campaign
         from .services.campaigns import CAMPAIGN, campaign_text_apply
 
-        registry.register(CAMPAIGN, campaign_text_apply)
+        registry.register(
+            CAMPAIGN,
+            campaign_text_apply,
+            lambda object_id, field: (
+                Campaign.objects.filter(pk=object_id)
+                .values_list("merchant__owner_id", flat=True)
+                .first()
+            ),
+        )

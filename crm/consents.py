@@ -2,8 +2,9 @@
 each answering for a page of consumers at once ({consumer_id: granted}). Customers the
 merchant added by phone alone have no account, so no consent state (null).
 
-Marketing SMS consent (notifications, engineer `sms`) becomes one more entry after the merge:
-    "marketing": lambda ids: {...consumer_id: granted...},
+Marketing SMS consent is not a reader here: it is kept per phone and merchant (a customer
+without an account may have given it at the counter), so the directory shows it as its own
+`marketing_consent` (notifications.marketing.marketing_consents_of), with source and time.
 """
 
 from collections.abc import Callable, Iterable

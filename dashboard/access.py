@@ -11,14 +11,16 @@ from functools import wraps
 
 from django.contrib.auth.views import redirect_to_login
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.http import urlencode
 
 from accounts.api import lockout_response as api_lockout_response
 from accounts.models import Role
 from core.errors import DomainError, NotFound
 from merchants.errors import NotAMerchant, StaffPermissionMissing
 from merchants.selectors import merchant_of, merchant_permission_check, shop_for_edit
+from privacy.services.consents import consents_missing
 
 
 def is_htmx(request: HttpRequest) -> bool:
@@ -30,6 +32,13 @@ def sign_in_redirect(request: HttpRequest) -> HttpResponse:
     if is_htmx(request):  # a partial request: send the whole page to the sign-in form
         return HttpResponse(status=204, headers={"HX-Redirect": login_url})
     return redirect_to_login(request.get_full_path(), login_url)
+
+
+def consents_redirect(request: HttpRequest) -> HttpResponse:
+    target = f"{reverse('dashboard:consents')}?{urlencode({'next': request.get_full_path()})}"
+    if is_htmx(request):
+        return HttpResponse(status=204, headers={"HX-Redirect": target})
+    return redirect(target)
 
 
 def forbidden(request: HttpRequest, error: DomainError) -> HttpResponse:
@@ -52,6 +61,8 @@ def merchant_page(
                 return sign_in_redirect(request)
             try:
                 request.merchant = merchant_of(request.user)
+                if consents_missing(request.user):  # the current documents come first
+                    return consents_redirect(request)
                 if owner_only and request.user.role != Role.MERCHANT_OWNER:
                     raise StaffPermissionMissing()
                 if permission:

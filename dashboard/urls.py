@@ -56,6 +56,7 @@ urlpatterns = [
     path("money/reconciliation/", money.reconciliation, name="money-reconciliation"),
     path("login/", auth.sign_in, name="login"),
     path("logout/", auth.sign_out, name="logout"),
+    path("consents/", auth.consents, name="consents"),
     path("language/", set_language, name="language"),
     path("shops/new/", shops.shop_new, name="shop-new"),
     path(shop, shops.shop_profile, name="shop-profile"),

@@ -7,7 +7,8 @@ A write path screens its public texts, stores what may be shown now, and queues 
     screening_queue(screening, subject="merchants.shop", object_id=shop.pk, submitted_by=by)
 
 A later submission of the same field supersedes the waiting one (only the newest can be
-approved). Approval applies the text through the subject's registered applier."""
+approved). Approval applies the text through the subject's registered applier; either way the
+writer is told (event `moderation_decided`, which notifications turns into an inbox message)."""
 
 from dataclasses import dataclass, field
 
@@ -16,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
+from core import events
 
 from . import registry
 from .errors import AlreadyDecided
@@ -87,6 +89,11 @@ def moderation_decide(*, item_id: int, approve: bool, by: User, note: str = "") 
     item.save(update_fields=["status", "decided_by", "decided_at", "decision_note"])
     if approve:
         registry.APPLIERS[item.subject](object_id=item.object_id, field=item.field, text=item.text)
+    writer_id = item.submitted_by_id or registry.writer_of(
+        subject=item.subject, object_id=item.object_id, field=item.field
+    )
+    if writer_id:
+        events.publish("moderation_decided", item=item, writer_id=writer_id)
     return item
 
 

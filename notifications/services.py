@@ -474,3 +474,27 @@ def outbox_due(*, now: datetime | None = None, limit: int = 5000) -> list[int]:
         .order_by("next_attempt_at")
         .values_list("pk", flat=True)[:limit]
     )
+
+
+def moderation_decision_notify(*, item, writer_id: int, **_) -> None:
+    """Platform staff decided on a text that waited for review (moderation.ModerationItem):
+    its writer gets an inbox message (and a push, as their preferences say)."""
+    from .tasks import outbox_deliver_on_commit
+
+    excerpt = item.text if len(item.text) <= 20 else f"{item.text[:20]}…"
+    if item.status == "approved":
+        title, body = "内容已通过审核", f"您提交的「{excerpt}」已通过审核，现已公开。"
+    else:
+        title = "内容未通过审核"
+        body = f"您提交的「{excerpt}」未通过审核，不会公开。请修改后重新提交。"
+        if item.decision_note:
+            body += f"说明：{item.decision_note}"
+    notification = Notification(
+        kind=MessageKind.SYSTEM,
+        title=title,
+        body=body,
+        data={},
+        dedupe_key=f"moderation:{item.pk}",
+    )
+    result = notifications_send_many(notification=notification, user_ids=[writer_id])
+    outbox_deliver_on_commit(result.outbox_due_ids)

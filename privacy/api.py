@@ -77,6 +77,10 @@ class ConsentSerializer(serializers.Serializer):
     channel = serializers.CharField()
     granted_at = serializers.DateTimeField(allow_null=True)
     withdrawn_at = serializers.DateTimeField(allow_null=True)
+    merchant = serializers.IntegerField(
+        allow_null=True, help_text="`marketing`: the merchant whose SMS this row allows."
+    )
+    merchant_name = serializers.CharField()
 
 
 class ConsentsSerializer(serializers.Serializer):
@@ -87,21 +91,23 @@ class ConsentsSerializer(serializers.Serializer):
 def consents_body(user) -> dict:
     rows = []
     for entry in consents.kinds_for(user):
-        state = entry.state(user)
-        rows.append(
-            {
-                "kind": entry.kind,
-                "title": str(entry.title),
-                "required": entry.required,
-                "granted": state.granted,
-                "version": state.version,
-                "current_version": entry.document
-                and consents.policy_current_version(entry.document),
-                "channel": state.channel,
-                "granted_at": state.granted_at,
-                "withdrawn_at": state.withdrawn_at,
-            }
-        )
+        for state in entry.states(user):
+            rows.append(
+                {
+                    "kind": entry.kind,
+                    "title": str(entry.title),
+                    "required": entry.required,
+                    "granted": state.granted,
+                    "version": state.version,
+                    "current_version": entry.document
+                    and consents.policy_current_version(entry.document),
+                    "channel": state.channel,
+                    "granted_at": state.granted_at,
+                    "withdrawn_at": state.withdrawn_at,
+                    "merchant": state.merchant,
+                    "merchant_name": state.merchant_name,
+                }
+            )
     return ConsentsSerializer({"consents": rows, "missing": consents.consents_missing(user)}).data
 
 
@@ -116,6 +122,9 @@ class ConsentsView(APIView):
             min_value=1, required=False, help_text="The version shown (documents)."
         )
         channel = serializers.ChoiceField(choices=CHANNELS, default="app")
+        merchant = serializers.IntegerField(
+            min_value=1, required=False, help_text="`marketing`: the merchant allowed to text me."
+        )
 
     @extend_schema(tags=CONSENT_TAGS, summary="My consents", responses=ConsentsSerializer)
     def get(self, request):
@@ -127,6 +136,9 @@ class ConsentsView(APIView):
         request=InputSerializer,
         responses={
             200: ConsentsSerializer,
+            400: error_response("`unknown_consent`; `marketing` without `merchant_required`"),
+            403: error_response("`marketing`: the phone is not proven (`phone_not_verified`)"),
+            404: error_response("`not_found`: no such merchant; `policy_not_published`"),
             409: error_response("版本已更新 (`policy_version_outdated`)"),
         },
     )
@@ -144,12 +156,21 @@ class ConsentWithdrawView(APIView):
         tags=CONSENT_TAGS,
         summary="Withdraw a consent",
         description="Withdrawing `location` stops check-ins, activity-area inference and "
-        "subscriptions around it, and deletes those data.",
+        "subscriptions around it, and deletes those data. `marketing`: `?merchant=` withdraws "
+        "one merchant's consent, none named withdraws every merchant's.",
+        parameters=[OpenApiParameter("merchant", int, required=False)],
         request=None,
-        responses={200: ConsentsSerializer, 400: error_response("`unknown_consent`")},
+        responses={
+            200: ConsentsSerializer,
+            400: error_response("`unknown_consent`"),
+            404: error_response("`not_found`: no such merchant"),
+        },
     )
     def delete(self, request, kind):
-        consents.consent_withdraw(user=request.user, kind=kind)
+        merchant = request.query_params.get("merchant", "")
+        if merchant and not merchant.isdigit():
+            raise NotFound(fields={"merchant": [str(NotFound.message)]})
+        consents.consent_withdraw(user=request.user, kind=kind, merchant=int(merchant or 0) or None)
         return Response(consents_body(request.user))
 
 
@@ -277,7 +298,14 @@ class DeletionView(APIView):
         password = serializers.CharField(
             required=False, default="", allow_blank=True, style={"input_type": "password"}
         )
-        sms_code = serializers.CharField(required=False, default="", allow_blank=True, max_length=8)
+        sms_code = serializers.CharField(
+            required=False,
+            default="",
+            allow_blank=True,
+            max_length=8,
+            help_text="Instead of the password: a code sent to my phone by POST "
+            "/api/v1/auth/sms-code/ with purpose `deletion` (a `login` code works too).",
+        )
         forfeit = serializers.BooleanField(
             default=False, help_text="true: I give up my stored value, points and coupons."
         )
@@ -293,6 +321,7 @@ class DeletionView(APIView):
         request=InputSerializer,
         responses={
             202: DeletionSerializer,
+            400: error_response("`sms_code_exhausted`"),
             403: error_response("`reauthentication_failed`"),
             409: error_response("`deletion_blocked`: see fields"),
             429: error_response("`throttled`"),

@@ -9,6 +9,11 @@ class UnknownConsent(DomainError):
     message = _("没有这种授权。")
 
 
+class MerchantRequired(DomainError):
+    code = "merchant_required"
+    message = _("请指定商户。")
+
+
 class PolicyNotPublished(NotFound):
     code = "policy_not_published"
     message = _("该文档尚未发布。")
@@ -36,11 +41,6 @@ class ReauthenticationFailed(DomainError):
     message = _("身份验证失败：密码或验证码不正确。")
 
 
-class SmsCodeUnavailable(DomainError):
-    code = "sms_code_unavailable"
-    message = _("暂不支持短信验证码验证，请使用密码。")
-
-
 class DeletionBlocked(Conflict):
     code = "deletion_blocked"
     message = _("还有未完成的订单或未用完的余额、权益，请先处理或明确放弃。")
@@ -49,3 +49,12 @@ class DeletionBlocked(Conflict):
 class DeletionNotPending(NotFound):
     code = "deletion_not_pending"
     message = _("没有待处理的注销申请。")
+
+
+class ConsentRequired(DomainError):
+    """Sign-in refused until the current documents are accepted: `fields` names each one to
+    accept ({kind: [version, title]}); sign in again with them in `accepted`."""
+
+    status_code = status.HTTP_403_FORBIDDEN
+    code = "consent_required"
+    message = _("请阅读并同意最新的隐私政策和用户协议后再登录。")

@@ -149,6 +149,7 @@ class SmsLoginView(APIView):
         responses={
             200: SessionSerializer,
             400: error_response("验证码错误或过期 (`sms_code_invalid`, `sms_code_exhausted`)"),
+            403: error_response("须先同意最新文档 (`consent_required`), as in login/"),
         },
         tags=TAGS,
     )

@@ -9,6 +9,7 @@ from phonenumber_field.modelfields import PhoneNumberField
 class CodePurpose(models.TextChoices):
     LOGIN = "login", _("短信登录")  # signs in, or creates the consumer
     REGISTER = "register", _("注册")  # password registration proves the phone
+    DELETION = "deletion", _("注销账户")  # re-authentication before account cancellation
 
 
 class SmsCode(models.Model):

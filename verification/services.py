@@ -138,6 +138,27 @@ def sms_code_consume(
     raise SmsCodeInvalid(fields={"code": [str(SmsCodeInvalid.message)]})
 
 
+def sms_code_reauthenticate(
+    *,
+    user: User,
+    code: str,
+    purposes: tuple[str, ...] = (CodePurpose.DELETION, CodePurpose.LOGIN),
+    now: datetime | None = None,
+) -> SmsCode:
+    """Re-authentication of a signed-in user by a code sent to the account's own phone: the
+    newest live code of any of `purposes` is the one checked (a wrong try counts on it)."""
+    now = now or timezone.now()
+    newest = (
+        SmsCode.objects.filter(
+            phone=str(user.phone), purpose__in=purposes, used_at__isnull=True, expires_at__gt=now
+        )
+        .order_by("-created_at", "-pk")
+        .values_list("purpose", flat=True)
+        .first()
+    )
+    return sms_code_consume(phone=user.phone, purpose=newest or purposes[0], code=code, now=now)
+
+
 def sms_login(*, phone: PhoneNumber, code: str, now: datetime | None = None) -> User:
     """Sign in with a code; the phone's account, or a new consumer. Either way it is verified."""
     now = now or timezone.now()

@@ -267,6 +267,7 @@ SPECTACULAR_SETTINGS = {
         "PaymentStatusEnum": "payments.models.PaymentStatus",
         "SettlementEntryKindEnum": "settlement.models.EntryKind",
         "PhotoKindEnum": "merchants.models.PhotoKind",
+        "ShopStatusEnum": "merchants.models.ShopStatus",
         "PlaceKindEnum": "geo.models.PlaceKind",
         "MessageKindEnum": "notifications.models.MessageKind",
         "CrmContactChannelEnum": "crm.models.ContactChannel",
@@ -507,9 +508,6 @@ PRIVACY_LOCATION_RETENTION_DAYS = env.int("PRIVACY_LOCATION_RETENTION_DAYS", def
 PRIVACY_EXPORT_LINK_MINUTES = env.int("PRIVACY_EXPORT_LINK_MINUTES", default=10)
 # A prepared export nobody downloads is deleted after this many days.
 PRIVACY_EXPORT_KEEP_DAYS = env.int("PRIVACY_EXPORT_KEEP_DAYS", default=7)
-# "module.function(user=, code=, purpose=) -> bool" checking an SMS code for re-authentication
-# (the notifications app's, once it sends codes); empty: only the password re-authenticates.
-PRIVACY_SMS_CODE_VERIFIER = env("PRIVACY_SMS_CODE_VERIFIER", default="")
 
 LOGGING = {
     "version": 1,

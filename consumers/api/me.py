@@ -46,7 +46,7 @@ from payments.errors import PaymentBackendUnknown, PaymentDeclined, PaymentGatew
 from .. import services
 from ..models import ActorRole, ConsumedVia, Fulfilment, OrderState, Review, TimeSlot
 from ..selectors import orders_of_consumer
-from .serializers import OrderSerializer, ReviewPhotoSerializer, ReviewSerializer
+from .serializers import MyReviewSerializer, OrderSerializer, ReviewPhotoSerializer
 
 TAGS = ["orders"]
 # Steps that refund: the payment is refunded through its backend and the points reversed.
@@ -330,7 +330,7 @@ class MyOrderViewSet(
         tags=TAGS,
         summary="Review a consumed order (verified review, one per order)",
         request=ReviewCreateSerializer,
-        responses={201: ReviewSerializer},
+        responses={201: MyReviewSerializer},
     )
     @action(detail=True, methods=["post"])
     def review(self, request, pk=None):
@@ -338,7 +338,7 @@ class MyOrderViewSet(
         data = ReviewCreateSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         review = services.review_create_verified(order=order, **data.validated_data)
-        body = ReviewSerializer(review, context={"request": request}).data
+        body = MyReviewSerializer(review, context={"request": request}).data
         return Response(body, status=status.HTTP_201_CREATED)
 
 
@@ -348,7 +348,7 @@ class MyOrderViewSet(
 class MyReviewViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     lookup_value_regex = r"\d+"
     permission_classes = [IsConsumer]
-    serializer_class = ReviewSerializer
+    serializer_class = MyReviewSerializer
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):

@@ -7,6 +7,7 @@ from core.codes import qr_payload, short_code_format
 from core.coords import point_out
 from core.redaction import phone_masked
 from merchants.models import Shop
+from moderation.serializers import UnderReviewField
 from payments.models import PaymentStatus
 from payments.serializers import PaymentSerializer
 
@@ -250,9 +251,20 @@ class ReviewSerializer(serializers.ModelSerializer):
         return name[0] + "*" * max(1, len(name) - 1)
 
 
-class MerchantReviewSerializer(ReviewSerializer):
+class MyReviewSerializer(ReviewSerializer):
+    """The author's own review: with the texts waiting for review."""
+
+    under_review = UnderReviewField("consumers.review")
+
     class Meta(ReviewSerializer.Meta):
-        fields = [*ReviewSerializer.Meta.fields, "status", "order"]
+        fields = [*ReviewSerializer.Meta.fields, "under_review"]
+
+
+class MerchantReviewSerializer(ReviewSerializer):
+    under_review = UnderReviewField("consumers.review")
+
+    class Meta(ReviewSerializer.Meta):
+        fields = [*ReviewSerializer.Meta.fields, "status", "order", "under_review"]
 
 
 class OrderPolicySerializer(serializers.ModelSerializer):

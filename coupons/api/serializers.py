@@ -7,6 +7,7 @@ from rest_framework import serializers
 
 from core.codes import qr_payload, short_code_format
 from core.redaction import phone_masked
+from moderation.serializers import UnderReviewField
 
 from ..benefits import benefit_text, validity_text
 from ..models import Campaign, Coupon
@@ -55,6 +56,7 @@ class CampaignSerializer(BenefitMixin, serializers.ModelSerializer):
     remaining = serializers.IntegerField(read_only=True)
     levels = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
     customer_phones = serializers.SerializerMethodField()
+    under_review = UnderReviewField("coupons.campaign")
 
     class Meta:
         model = Campaign
@@ -76,6 +78,7 @@ class CampaignSerializer(BenefitMixin, serializers.ModelSerializer):
             "created_at",
             "updated_at",
             "published_at",
+            "under_review",
         ]
 
     def get_customer_phones(self, campaign) -> list[str]:

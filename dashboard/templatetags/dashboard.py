@@ -1,6 +1,7 @@
 from decimal import Decimal
 
 from django import template
+from django.utils.translation import gettext_lazy as _
 
 from core.codes import short_code_format
 from dashboard.nav import crm_links, merchant_links, shop_links
@@ -71,3 +72,21 @@ def signed(number: int | None) -> str:
     if number is None:
         return ""
     return f"+{number}" if number > 0 else f"-{abs(number)}" if number < 0 else "±0"
+
+
+FIELD_LABELS = {
+    "name": _("名称"),
+    "description": _("介绍"),
+    "title": _("标题"),
+    "text": _("评价内容"),
+    "reply_text": _("回复"),
+}
+
+
+@register.inclusion_tag("dashboard/_under_review.html")
+def under_review(obj, subject: str):
+    """A notice naming the texts of `obj` that wait for the platform's review."""
+    from moderation.services import pending_of
+
+    fields = sorted(pending_of(subject=subject, object_id=obj.pk)) if obj else []
+    return {"fields": [str(FIELD_LABELS.get(name, name)) for name in fields]}

@@ -6,6 +6,7 @@ from rest_framework import serializers
 from core.coords import point_out
 from core.serializers import BoundedDateField, LocalTimeField
 from merchants.models import Category, HoursException, OpeningHours, Service, Shop, ShopPhoto
+from moderation.serializers import UnderReviewField
 
 
 @extend_schema_field(
@@ -78,6 +79,15 @@ class ServiceSerializer(serializers.ModelSerializer):
         ]
 
 
+class MerchantServiceSerializer(ServiceSerializer):
+    """A service as its merchant sees it: with the texts waiting for review."""
+
+    under_review = UnderReviewField("merchants.service")
+
+    class Meta(ServiceSerializer.Meta):
+        fields = [*ServiceSerializer.Meta.fields, "under_review"]
+
+
 class RatingSerializer(serializers.Serializer):
     """The shop's Bayesian rating (README: "Ratings") and the reviews behind it."""
 
@@ -127,3 +137,12 @@ class ShopDetailSerializer(serializers.ModelSerializer):
             "photos",
             "services",
         ]
+
+
+class MerchantShopSerializer(ShopDetailSerializer):
+    """A shop as its merchant sees it: with the texts waiting for review."""
+
+    under_review = UnderReviewField("merchants.shop")
+
+    class Meta(ShopDetailSerializer.Meta):
+        fields = [*ShopDetailSerializer.Meta.fields, "under_review"]

@@ -22,10 +22,11 @@ from merchants.selectors import merchant_of, shop_detail_queryset, shop_for_edit
 from .serializers import (
     HoursExceptionSerializer,
     HoursSerializer,
+    MerchantServiceSerializer,
+    MerchantShopSerializer,
     PhotoSerializer,
     ServicePhotoSerializer,
     ServiceSerializer,
-    ShopDetailSerializer,
 )
 
 MANAGE = StaffPermission.MANAGE_SHOPS
@@ -70,24 +71,24 @@ class ServicePhotoUploadSerializer(serializers.Serializer):
 
 def shop_output(shop_id: int, request) -> dict:
     shop = shop_detail_queryset(timezone.now()).get(pk=shop_id)
-    return ShopDetailSerializer(shop, context={"request": request}).data
+    return MerchantShopSerializer(shop, context={"request": request}).data
 
 
 @extend_schema_view(
-    list=extend_schema(tags=["merchant"], responses=ShopDetailSerializer(many=True)),
-    retrieve=extend_schema(tags=["merchant"], responses=ShopDetailSerializer),
+    list=extend_schema(tags=["merchant"], responses=MerchantShopSerializer(many=True)),
+    retrieve=extend_schema(tags=["merchant"], responses=MerchantShopSerializer),
     create=extend_schema(
-        tags=["merchant"], request=ShopInputSerializer, responses={201: ShopDetailSerializer}
+        tags=["merchant"], request=ShopInputSerializer, responses={201: MerchantShopSerializer}
     ),
     partial_update=extend_schema(
-        tags=["merchant"], request=ShopInputSerializer, responses=ShopDetailSerializer
+        tags=["merchant"], request=ShopInputSerializer, responses=MerchantShopSerializer
     ),
 )
 class ShopViewSet(
     CoordTypeMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
 ):
     permission_classes = [IsMerchantMember]
-    serializer_class = ShopDetailSerializer
+    serializer_class = MerchantShopSerializer
     lookup_value_regex = r"\d+"  # anything else is not found, never a 500 from int("abc")
 
     def get_queryset(self):
@@ -114,7 +115,7 @@ class ShopViewSet(
         services.shop_update(shop=shop, **data.validated_data)
         return Response(shop_output(shop.pk, request))
 
-    @extend_schema(tags=["merchant"], request=HoursSetSerializer, responses=ShopDetailSerializer)
+    @extend_schema(tags=["merchant"], request=HoursSetSerializer, responses=MerchantShopSerializer)
     @action(detail=True, methods=["put"])
     def hours(self, request, pk=None):
         shop = shop_for_edit(user=request.user, shop_id=pk, permission=MANAGE)
@@ -210,10 +211,12 @@ class ServiceInputSerializer(serializers.ModelSerializer):
     ),
     retrieve=extend_schema(tags=["merchant"]),
     create=extend_schema(
-        tags=["merchant"], request=ServiceInputSerializer, responses={201: ServiceSerializer}
+        tags=["merchant"],
+        request=ServiceInputSerializer,
+        responses={201: MerchantServiceSerializer},
     ),
     partial_update=extend_schema(
-        tags=["merchant"], request=ServiceInputSerializer, responses=ServiceSerializer
+        tags=["merchant"], request=ServiceInputSerializer, responses=MerchantServiceSerializer
     ),
     destroy=extend_schema(tags=["merchant"], summary="Take a service off sale"),
 )
@@ -224,7 +227,7 @@ class ServiceViewSet(
     viewsets.GenericViewSet,
 ):
     permission_classes = [IsMerchantMember]
-    serializer_class = ServiceSerializer
+    serializer_class = MerchantServiceSerializer
     lookup_value_regex = r"\d+"
 
     def get_queryset(self):
@@ -249,7 +252,7 @@ class ServiceViewSet(
         shop = shop_for_edit(user=request.user, shop_id=fields.pop("shop").pk, permission=MANAGE)
         fields.pop("is_active", None)
         service = services.service_create(shop=shop, **fields)
-        body = ServiceSerializer(service, context={"request": request}).data
+        body = MerchantServiceSerializer(service, context={"request": request}).data
         return Response(body, status=status.HTTP_201_CREATED)
 
     def partial_update(self, request, pk=None):
@@ -258,7 +261,7 @@ class ServiceViewSet(
         data.is_valid(raise_exception=True)
         fields = {k: v for k, v in data.validated_data.items() if k != "shop"}
         service = services.service_update(service=service, **fields)
-        return Response(ServiceSerializer(service, context={"request": request}).data)
+        return Response(MerchantServiceSerializer(service, context={"request": request}).data)
 
     def destroy(self, request, pk=None):
         # Orders will point at services: take it off sale rather than delete it.

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from accounts.models import Role, User
 
 from ..consents import KINDS, ConsentKind
-from ..errors import PolicyNotPublished, PolicyVersionOutdated, UnknownConsent
+from ..errors import ConsentRequired, PolicyNotPublished, PolicyVersionOutdated, UnknownConsent
 from ..models import Consent, DeletionRequest, DeletionStatus, PolicyDocument
 
 PRIMARY_LANGUAGE = "zh-hans"
@@ -74,16 +74,24 @@ def document_consent_withdraw(*, user: User, kind: str) -> None:
 
 
 @transaction.atomic
-def consent_grant(*, user: User, kind: str, version: int | None = None, channel: str) -> None:
+def consent_grant(
+    *,
+    user: User,
+    kind: str,
+    version: int | None = None,
+    channel: str,
+    merchant: int | None = None,
+) -> None:
     entry = kind_for(user, kind)
     if entry.document and version is None and entry.required:
         raise PolicyVersionOutdated(fields={"version": [_("请注明所同意的版本。")]})
-    entry.grant(user, version, channel)
+    entry.grant(user, version, channel, merchant)
 
 
 @transaction.atomic
-def consent_withdraw(*, user: User, kind: str) -> None:
-    kind_for(user, kind).withdraw(user)
+def consent_withdraw(*, user: User, kind: str, merchant: int | None = None) -> None:
+    """Withdraw a consent; for a per-merchant kind, one merchant's or (none named) all."""
+    kind_for(user, kind).withdraw(user, merchant)
 
 
 def consents_missing(user: User) -> list[dict]:
@@ -114,13 +122,20 @@ def on_session_opened(
 ) -> dict:
     """Registration and sign-in: record the documents accepted on the form (version, time,
     channel), cancel a pending account deletion (signing in is changing one's mind), and say
-    which consents are still missing."""
+    which consents are still missing. A sign-in with a current document not accepted is
+    refused (ConsentRequired, naming the documents): one must accept before using the app;
+    registration lists them instead (the account exists; its first sign-in asks)."""
     for item in accepted:
         entry = KINDS.get(item["kind"])
         if entry is None or entry.document is None:
             continue
         if item["version"] == policy_current_version(entry.document):
             entry.grant(user, item["version"], channel)
+    missing = consents_missing(user)
+    if missing and not registered:
+        raise ConsentRequired(
+            fields={item["kind"]: [str(item["version"]), item["title"]] for item in missing}
+        )
     cancelled = False
     if not registered:
         cancelled = bool(
@@ -128,4 +143,4 @@ def on_session_opened(
                 status=DeletionStatus.CANCELLED, cancelled_at=timezone.now()
             )
         )
-    return {"consents_missing": consents_missing(user), "deletion_cancelled": cancelled}
+    return {"consents_missing": missing, "deletion_cancelled": cancelled}

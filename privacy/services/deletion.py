@@ -19,7 +19,6 @@ from django.conf import settings
 from django.db import connection, models, transaction
 from django.db.models import Q
 from django.utils import timezone
-from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 from pghistory.models import Context
 
@@ -35,14 +34,21 @@ from geo.services import location_data_delete
 from loyalty.models import CardInvitation, MembershipCard
 from loyalty.services.purchases import card_adjust
 from moderation.models import ModerationItem
-from notifications.models import Device, InboxMessage, OutboxMessage, Preference, PushCounter
-
-from ..errors import (
-    DeletionBlocked,
-    DeletionNotPending,
-    ReauthenticationFailed,
-    SmsCodeUnavailable,
+from notifications.models import (
+    Device,
+    InboxMessage,
+    MarketingConsent,
+    MarketingOptOut,
+    OutboxMessage,
+    Preference,
+    PushCounter,
+    SmsReply,
 )
+from verification.errors import SmsCodeExhausted, SmsCodeInvalid
+from verification.models import SmsCode
+from verification.services import sms_code_reauthenticate
+
+from ..errors import DeletionBlocked, DeletionNotPending, ReauthenticationFailed
 from ..models import Consent, DataExport, DeletionRequest, DeletionStatus
 
 OPEN_ORDER_STATES = [OrderState.PENDING, OrderState.CONFIRMED]
@@ -91,21 +97,23 @@ def blockers_refusal(blockers: dict, *, forfeit: bool) -> dict[str, list[str]]:
 
 
 def reauthenticate(*, user: User, password: str = "", sms_code: str = "") -> None:
+    """The account's password, or an SMS code sent to its phone (purpose `deletion`, or a
+    `login` code). Runs outside any transaction: a wrong code's try must stay counted."""
     if password:
         if not user.check_password(password):
             raise ReauthenticationFailed()
         return
     if sms_code:
-        verifier = settings.PRIVACY_SMS_CODE_VERIFIER
-        if not verifier:
-            raise SmsCodeUnavailable()
-        if not import_string(verifier)(user=user, code=sms_code, purpose="account_deletion"):
-            raise ReauthenticationFailed()
+        try:
+            sms_code_reauthenticate(user=user, code=sms_code)
+        except SmsCodeExhausted as error:
+            raise SmsCodeExhausted(fields={"sms_code": [str(error.detail)]}) from error
+        except SmsCodeInvalid as error:
+            raise ReauthenticationFailed(fields={"sms_code": [str(error.detail)]}) from error
         return
     raise ReauthenticationFailed(fields={"password": [_("请输入登录密码或短信验证码。")]})
 
 
-@transaction.atomic
 def deletion_request(
     *,
     user: User,
@@ -115,6 +123,11 @@ def deletion_request(
     channel: str = "app",
 ) -> DeletionRequest:
     reauthenticate(user=user, password=password, sms_code=sms_code)
+    return deletion_request_record(user=user, forfeit=forfeit, channel=channel)
+
+
+@transaction.atomic
+def deletion_request_record(*, user: User, forfeit: bool, channel: str) -> DeletionRequest:
     User.objects.select_for_update().get(pk=user.pk)  # one request at a time per account
     refused = blockers_refusal(deletion_blockers(user=user), forfeit=forfeit)
     if refused:
@@ -238,7 +251,9 @@ def personal_data_delete(*, user: User) -> None:
     # tasks) and the phone lists their campaigns target.
     Customer.objects.filter(Q(consumer=user) | Q(phone=phone)).delete()
     CampaignCustomer.objects.filter(phone=phone).delete()
-    CardInvitation.objects.filter(phone=phone).delete()  # merchants' card offers to the phone
+    # Kept by phone: marketing consents, opt-outs, replies, codes, merchants' card invitations.
+    for model in (MarketingConsent, MarketingOptOut, SmsReply, SmsCode, CardInvitation):
+        model.objects.filter(phone=str(phone)).delete()
     # What stays for the money's sake, without what identifies the person.
     photos = ReviewPhoto.objects.filter(review__consumer=user)
     files_delete(photos, "image", "thumbnail")

@@ -21,8 +21,17 @@ from crm.models import Customer
 from deals.models import DealRecipient
 from geo.models import ActivityArea, ActivityCluster, CheckIn, LocationConsent, Place, Subscription
 from loyalty.models import LedgerEntry, MembershipCard, PointsLot
-from notifications.models import Device, InboxMessage, OutboxMessage, Preference
+from notifications.models import (
+    Device,
+    InboxMessage,
+    MarketingConsent,
+    MarketingOptOut,
+    OutboxMessage,
+    Preference,
+    SmsReply,
+)
 from payments.models import Payment, Refund
+from verification.models import SmsCode
 
 from ..errors import ExportLinkInvalid, ExportNotReady
 from ..models import Consent, DataExport, DeletionRequest, ExportStatus
@@ -42,15 +51,29 @@ class Section:
     model: type[models.Model]
     lookup: str  # the path from a row to the user's id
     exclude: frozenset = frozenset()
+    of: str = "pk"  # what of the user the lookup compares: the id, or the phone
 
     def rows(self, user: User) -> models.QuerySet:
-        return self.model.objects.filter(**{self.lookup: user.pk})
+        return self.model.objects.filter(**{self.lookup: str(getattr(user, self.of))})
 
 
 SECTIONS = [
     Section("profile", "账户资料", User, "pk", frozenset({"password"})),
     Section("consents", "同意记录", Consent, "user"),
     Section("location_consent", "位置信息授权", LocationConsent, "consumer"),
+    # Kept by phone (a merchant may have recorded it before I had an account); who recorded
+    # it is the merchant's staff, not me.
+    Section(
+        "marketing_consents",
+        "营销短信同意",
+        MarketingConsent,
+        "phone",
+        frozenset({"recorded_by"}),
+        of="phone",
+    ),
+    Section("marketing_opt_out", "营销短信退订", MarketingOptOut, "phone", of="phone"),
+    Section("sms_replies", "短信回复", SmsReply, "phone", of="phone"),
+    Section("sms_codes", "短信验证码记录", SmsCode, "phone", frozenset({"code_hash"}), of="phone"),
     Section("orders", "订单", Order, "consumer"),
     Section("order_events", "订单记录", OrderEvent, "order__consumer"),
     Section("disputes", "申诉", Dispute, "order__consumer"),

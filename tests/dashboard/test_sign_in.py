@@ -135,3 +135,34 @@ def test_the_sign_in_pages_and_the_api_share_one_budget_per_address():
                     content_type="application/json", REMOTE_ADDR="203.0.113.9")  # fmt: skip
     response = client.post(LOGIN, {"phone": "13800001111"}, REMOTE_ADDR="203.0.113.9")
     assert response.status_code == 429
+
+
+def test_sign_in_asks_for_the_current_documents_and_records_them(merchant):
+    from privacy.models import Consent
+    from tests.privacy.conftest import publish
+
+    publish("privacy", 1, title="隐私政策")
+    publish("terms", 2, title="用户协议")
+    client = browser_for()
+    response = sign_in(client, merchant.owner, next="/dashboard/staff/")
+    assert response.status_code == 302
+    assert response["Location"].startswith("/dashboard/consents/")
+    assert client.get("/dashboard/staff/")["Location"].startswith("/dashboard/consents/")
+    page = client.get(response["Location"]).content.decode()
+    assert "隐私政策" in page and "用户协议" in page and "第 2 版" in page
+
+    form = {"next": "/dashboard/staff/", "version_privacy": "1", "version_terms": "2"}
+    unticked = client.post("/dashboard/consents/", form)
+    assert unticked.status_code == 422 and "我已阅读并同意" in unticked.content.decode()
+    stale = client.post("/dashboard/consents/", {**form, "version_terms": "1", "agree": "on"})
+    assert stale.status_code == 409 and not Consent.objects.filter(user=merchant.owner).exists()
+    agreed = client.post("/dashboard/consents/", {**form, "agree": "on"})
+    assert agreed.status_code == 302 and agreed["Location"] == "/dashboard/staff/"
+    rows = Consent.objects.filter(user=merchant.owner).order_by("kind")
+    assert [(c.kind, c.version, c.channel) for c in rows] == [
+        ("privacy", 1, "dashboard"),
+        ("terms", 2, "dashboard"),
+    ]
+    assert client.get("/dashboard/staff/").status_code == 200
+    again = sign_in(browser_for(), merchant.owner, next="/dashboard/staff/")
+    assert again["Location"] == "/dashboard/staff/"  # accepted once, not asked again

@@ -11,24 +11,23 @@ from tests.conftest import client_for
 from tests.consumers.factories import purchase
 from tests.deals.factories import hotpot_shop, offset
 from tests.factories import PASSWORD, ServiceFactory, UserFactory
-from tests.sms import code_sent
+from tests.sms import code_stored
 
 from .conftest import publish
 
 pytestmark = pytest.mark.django_db
 
 
-def test_registration_records_acceptance_and_a_new_version_asks_again(api, policies, tmp_path):
+def test_registration_records_acceptance_and_a_new_version_asks_again(api, policies):
     accepted = [{"kind": "privacy", "version": 1}, {"kind": "terms", "version": 1}]
-    code = code_sent(api, "13912340001", tmp_path, purpose="register")
     answer = api.post(
         "/api/v1/auth/register/",
         {
             "phone": "13912340001",
             "password": PASSWORD,
-            "code": code,
             "accepted": accepted,
             "channel": "web",
+            "code": code_stored("13912340001"),
         },
         format="json",
     )
@@ -42,10 +41,9 @@ def test_registration_records_acceptance_and_a_new_version_asks_again(api, polic
 
     publish("privacy", 2, title="隐私政策（2026 修订）")
     login = {"phone": "13912340001", "password": PASSWORD}
-    session = api.post("/api/v1/auth/login/", login).json()
-    assert session["consents_missing"] == [
-        {"kind": "privacy", "version": 2, "title": "隐私政策（2026 修订）"}
-    ]
+    refused = api.post("/api/v1/auth/login/", login).json()  # a new version asks again
+    assert refused["code"] == "consent_required"
+    assert refused["fields"] == {"privacy": ["2", "隐私政策（2026 修订）"]}
     me = client_for(Consent.objects.first().user)
     old = me.post("/api/v1/me/consents/", {"kind": "privacy", "version": 1})
     assert old.status_code == 409 and old.json()["code"] == "policy_version_outdated"
@@ -61,10 +59,11 @@ def test_registration_records_acceptance_and_a_new_version_asks_again(api, polic
     assert [m["kind"] for m in withdrawn["missing"]] == ["terms"]
 
 
-def test_registration_without_acceptance_is_told_what_is_missing(api, policies, tmp_path):
-    code = code_sent(api, "13912340002", tmp_path, purpose="register")
-    body = {"phone": "13912340002", "password": PASSWORD, "code": code}
-    answer = api.post("/api/v1/auth/register/", body, format="json")
+def test_registration_without_acceptance_is_told_what_is_missing(api, policies):
+    answer = api.post(
+        "/api/v1/auth/register/",
+        {"phone": "13912340002", "password": PASSWORD, "code": code_stored("13912340002")},
+    )
     assert [m["kind"] for m in answer.json()["consents_missing"]] == ["privacy", "terms"]
 
 

@@ -263,8 +263,9 @@ def crm(world: World) -> None:
 @world_builder
 def privacy(world: World) -> None:
     """Published privacy policy and terms; consumer A's data export ready to download; consumer
-    B's account deletion pending."""
+    B's account deletion pending. Everyone accepted the documents (a sign-in asks first)."""
     from privacy.models import DataExport, ExportStatus, PolicyDocument
+    from privacy.services.consents import document_consent_record
     from privacy.services.deletion import deletion_request
     from privacy.services.export import data_export_link_token, data_export_prepare_by_id
 
@@ -272,6 +273,8 @@ def privacy(world: World) -> None:
         PolicyDocument.objects.create(
             kind=kind, version=1, title=kind, body="…", published_at=timezone.now()
         )
+        for user in world.users.values():
+            document_consent_record(user=user, kind=kind, version=1, channel="web")
     export = DataExport.objects.create(user=world.users["consumer_a"], status=ExportStatus.PENDING)
     world.export_a = data_export_prepare_by_id(export_id=export.pk)
     world.export_token_a = data_export_link_token(export=world.export_a)

@@ -39,7 +39,11 @@ ROWS = [
         "auth-sms-login",
         "POST",
         everyone(200),
-        body=lambda w: {"phone": "13911114444", "code": code_stored("13911114444", "login")},
+        body=lambda w: {
+            "phone": "13911114444",
+            "code": code_stored("13911114444", "login"),
+            "accepted": [{"kind": "privacy", "version": 1}, {"kind": "terms", "version": 1}],
+        },
     ),
     # Marketing SMS: consents are the consumer's own; the unsubscribe link is anyone's who has it.
     Row("my-marketing-consents", "GET", consumer_list(200)),

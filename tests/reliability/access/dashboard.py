@@ -33,6 +33,11 @@ ROWS = [
     Row("dashboard:login", "GET", everyone(200)),
     Row("dashboard:logout", "POST", everyone(302)),
     Row("dashboard:language", "POST", everyone(302), body=lambda w: {"language": "en"}),
+    # Everyone in the world accepted the documents: a merchant is sent on (302).
+    *[
+        Row("dashboard:consents", method, page(302, staff=302, owner_b=302))
+        for method in ("GET", "POST")
+    ],
     Row("dashboard:home", "GET", page(200, staff=200, owner_b=200)),
     Row("dashboard:shop-new", "GET", page(200, owner_b=200)),
     # Today's pages (issue 20): the inbox needs redeem, reviews manage_customers, money the owner.
