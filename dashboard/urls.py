@@ -72,9 +72,7 @@ urlpatterns = [
     path("deals/<int:deal_id>/", deals.deal_detail, name="deal"),
     path("deals/<int:deal_id>/edit/", deals.deal_edit, name="deal-edit"),
     path("deals/<int:deal_id>/publish/", deals.deal_publish, name="deal-publish"),
-    path(
-        "deals/<int:deal_id>/status/<str:action>/", deals.deal_transition, name="deal-transition"
-    ),
+    path("deals/<int:deal_id>/status/<str:action>/", deals.deal_transition, name="deal-transition"),
     path("customers/", crm.customer_list, name="customers"),
     path("customers/today/", crm.today, name="crm-today"),
     path("customers/roster/", crm.roster, name="crm-roster"),

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from .base import DashboardForm, YuanField
 
+
 class LookupForm(DashboardForm):
     """A scanned QR payload (O2O:<kind>:<value>:<signature>) or a code the cashier typed or a
     USB scanner typed: one field, its kind recognised from the code (dashboard.counter.
@@ -34,6 +35,8 @@ class LookupForm(DashboardForm):
 class CounterActionForm(DashboardForm):
     """What every counter action carries: the code found by the lookup and the key that makes
     a double tap act once."""
+
+    error_summary = False
 
     code = forms.CharField(max_length=100, widget=forms.HiddenInput)
     idempotency_key = forms.CharField(max_length=100, widget=forms.HiddenInput)

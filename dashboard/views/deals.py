@@ -195,10 +195,10 @@ def deal_detail(request, deal_id):
 def deal_publish(request, deal_id):
     """Publish after the browser's confirmation; a deal reaching no one needs "仍然发布"."""
     deal = deal_of(request, deal_id)
-    if deal.status == DealStatus.DRAFT and not request.POST.get("confirm_no_one"):
-        if deal_reach(deal) == 0:
-            messages.error(request, str(NO_ONE))
-            return redirect("dashboard:deal", deal.pk)
+    unconfirmed = not request.POST.get("confirm_no_one")
+    if deal.status == DealStatus.DRAFT and unconfirmed and deal_reach(deal) == 0:
+        messages.error(request, str(NO_ONE))
+        return redirect("dashboard:deal", deal.pk)
     try:
         services.flash_deal_publish(deal=deal)
     except DomainError as error:

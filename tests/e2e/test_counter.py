@@ -168,9 +168,7 @@ def test_a_usb_scanner_types_a_coupon_code_and_enter(page, cashier_shop):
     expect(page.get_by_label("消费金额（元）")).to_be_focused()
 
 
-def test_a_scanner_typing_through_a_chinese_input_method_still_finds_the_code(
-    page, cashier_shop
-):
+def test_a_scanner_typing_through_a_chinese_input_method_still_finds_the_code(page, cashier_shop):
     """With 拼音 active, the scanner's keystrokes become a composition (k7qm…) that its Enter
     commits as the letters themselves: that commit is the lookup."""
     shop, cashier = cashier_shop
