@@ -42,3 +42,17 @@ def merchant_nav(context) -> list[dict]:
 @register.simple_tag(takes_context=True)
 def crm_nav(context) -> list[dict]:
     return crm_links(context["request"].user)
+
+
+def _hhmm(value) -> str:
+    if value is None or value == "":
+        return ""
+    return value.strftime("%H:%M") if hasattr(value, "strftime") else str(value)[:5]
+
+
+@register.simple_tag
+def next_day(opens, closes) -> bool:
+    """A span that closes at or before it opens ends the next day (18:00–02:00); 00:00–00:00
+    is all day, not next day."""
+    start, end = _hhmm(opens.value()), _hhmm(closes.value())
+    return bool(start and end) and end <= start and not (start == end == "00:00")
