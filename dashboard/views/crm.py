@@ -3,10 +3,14 @@ list with one-tap call and SMS and the outcome form, the tier roster, plans awai
 owner's approval, analytics charts. Every rule is the crm app's (services, selectors,
 worklist, analytics); these views parse and render."""
 
+from collections import Counter
+
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from core.errors import DomainError, NotFound
@@ -83,11 +87,71 @@ def customer_contact(request, customer_id):
     return customer_page(request, customer, contact_form=form, status=INVALID)
 
 
+SOURCE_LABELS = {
+    "complaint": gettext_lazy("投诉"),
+    "at_risk": gettext_lazy("流失预警"),
+    "purchase_callback": gettext_lazy("消费回访"),
+    "service_level": gettext_lazy("服务标准"),
+    "long_no_contact": gettext_lazy("久未联系"),
+    "low_satisfaction": gettext_lazy("满意度低"),
+    "birthday": gettext_lazy("生日"),
+    "holiday": gettext_lazy("节日问候"),
+    "random_sample": gettext_lazy("抽查回访"),
+}
+URGENCY_LABELS = [
+    gettext_lazy("投诉"),
+    gettext_lazy("已逾期 / 流失预警"),
+    gettext_lazy("今天到期"),
+    gettext_lazy("近期"),
+]
+
+
+def urgency(item, day) -> int:
+    """Complaints first, then overdue or at-risk, then due today, then the rest."""
+    if item.source == "complaint":
+        return 0
+    if item.due < day or item.source == "at_risk":
+        return 1
+    return 2 if item.due == day else 3
+
+
+def today_rows(items, day) -> list[dict]:
+    """One entry per customer with all their reasons, the most urgent first; the outcome form
+    closes the most urgent reason."""
+    by_customer: dict[int, list] = {}
+    for item in items:
+        by_customer.setdefault(item.customer_id, []).append(item)
+    rows = []
+    for reasons in by_customer.values():
+        reasons.sort(key=lambda item: (urgency(item, day), item.due))
+        first = reasons[0]
+        rank = urgency(first, day)
+        rows.append(
+            {
+                "item": first,
+                "items": [
+                    {"item": item, "source": SOURCE_LABELS.get(item.source, item.source)}
+                    for item in reasons
+                ],
+                "urgency": rank,
+                "urgency_label": URGENCY_LABELS[rank],
+                "form": ContactForm(initial={"item_key": first.key}),
+            }
+        )
+    rows.sort(key=lambda row: (row["urgency"], row["item"].due, row["item"].customer_id))
+    return rows
+
+
 @merchant_page(permission=VIEW)
 def today(request):
     items = worklist.today_list(request.merchant, request.user)
-    rows = [{"item": item, "form": ContactForm(initial={"item_key": item.key})} for item in items]
-    return render(request, "dashboard/crm/today.html", {"rows": rows})
+    day = timezone.localdate()
+    counts = Counter(item.source for item in items)
+    context = {
+        "rows": today_rows(items, day),
+        "counts": [(SOURCE_LABELS.get(source, source), n) for source, n in counts.most_common()],
+    }
+    return render(request, "dashboard/crm/today.html", context)
 
 
 @merchant_page(permission=VIEW)

@@ -181,3 +181,26 @@ def test_another_merchant_cannot_approve_or_return_a_plan(merchant, other_mercha
     )
     plan.refresh_from_db()
     assert plan.status == PlanStatus.SUBMITTED
+
+
+def test_todays_list_is_one_entry_per_customer_ordered_by_urgency(owner, merchant, customers):
+    """A customer with three reasons was three entries; complaints come first."""
+    from crm.services import complaint_create
+
+    del customers  # 张三 and 李四 are on the list too
+    wang = customer_new(merchant, name="王五", tier="B", segment="loyal", score=60)
+    complaint_create(
+        merchant=merchant, customer=wang, channel="phone", content="剪坏了", owner=None
+    )
+    CrmSettings.objects.filter(merchant=merchant).update(long_no_contact_days=1)
+    page = owner.get(url("crm-today"))
+    rows = page.context["rows"]
+    ids = [row["item"].customer_id for row in rows]
+    assert len(ids) == len(set(ids))  # one entry per customer
+    assert ids[0] == wang.pk and rows[0]["item"].source == "complaint"
+    assert [row["urgency"] for row in rows] == sorted(row["urgency"] for row in rows)
+    html = page.content.decode()
+    assert 'id="today-counts"' in html and "投诉 1" in html
+    wang_row = rows[0]
+    assert all(r["item"].customer_id == wang.pk for r in wang_row["items"])
+    assert html.count(f'data-customer="{wang.pk}"') == 1
