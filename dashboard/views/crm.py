@@ -14,12 +14,16 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from core.errors import DomainError, NotFound
+from coupons.models import Campaign, CampaignStatus
 from crm import analytics, selectors, services, worklist
 from crm.models import MaintenancePlan, PlanStatus, Tier
+from merchants.errors import StaffPermissionMissing
 from merchants.models import StaffPermission
+from merchants.selectors import merchant_permission_check
 from notifications.marketing import marketing_consents_of
 
 from ..access import is_htmx, merchant_page
+from ..counter import new_key
 from ..forms.crm import ContactForm, CustomerFilterForm, ReturnForm
 
 VIEW = StaffPermission.VIEW_CUSTOMERS
@@ -52,8 +56,25 @@ def customer_page(request, customer, contact_form=None, status=200):
         "consent": marketing_consents_of(
             merchant_id=customer.merchant_id, phones=[customer.phone]
         ).get(str(customer.phone)),
+        "campaigns": campaigns_to_send(request, customer),
+        "issue_key": new_key(),
     }
     return render(request, "dashboard/crm/detail.html", context, status=status)
+
+
+def campaigns_to_send(request, customer) -> list:
+    """The published campaigns a coupon of which can be sent to this customer's phone (the
+    coupon pages' issue form), for staff who may manage coupons."""
+    if not customer.phone:
+        return []
+    try:
+        merchant_permission_check(user=request.user, permission=StaffPermission.MANAGE_COUPONS)
+    except StaffPermissionMissing:
+        return []
+    published = Campaign.objects.filter(
+        merchant_id=customer.merchant_id, status=CampaignStatus.PUBLISHED, flash_deal__isnull=True
+    )
+    return list(published.order_by("-pk")[:20])
 
 
 @merchant_page(permission=VIEW)

@@ -204,3 +204,26 @@ def test_todays_list_is_one_entry_per_customer_ordered_by_urgency(owner, merchan
     wang_row = rows[0]
     assert all(r["item"].customer_id == wang.pk for r in wang_row["items"])
     assert html.count(f'data-customer="{wang.pk}"') == 1
+
+
+def test_the_customer_page_sends_a_coupon_and_keeps_the_formula_behind_why(
+    owner, merchant, customers
+):
+    import re
+
+    from coupons.models import Coupon
+    from tests.coupons.factories import CampaignFactory
+
+    zhang, _li = customers
+    campaign = CampaignFactory(merchant=merchant, title="老客回馈满100减20")
+    page = owner.get(url("customer", zhang.pk)).content.decode()
+    assert 'id="send-coupon"' in page and "老客回馈满100减20" in page
+    if zhang.grade_reasons:
+        assert page.index('id="why"') < page.index(str(zhang.grade_reasons[0]))
+    form = re.search(
+        r'<form method="post" action="([^"]+)" class="inline-send">(.*?)</form>', page, re.S
+    )
+    data = dict(re.findall(r'name="(\w+)" value="([^"]*)"', form.group(2)))
+    sent = owner.post(form.group(1), data, follow=True)
+    assert "已发出 1 张" in sent.content.decode()
+    assert Coupon.objects.filter(campaign=campaign).count() == 1
