@@ -82,6 +82,7 @@ urlpatterns = [
     path("customers/analytics/", crm.crm_analytics, name="crm-analytics"),
     path("customers/<int:customer_id>/", crm.customer_detail, name="customer"),
     path("customers/<int:customer_id>/contact/", crm.customer_contact, name="customer-contact"),
+    path("customers/<int:customer_id>/callback/", crm.customer_callback, name="customer-callback"),
     path("membership/", membership.program, name="membership"),
     path("membership/card/", membership.design, name="card-design"),
     path("membership/card/preview.png", membership.design_preview, name="card-design-preview"),

@@ -1,4 +1,7 @@
+from datetime import timedelta
+
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from crm.models import ContactChannel, Purpose, Segment, Tier
@@ -53,6 +56,22 @@ class ContactForm(DashboardForm):
         widget=forms.RadioSelect,
     )
     item_key = forms.CharField(required=False, max_length=80, widget=forms.HiddenInput)
+
+
+class CallbackForm(DashboardForm):
+    """A call back promised to the customer: crm.services.callback_book's keywords."""
+
+    due = forms.DateField(
+        label=_("回电日期"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
+    note = forms.CharField(label=_("备注"), required=False, max_length=100)
+
+    def clean_due(self):
+        due = self.cleaned_data["due"]
+        today = timezone.localdate()
+        if not today <= due <= today + timedelta(days=366):
+            raise forms.ValidationError(_("请选择今天起一年内的日期。"))
+        return due
 
 
 class ReturnForm(DashboardForm):

@@ -4,6 +4,7 @@ owner's approval, analytics charts. Every rule is the crm app's (services, selec
 worklist, analytics); these views parse and render."""
 
 from collections import Counter
+from datetime import timedelta
 
 from django.contrib import messages
 from django.core.paginator import Paginator
@@ -24,7 +25,7 @@ from notifications.marketing import marketing_consents_of
 
 from ..access import is_htmx, merchant_page
 from ..counter import new_key
-from ..forms.crm import ContactForm, CustomerFilterForm, ReturnForm
+from ..forms.crm import CallbackForm, ContactForm, CustomerFilterForm, ReturnForm
 
 VIEW = StaffPermission.VIEW_CUSTOMERS
 ANALYTICS = StaffPermission.VIEW_ANALYTICS
@@ -47,8 +48,10 @@ def customer_list(request):
     return render(request, "dashboard/crm/list.html", context)
 
 
-def customer_page(request, customer, contact_form=None, status=200):
+def customer_page(request, customer, contact_form=None, status=200, callback_form=None):
     context = {
+        "callback_form": callback_form
+        or CallbackForm(initial={"due": timezone.localdate() + timedelta(days=1)}),
         "customer": customer,
         "level": selectors.customer_level_names([customer]).get(customer.pk, ""),
         "timeline": selectors.timeline(customer)[:100],
@@ -80,6 +83,21 @@ def campaigns_to_send(request, customer) -> list:
 @merchant_page(permission=VIEW)
 def customer_detail(request, customer_id):
     return customer_page(request, selectors.customer_of(request.merchant, customer_id))
+
+
+@merchant_page(permission=StaffPermission.MANAGE_CUSTOMERS)
+@require_POST
+def customer_callback(request, customer_id):
+    """Book a call back: on that day's list until a contact outcome answers it."""
+    customer = selectors.customer_of(request.merchant, customer_id)
+    form = CallbackForm(request.POST)
+    if form.is_valid():
+        services.callback_book(customer=customer, by=request.user, **form.cleaned_data)
+        messages.success(
+            request, _("已约定 %(day)s 回电。") % {"day": form.cleaned_data["due"].isoformat()}
+        )
+        return redirect("dashboard:customer", customer.pk)
+    return customer_page(request, customer, callback_form=form, status=422)
 
 
 @merchant_page(permission=StaffPermission.MANAGE_CUSTOMERS)  # a write: viewing is not enough
@@ -118,6 +136,7 @@ SOURCE_LABELS = {
     "birthday": gettext_lazy("生日"),
     "holiday": gettext_lazy("节日问候"),
     "random_sample": gettext_lazy("抽查回访"),
+    "callback": gettext_lazy("约定回电"),
 }
 URGENCY_LABELS = [
     gettext_lazy("投诉"),

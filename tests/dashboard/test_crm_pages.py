@@ -227,3 +227,21 @@ def test_the_customer_page_sends_a_coupon_and_keeps_the_formula_behind_why(
     sent = owner.post(form.group(1), data, follow=True)
     assert "已发出 1 张" in sent.content.decode()
     assert Coupon.objects.filter(campaign=campaign).count() == 1
+
+
+def test_a_callback_booked_on_the_customer_page_is_on_that_days_list(owner, customers):
+    zhang, _li = customers
+    page = owner.get(url("customer", zhang.pk)).content.decode()
+    assert 'id="book-callback"' in page
+    today = timezone.localdate()
+    booked = owner.post(
+        url("customer-callback", zhang.pk), {"due": today.isoformat(), "note": "问染发效果"}
+    )
+    assert booked.status_code == 302
+    task = Task.objects.get(customer=zhang, kind="callback")
+    assert task.due == today and "问染发效果" in task.title
+    rows = owner.get(url("crm-today")).context["rows"]
+    mine = next(row for row in rows if row["item"].customer_id == zhang.pk)
+    assert any(r["item"].key == f"callback:{task.pk}" for r in mine["items"])
+    past = owner.post(url("customer-callback", zhang.pk), {"due": "2020-01-01"})
+    assert past.status_code == 422 and "请选择今天起一年内的日期。" in past.content.decode()

@@ -49,6 +49,7 @@ ROWS = [
     Row("dashboard:customers", "GET", page(200)),
     Row("dashboard:customer", "GET", of_a(200), kwargs=customer),
     Row("dashboard:customer-contact", "POST", of_a(422), kwargs=customer),
+    Row("dashboard:customer-callback", "POST", of_a(422), kwargs=customer),
     Row("dashboard:crm-today", "GET", page(200)),
     Row("dashboard:crm-roster", "GET", page(200)),
     Row("dashboard:crm-analytics", "GET", page(200)),
