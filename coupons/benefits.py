@@ -9,6 +9,8 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.utils import timezone
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 
 from .errors import BelowMinimumSpend, OrderAmountRequired
 from .models import BenefitKind, Campaign
@@ -64,28 +66,39 @@ def discount_rate(percent_off: int) -> str:
     return f"{tenths // 10}折" if tenths % 10 == 0 else f"{tenths / 10:g}折"
 
 
+def rate_words(percent_off: int) -> str:
+    """8.5折 in Chinese; "15% off" in other languages (折 does not translate word for word)."""
+    language = get_language() or "zh-hans"
+    return discount_rate(percent_off) if language.startswith("zh") else f"{percent_off}% off"
+
+
 def benefit_text(campaign: Campaign) -> str:
-    """ "满100减20", "8.5折，最多减50元", "赠送 洗剪吹", "洗剪吹 特价58元（原价88元）"."""
+    """ "满100减20", "8.5折，最多减50元", "赠送 洗剪吹", "洗剪吹 特价58元（原价88元）"; in
+    the active language (English: "¥20 off orders of ¥100 or more", "15% off, up to ¥50")."""
     kind = campaign.benefit_kind
-    threshold = f"满{yuan(campaign.min_spend_fen)}元" if campaign.min_spend_fen else ""
+    words = {"min": yuan(campaign.min_spend_fen)}
+    threshold = bool(campaign.min_spend_fen)
     if kind == BenefitKind.AMOUNT_OFF:
-        return (
-            f"{threshold}减{yuan(campaign.amount_off_fen)}元"
-            if threshold
-            else (f"立减{yuan(campaign.amount_off_fen)}元")
-        )
+        words["off"] = yuan(campaign.amount_off_fen)
+        if threshold:
+            return _("满%(min)s元减%(off)s元") % words
+        return _("立减%(off)s元") % words
     if kind == BenefitKind.PERCENT_OFF:
-        text = f"{threshold}享{discount_rate(campaign.percent_off)}"
+        words["rate"] = rate_words(campaign.percent_off)
+        text = (_("满%(min)s元享%(rate)s") if threshold else _("享%(rate)s")) % words
         if campaign.percent_cap_fen is not None:
-            text += f"，最多减{yuan(campaign.percent_cap_fen)}元"
+            text += _("，最多减%(cap)s元") % {"cap": yuan(campaign.percent_cap_fen)}
         return text
     service = campaign.service
+    words["service"] = service.name
     if kind == BenefitKind.FREE_ITEM:
-        return f"{threshold}赠送「{service.name}」" if threshold else f"免费享「{service.name}」"
-    return (
-        f"{threshold}「{service.name}」特价{yuan(campaign.special_price_fen)}元"
-        f"（原价{yuan(service.price_fen)}元）"
-    )
+        return (
+            _("满%(min)s元赠送「%(service)s」") if threshold else _("免费享「%(service)s」")
+        ) % words
+    words |= {"price": yuan(campaign.special_price_fen), "original": yuan(service.price_fen)}
+    if threshold:
+        return _("满%(min)s元「%(service)s」特价%(price)s元（原价%(original)s元）") % words
+    return _("「%(service)s」特价%(price)s元（原价%(original)s元）") % words
 
 
 def when_text(moment: datetime) -> str:
@@ -94,5 +107,8 @@ def when_text(moment: datetime) -> str:
 
 def validity_text(campaign: Campaign) -> str:
     if campaign.valid_days_after_issue:
-        return f"领取后 {campaign.valid_days_after_issue} 天内有效"
-    return f"{when_text(campaign.valid_from)} 至 {when_text(campaign.valid_until)}"
+        return _("领取后 %(days)s 天内有效") % {"days": campaign.valid_days_after_issue}
+    return _("%(start)s 至 %(end)s") % {
+        "start": when_text(campaign.valid_from),
+        "end": when_text(campaign.valid_until),
+    }

@@ -337,6 +337,7 @@ class Complaint(models.Model):
 class TaskKind(models.TextChoices):
     RETENTION = "retention", _("挽留")
     PLAN = "plan", _("维护计划")
+    CALLBACK = "callback", _("约定回电")
 
 
 class TaskStatus(models.TextChoices):

@@ -30,6 +30,9 @@ from .models import (
     InteractionKind,
     Purchase,
     ServiceStandard,
+    Task,
+    TaskKind,
+    TaskStatus,
 )
 from .selectors import at_risk_ranked, settings_of, team_of
 
@@ -226,6 +229,16 @@ def today_list(merchant: Merchant, staff: User, *, now: datetime | None = None) 
             f"{standard.get_channel_display()}一次",
             due,
         )
+
+    callbacks = Task.objects.filter(
+        merchant=merchant,
+        customer_id__in=customers,
+        kind=TaskKind.CALLBACK,
+        status=TaskStatus.OPEN,
+        due__lte=today,
+    )
+    for task in callbacks.order_by("due", "pk"):
+        add(customers[task.customer_id], f"callback:{task.pk}", "callback", task.title, task.due)
 
     idle_before = now - timedelta(days=prefs.long_no_contact_days)
     for customer in customers.values():

@@ -37,10 +37,10 @@ from .forms.counter import (
 )
 
 
-def scan_read(*, code: str, typed_kind: str | None = None) -> Scan:
+def scan_read(*, code: str) -> Scan:
     """core.codes.code_read: a QR is trusted only with a valid signature; a typed code is
     normalized (case, spaces and dashes do not matter), its kind found by scan_resolve."""
-    return code_read(code, kind=typed_kind or None)
+    return code_read(code)
 
 
 def scan_resolve(*, user, shop: Shop, scan: Scan) -> Scan:

@@ -227,6 +227,36 @@ class FlashDealViewSet(
     def publish(self, request, pk=None):
         return self.output(services.flash_deal_publish(deal=self.get_object()))
 
+    @extend_schema(
+        tags=TAGS,
+        summary="Pause a published deal: no claims, a push not yet sent waits",
+        request=None,
+        responses={200: FlashDealSerializer, 409: error_response("`invalid_transition`")},
+    )
+    @action(detail=True, methods=["post"])
+    def pause(self, request, pk=None):
+        return self.output(services.flash_deal_pause(deal=self.get_object()))
+
+    @extend_schema(
+        tags=TAGS,
+        summary="Resume a paused deal (a waiting push goes out)",
+        request=None,
+        responses={200: FlashDealSerializer, 409: error_response("`invalid_transition`")},
+    )
+    @action(detail=True, methods=["post"])
+    def resume(self, request, pk=None):
+        return self.output(services.flash_deal_resume(deal=self.get_object()))
+
+    @extend_schema(
+        tags=TAGS,
+        summary="End a published deal for good (held coupons stay usable until they expire)",
+        request=None,
+        responses={200: FlashDealSerializer, 409: error_response("`invalid_transition`")},
+    )
+    @action(detail=True, methods=["post"])
+    def end(self, request, pk=None):
+        return self.output(services.flash_deal_end(deal=self.get_object()))
+
     @extend_schema(tags=TAGS, summary="Reach and results", responses=FlashDealStatsSerializer)
     @action(detail=True, methods=["get"])
     def stats(self, request, pk=None):

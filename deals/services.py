@@ -18,7 +18,9 @@ from django.db import connection, transaction
 from django.utils import timezone
 from phonenumber_field.phonenumber import PhoneNumber
 
+from coupons.errors import InvalidTransition
 from coupons.models import Audience as CampaignAudience
+from coupons.models import CampaignStatus
 from coupons.services import campaign_create, campaign_transition, campaign_update
 from coupons.services.campaigns import BENEFIT_FIELDS
 from loyalty.models import Level
@@ -196,6 +198,51 @@ def flash_deal_publish(*, deal: FlashDeal, now: datetime | None = None) -> Flash
     return deal
 
 
+def _deal_transition(deal: FlashDeal, action: str, now: datetime | None) -> FlashDeal:
+    deal = FlashDeal.objects.select_for_update().get(pk=deal.pk)
+    if deal.status != DealStatus.PUBLISHED:
+        raise InvalidTransition()
+    campaign_transition(campaign=deal.campaign, action=action, now=now)
+    deal.refresh_from_db()
+    return deal
+
+
+@transaction.atomic
+def flash_deal_pause(*, deal: FlashDeal, now: datetime | None = None) -> FlashDeal:
+    """Stop the deal for now: its coupons cannot be claimed, and a push not yet sent waits
+    (flash_deal_fan_out skips a deal whose campaign is not published)."""
+    return _deal_transition(deal, "pause", now)
+
+
+@transaction.atomic
+def flash_deal_resume(*, deal: FlashDeal, now: datetime | None = None) -> FlashDeal:
+    """A paused deal on again (its campaign published again); a waiting push goes out."""
+    deal = _deal_transition(deal, "publish", now)
+    from .tasks import flash_deal_fan_out
+
+    if deal.fanout_finished_at is None:
+        eta = max(deal.starts_at, now or timezone.now())
+        transaction.on_commit(
+            lambda: flash_deal_fan_out.apply_async(
+                [deal.pk], eta=eta, queue=settings.FLASH_DEAL_FANOUT_QUEUE
+            ),
+            robust=True,
+        )
+    return deal
+
+
+@transaction.atomic
+def flash_deal_end(*, deal: FlashDeal, now: datetime | None = None) -> FlashDeal:
+    """End the deal for good: its campaign ended (coupons claimed before cannot be used), no
+    push goes out any more."""
+    deal = _deal_transition(deal, "end", now)
+    FlashDeal.objects.filter(pk=deal.pk, fanout_finished_at__isnull=True).update(
+        fanout_finished_at=now or timezone.now()
+    )
+    deal.refresh_from_db()
+    return deal
+
+
 @dataclass
 class FanOutResult:
     audience: int = 0
@@ -257,6 +304,9 @@ def flash_deal_fan_out(*, deal_id: int, now: datetime | None = None) -> FanOutRe
     deal = FlashDeal.objects.select_related("campaign", "shop").filter(pk=deal_id).first()
     if deal is None or deal.status != DealStatus.PUBLISHED or deal.fanout_finished_at:
         result.skipped = "not_due"
+        return result
+    if deal.campaign.status != CampaignStatus.PUBLISHED:
+        result.skipped = "paused"  # flash_deal_resume enqueues it again
         return result
     if deal.starts_at > now:
         result.skipped = "not_started"  # enqueued early; the eta or beat brings it back
@@ -325,6 +375,7 @@ def flash_deals_due(*, now: datetime | None = None) -> list[int]:
     return list(
         FlashDeal.objects.filter(
             status=DealStatus.PUBLISHED,
+            campaign__status=CampaignStatus.PUBLISHED,
             fanout_finished_at__isnull=True,
             starts_at__lte=now,
         ).values_list("pk", flat=True)

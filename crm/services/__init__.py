@@ -13,6 +13,7 @@ from .plans import (
     staff_hand_over,
 )
 from .work import (
+    callback_book,
     complaint_create,
     complaint_resolve,
     complaint_update,
@@ -22,6 +23,7 @@ from .work import (
 )
 
 __all__ = [
+    "callback_book",
     "complaint_create",
     "complaint_resolve",
     "complaint_update",

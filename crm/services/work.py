@@ -158,6 +158,22 @@ def retention_task_create(
 
 
 @transaction.atomic
+def callback_book(
+    *, customer: Customer, by: User, due: date, note: str = "", assigned_to: User | None = None
+) -> Task:
+    """A call back promised to the customer on `due`: it is on that day's list (worklist)
+    until a contact outcome answers it."""
+    return Task.objects.create(
+        merchant_id=customer.merchant_id,
+        customer=customer,
+        kind=TaskKind.CALLBACK,
+        assigned_to=assigned_to or by,
+        title=(f"约定回电 {note}").strip()[:200],
+        due=due,
+    )
+
+
+@transaction.atomic
 def task_complete(
     *,
     task: Task,

@@ -9,6 +9,7 @@ class DashboardForm(forms.Form):
     """Marks fields with errors `aria-invalid` (Pico CSS draws them red; screen readers say so)."""
 
     template_name = "dashboard/_form.html"
+    error_summary = True  # the errors listed at the top too (short counter forms: False)
 
     def full_clean(self):
         super().full_clean()

@@ -1,3 +1,4 @@
+import unicodedata
 from decimal import Decimal
 
 from django import forms
@@ -5,32 +6,37 @@ from django.utils.translation import gettext_lazy as _
 
 from .base import DashboardForm, YuanField
 
-TYPED_KINDS = [("C", _("优惠券")), ("M", _("会员卡")), ("O", _("订单"))]
-
 
 class LookupForm(DashboardForm):
-    """A scanned QR payload (O2O:<kind>:<value>:<signature>) or a code the cashier typed;
-    `kind` says what a typed code is (a QR names its own kind)."""
+    """A scanned QR payload (O2O:<kind>:<value>:<signature>) or a code the cashier typed or a
+    USB scanner typed: one field, its kind recognised from the code (dashboard.counter.
+    scan_resolve), never chosen by hand. Full-width letters and digits that a Chinese input
+    method leaves behind read as their ASCII forms; case, spaces and dashes do not matter."""
 
     code = forms.CharField(
         label=_("券码或二维码内容"),
         max_length=500,
         widget=forms.TextInput(
-            attrs={"autocomplete": "off", "autocapitalize": "characters", "spellcheck": "false"}
+            attrs={
+                "autocomplete": "off",
+                "autocapitalize": "characters",
+                "autocorrect": "off",
+                "spellcheck": "false",
+                "enterkeyhint": "go",
+                "autofocus": True,
+            }
         ),
     )
-    kind = forms.ChoiceField(
-        label=_("类型"),
-        choices=TYPED_KINDS,
-        initial="C",
-        required=False,  # a QR names its own kind
-        widget=forms.RadioSelect,
-    )
+
+    def clean_code(self) -> str:
+        return unicodedata.normalize("NFKC", self.cleaned_data["code"]).strip()
 
 
 class CounterActionForm(DashboardForm):
     """What every counter action carries: the code found by the lookup and the key that makes
     a double tap act once."""
+
+    error_summary = False
 
     code = forms.CharField(max_length=100, widget=forms.HiddenInput)
     idempotency_key = forms.CharField(max_length=100, widget=forms.HiddenInput)

@@ -6,6 +6,7 @@ from phonenumber_field.formfields import PhoneNumberField
 
 from core.serializers import date_bounds_check
 from coupons.models import Audience, BenefitKind, Campaign
+from crm.models import Segment
 from loyalty.models import Level
 from merchants.models import Service
 
@@ -34,6 +35,13 @@ class PhoneListField(forms.CharField):
         return phones
 
 
+class ServiceChoiceField(forms.ModelChoiceField):
+    """A service named with its shop: two shops often offer a service of the same name."""
+
+    def label_from_instance(self, obj: Service) -> str:
+        return f"{obj.shop.name} · {obj.name}"
+
+
 class CampaignForm(DashboardForm):
     """The designer: field names are campaign_create's keywords, so the view passes them on."""
 
@@ -54,7 +62,7 @@ class CampaignForm(DashboardForm):
         widget=DISCOUNT,
     )
     percent_cap_fen = YuanField(label=_("最多优惠（元）"), required=False, max_value=MAX_YUAN)
-    service = forms.ModelChoiceField(
+    service = ServiceChoiceField(
         label=_("赠送或特价的服务"), queryset=Service.objects.none(), required=False
     )
     special_price_fen = YuanField(label=_("特价（元）"), required=False, max_value=MAX_YUAN)
@@ -96,10 +104,20 @@ class CampaignForm(DashboardForm):
         widget=forms.CheckboxSelectMultiple,
     )
     customer_phones = PhoneListField(label=_("顾客手机号（每行一个）"), required=False)
+    segments = forms.MultipleChoiceField(
+        label=_("客户分群"),
+        choices=Segment.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
 
     def __init__(self, *args, merchant, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["service"].queryset = Service.objects.filter(shop__merchant=merchant)
+        self.fields["service"].queryset = (
+            Service.objects.filter(shop__merchant=merchant)
+            .select_related("shop")
+            .order_by("shop_id", "name")
+        )
         self.fields["shops"].queryset = merchant.shops.order_by("pk")
         self.fields["levels"].queryset = Level.objects.filter(program__merchant=merchant)
 
@@ -133,6 +151,7 @@ class CampaignForm(DashboardForm):
             "validity": "relative" if campaign.valid_days_after_issue else "fixed",
             "shops": list(campaign.shops.all()),
             "levels": list(campaign.levels.all()),
+            "segments": list(campaign.segments),
             "customer_phones": "\n".join(
                 str(p.national_number) for p in campaign.customers.values_list("phone", flat=True)
             ),

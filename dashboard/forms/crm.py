@@ -1,7 +1,10 @@
+from datetime import timedelta
+
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from crm.models import ContactChannel, Purpose, Segment, Tier
+from crm.models import ContactChannel, Segment, Tier
 
 from .base import DashboardForm
 
@@ -12,7 +15,22 @@ FLAGS = [
     ("spend_spike", _("消费突增")),
     ("arrears", _("欠款")),
 ]
-SATISFACTION = [(n, "★" * n) for n in range(1, 6)]
+SATISFACTION = [
+    (1, _("★ 很不满意")),
+    (2, _("★★ 不满意")),
+    (3, _("★★★ 一般")),
+    (4, _("★★★★ 满意")),
+    (5, _("★★★★★ 很满意")),
+]
+# What the call was for, in the words of the person making it.
+PURPOSES = [
+    ("care", _("问候关心")),
+    ("promote", _("推荐服务或优惠")),
+    ("explain", _("解释说明")),
+    ("guide", _("使用指导")),
+    ("suggest", _("听取意见")),
+    ("mediate", _("处理不满")),
+]
 
 
 class CustomerFilterForm(DashboardForm):
@@ -40,12 +58,14 @@ class ContactForm(DashboardForm):
     channel = forms.ChoiceField(
         label=_("渠道"), choices=ContactChannel.choices, widget=forms.RadioSelect
     )
-    purpose = forms.ChoiceField(label=_("目的"), choices=Purpose.choices, widget=forms.RadioSelect)
+    purpose = forms.ChoiceField(
+        label=_("这次联系是为了"), choices=PURPOSES, widget=forms.RadioSelect
+    )
     note = forms.CharField(
         label=_("记录"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
     )
     satisfaction = forms.TypedChoiceField(
-        label=_("满意度"),
+        label=_("顾客满意吗"),
         choices=SATISFACTION,
         coerce=int,
         required=False,
@@ -53,6 +73,22 @@ class ContactForm(DashboardForm):
         widget=forms.RadioSelect,
     )
     item_key = forms.CharField(required=False, max_length=80, widget=forms.HiddenInput)
+
+
+class CallbackForm(DashboardForm):
+    """A call back promised to the customer: crm.services.callback_book's keywords."""
+
+    due = forms.DateField(
+        label=_("回电日期"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
+    note = forms.CharField(label=_("备注"), required=False, max_length=100)
+
+    def clean_due(self):
+        due = self.cleaned_data["due"]
+        today = timezone.localdate()
+        if not today <= due <= today + timedelta(days=366):
+            raise forms.ValidationError(_("请选择今天起一年内的日期。"))
+        return due
 
 
 class ReturnForm(DashboardForm):

@@ -90,3 +90,17 @@ def under_review(obj, subject: str):
 
     fields = sorted(pending_of(subject=subject, object_id=obj.pk)) if obj else []
     return {"fields": [str(FIELD_LABELS.get(name, name)) for name in fields]}
+
+
+def _hhmm(value) -> str:
+    if value is None or value == "":
+        return ""
+    return value.strftime("%H:%M") if hasattr(value, "strftime") else str(value)[:5]
+
+
+@register.simple_tag
+def next_day(opens, closes) -> bool:
+    """A span that closes at or before it opens ends the next day (18:00–02:00); 00:00–00:00
+    is all day, not next day."""
+    start, end = _hhmm(opens.value()), _hhmm(closes.value())
+    return bool(start and end) and end <= start and not (start == end == "00:00")

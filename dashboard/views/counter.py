@@ -105,7 +105,7 @@ def counter_lookup(request, shop):
     if form.is_valid():
         try:
             fields = form.cleaned_data
-            scan = scan_read(code=fields["code"], typed_kind=fields["kind"] or None)
+            scan = scan_read(code=fields["code"])
             scan = scan_resolve(user=request.user, shop=shop, scan=scan)
             return scan_handle(request, shop, scan)
         except DomainError as error:

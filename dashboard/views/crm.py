@@ -3,20 +3,29 @@ list with one-tap call and SMS and the outcome form, the tier roster, plans awai
 owner's approval, analytics charts. Every rule is the crm app's (services, selectors,
 worklist, analytics); these views parse and render."""
 
+from collections import Counter
+from datetime import timedelta
+
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from core.errors import DomainError, NotFound
+from coupons.models import Campaign, CampaignStatus
 from crm import analytics, selectors, services, worklist
 from crm.models import MaintenancePlan, PlanStatus, Tier
+from merchants.errors import StaffPermissionMissing
 from merchants.models import StaffPermission
+from merchants.selectors import merchant_permission_check
 from notifications.marketing import marketing_consents_of
 
 from ..access import is_htmx, merchant_page
-from ..forms.crm import ContactForm, CustomerFilterForm, ReturnForm
+from ..counter import new_key
+from ..forms.crm import CallbackForm, ContactForm, CustomerFilterForm, ReturnForm
 
 VIEW = StaffPermission.VIEW_CUSTOMERS
 ANALYTICS = StaffPermission.VIEW_ANALYTICS
@@ -39,8 +48,10 @@ def customer_list(request):
     return render(request, "dashboard/crm/list.html", context)
 
 
-def customer_page(request, customer, contact_form=None, status=200):
+def customer_page(request, customer, contact_form=None, status=200, callback_form=None):
     context = {
+        "callback_form": callback_form
+        or CallbackForm(initial={"due": timezone.localdate() + timedelta(days=1)}),
         "customer": customer,
         "level": selectors.customer_level_names([customer]).get(customer.pk, ""),
         "timeline": selectors.timeline(customer)[:100],
@@ -48,13 +59,45 @@ def customer_page(request, customer, contact_form=None, status=200):
         "consent": marketing_consents_of(
             merchant_id=customer.merchant_id, phones=[customer.phone]
         ).get(str(customer.phone)),
+        "campaigns": campaigns_to_send(request, customer),
+        "issue_key": new_key(),
     }
     return render(request, "dashboard/crm/detail.html", context, status=status)
+
+
+def campaigns_to_send(request, customer) -> list:
+    """The published campaigns a coupon of which can be sent to this customer's phone (the
+    coupon pages' issue form), for staff who may manage coupons."""
+    if not customer.phone:
+        return []
+    try:
+        merchant_permission_check(user=request.user, permission=StaffPermission.MANAGE_COUPONS)
+    except StaffPermissionMissing:
+        return []
+    published = Campaign.objects.filter(
+        merchant_id=customer.merchant_id, status=CampaignStatus.PUBLISHED, flash_deal__isnull=True
+    )
+    return list(published.order_by("-pk")[:20])
 
 
 @merchant_page(permission=VIEW)
 def customer_detail(request, customer_id):
     return customer_page(request, selectors.customer_of(request.merchant, customer_id))
+
+
+@merchant_page(permission=StaffPermission.MANAGE_CUSTOMERS)
+@require_POST
+def customer_callback(request, customer_id):
+    """Book a call back: on that day's list until a contact outcome answers it."""
+    customer = selectors.customer_of(request.merchant, customer_id)
+    form = CallbackForm(request.POST)
+    if form.is_valid():
+        services.callback_book(customer=customer, by=request.user, **form.cleaned_data)
+        messages.success(
+            request, _("已约定 %(day)s 回电。") % {"day": form.cleaned_data["due"].isoformat()}
+        )
+        return redirect("dashboard:customer", customer.pk)
+    return customer_page(request, customer, callback_form=form, status=422)
 
 
 @merchant_page(permission=StaffPermission.MANAGE_CUSTOMERS)  # a write: viewing is not enough
@@ -83,11 +126,72 @@ def customer_contact(request, customer_id):
     return customer_page(request, customer, contact_form=form, status=INVALID)
 
 
+SOURCE_LABELS = {
+    "complaint": gettext_lazy("投诉"),
+    "at_risk": gettext_lazy("流失预警"),
+    "purchase_callback": gettext_lazy("消费回访"),
+    "service_level": gettext_lazy("服务标准"),
+    "long_no_contact": gettext_lazy("久未联系"),
+    "low_satisfaction": gettext_lazy("满意度低"),
+    "birthday": gettext_lazy("生日"),
+    "holiday": gettext_lazy("节日问候"),
+    "random_sample": gettext_lazy("抽查回访"),
+    "callback": gettext_lazy("约定回电"),
+}
+URGENCY_LABELS = [
+    gettext_lazy("投诉"),
+    gettext_lazy("已逾期 / 流失预警"),
+    gettext_lazy("今天到期"),
+    gettext_lazy("近期"),
+]
+
+
+def urgency(item, day) -> int:
+    """Complaints first, then overdue or at-risk, then due today, then the rest."""
+    if item.source == "complaint":
+        return 0
+    if item.due < day or item.source == "at_risk":
+        return 1
+    return 2 if item.due == day else 3
+
+
+def today_rows(items, day) -> list[dict]:
+    """One entry per customer with all their reasons, the most urgent first; the outcome form
+    closes the most urgent reason."""
+    by_customer: dict[int, list] = {}
+    for item in items:
+        by_customer.setdefault(item.customer_id, []).append(item)
+    rows = []
+    for reasons in by_customer.values():
+        reasons.sort(key=lambda item: (urgency(item, day), item.due))
+        first = reasons[0]
+        rank = urgency(first, day)
+        rows.append(
+            {
+                "item": first,
+                "items": [
+                    {"item": item, "source": SOURCE_LABELS.get(item.source, item.source)}
+                    for item in reasons
+                ],
+                "urgency": rank,
+                "urgency_label": URGENCY_LABELS[rank],
+                "form": ContactForm(initial={"item_key": first.key}),
+            }
+        )
+    rows.sort(key=lambda row: (row["urgency"], row["item"].due, row["item"].customer_id))
+    return rows
+
+
 @merchant_page(permission=VIEW)
 def today(request):
     items = worklist.today_list(request.merchant, request.user)
-    rows = [{"item": item, "form": ContactForm(initial={"item_key": item.key})} for item in items]
-    return render(request, "dashboard/crm/today.html", {"rows": rows})
+    day = timezone.localdate()
+    counts = Counter(item.source for item in items)
+    context = {
+        "rows": today_rows(items, day),
+        "counts": [(SOURCE_LABELS.get(source, source), n) for source, n in counts.most_common()],
+    }
+    return render(request, "dashboard/crm/today.html", context)
 
 
 @merchant_page(permission=VIEW)

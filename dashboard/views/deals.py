@@ -6,6 +6,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from core.errors import DomainError
@@ -28,6 +29,15 @@ from ..forms.deals import AudienceForm, FlashDealForm
 
 MANAGE = StaffPermission.MANAGE_COUPONS
 INVALID = 422
+NO_ONE = gettext_lazy(
+    "这条闪购现在不会推送给任何顾客（0 人）。请扩大推送范围，或勾选“仍然发布”后再发布。"
+)
+
+
+def deal_reach(deal: FlashDeal) -> int:
+    """How many consumers the deal's target reaches now (the fan-out's own audience)."""
+    audience = services.audience_of(deal)
+    return len(audience.user_ids) + len(audience.sms_phones_without_account)
 
 
 def deals_of(merchant):
@@ -99,6 +109,12 @@ def composer(request, deal: FlashDeal | None):
     initial = FlashDealForm.initial_for(deal) if deal else {}
     data = request.POST if request.method == "POST" else None
     form = FlashDealForm(data, initial=initial, merchant=request.merchant)
+    no_one = False
+    if request.method == "POST" and form.is_valid() and "publish" in request.POST:
+        reach = audience_of(AudienceForm(request.POST, merchant=request.merchant), request.merchant)
+        if reach["count"] == 0 and not request.POST.get("confirm_no_one"):
+            form.add_error(None, NO_ONE)
+            no_one = True
     if request.method == "POST" and form.is_valid():
         shops_write_check(user=request.user, shop_ids=[form.deal_fields()["shop"].pk])
         try:
@@ -130,6 +146,7 @@ def composer(request, deal: FlashDeal | None):
         "form": form,
         "deal": deal,
         "audience": audience,
+        "no_one": no_one,
         "tiles_url": settings.DASHBOARD_MAP_TILES_URL,
         "tiles_attribution": settings.DASHBOARD_MAP_ATTRIBUTION,
     }
@@ -168,6 +185,7 @@ def deal_detail(request, deal_id):
         "stats": stats,
         "chart": stats_chart(stats),
         "can_manage": can_manage,
+        "reach": deal_reach(deal) if deal.status == DealStatus.DRAFT else None,
     }
     return render(request, "dashboard/deals/detail.html", context)
 
@@ -175,11 +193,40 @@ def deal_detail(request, deal_id):
 @merchant_page(permission=MANAGE)
 @require_POST
 def deal_publish(request, deal_id):
+    """Publish after the browser's confirmation; a deal reaching no one needs "仍然发布"."""
     deal = deal_of(request, deal_id)
+    unconfirmed = not request.POST.get("confirm_no_one")
+    if deal.status == DealStatus.DRAFT and unconfirmed and deal_reach(deal) == 0:
+        messages.error(request, str(NO_ONE))
+        return redirect("dashboard:deal", deal.pk)
     try:
         services.flash_deal_publish(deal=deal)
     except DomainError as error:
         messages.error(request, str(error.detail))
     else:
         messages.success(request, _("闪购已发布，开始时推送。"))
+    return redirect("dashboard:deal", deal.pk)
+
+
+DEAL_ACTIONS = {
+    "pause": (services.flash_deal_pause, gettext_lazy("闪购已暂停：顾客暂时不能领券。")),
+    "resume": (services.flash_deal_resume, gettext_lazy("闪购已恢复。")),
+    "end": (services.flash_deal_end, gettext_lazy("闪购已结束。")),
+}
+
+
+@merchant_page(permission=MANAGE)
+@require_POST
+def deal_transition(request, deal_id, action):
+    """Pause, resume or end a published deal (its campaign: deals.services)."""
+    deal = deal_of(request, deal_id)
+    if action not in DEAL_ACTIONS:
+        return redirect("dashboard:deal", deal.pk)
+    perform, done = DEAL_ACTIONS[action]
+    try:
+        perform(deal=deal)
+    except DomainError as error:
+        messages.error(request, str(error.detail))
+    else:
+        messages.success(request, str(done))
     return redirect("dashboard:deal", deal.pk)

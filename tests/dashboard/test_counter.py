@@ -62,7 +62,7 @@ def test_a_scanned_coupon_is_shown_then_redeemed_once_with_one_tap(cashier, shop
     assert Redemption.objects.filter(coupon=coupon).count() == 1
     coupon.refresh_from_db()
     assert coupon.status == CouponStatus.REDEEMED
-    used = lookup(cashier, shop, code=coupon.code, kind="C").content.decode()
+    used = lookup(cashier, shop, code=coupon.code).content.decode()
     assert "该券已于" in used and "使用过" in used and "确认核销" not in used
 
 
@@ -76,17 +76,17 @@ def test_coupon_refusals_are_plain_words(cashier, merchant, shop, coupon):
 
     other_shop = ShopFactory(merchant=merchant)
     elsewhere = CouponFactory(campaign=CampaignFactory(merchant=merchant, shops=[other_shop]))
-    wrong = lookup(cashier, shop, code=elsewhere.code, kind="C").content.decode()
+    wrong = lookup(cashier, shop, code=elsewhere.code).content.decode()
     assert "该券不能在本门店使用" in wrong
     old = CampaignFactory(
         merchant=merchant,
         valid_from=timezone.now() - timedelta(days=9),
         valid_until=timezone.now() - timedelta(days=1),
     )
-    expired = lookup(cashier, shop, code=CouponFactory(campaign=old).code, kind="C")
+    expired = lookup(cashier, shop, code=CouponFactory(campaign=old).code)
     assert "该券已于" in expired.content.decode() and "过期" in expired.content.decode()
     stranger = CouponFactory()  # another merchant's: not found, like a wrong code
-    unknown = lookup(cashier, shop, code=stranger.code, kind="C")
+    unknown = lookup(cashier, shop, code=stranger.code)
     assert unknown.status_code == 422
     assert "未找到该券码" in unknown.content.decode()
 
@@ -148,13 +148,13 @@ def test_an_order_is_confirmed_at_its_own_shop_only(cashier, merchant, shop):
     assert "重复提交" in act(cashier, "counter-order-consume", shop, **form).content.decode()
     order.refresh_from_db()
     assert order.state == OrderState.CONSUMED
-    used = lookup(cashier, shop, code=order.code, kind="O").content.decode()
+    used = lookup(cashier, shop, code=order.code).content.decode()
     assert "该订单已核销，不能重复使用。" in used
 
     other = ShopFactory(merchant=merchant, name="另一家店")
     elsewhere = booking(slot=SlotFactory(service__shop=other))
     owner = browser_for(merchant.owner)
-    refused = lookup(owner, shop, code=elsewhere.code, kind="O")
+    refused = lookup(owner, shop, code=elsewhere.code)
     assert refused.status_code == 422
     assert "该订单属于「另一家店」，请在该门店核销。" in refused.content.decode()
 
@@ -169,7 +169,7 @@ def test_an_order_is_confirmed_at_its_own_shop_only(cashier, merchant, shop):
     ],
 )
 def test_forged_altered_or_mistyped_codes_are_refused_in_plain_words(cashier, shop, code):
-    response = lookup(cashier, shop, code=code, kind="C")
+    response = lookup(cashier, shop, code=code)
     assert response.status_code == 422
     assert "无法识别的券码或二维码，请核对后重试。" in response.content.decode()
 
@@ -178,9 +178,9 @@ def test_guessing_codes_on_the_page_is_throttled_like_the_api(cashier, shop, car
     """The page and the API share the device's failure count (core.throttling)."""
     limit = int(settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]["counter_code_failures"][:-4])
     for attempt in range(limit):
-        guess = lookup(cashier, shop, code=f"K7QM3XHD{'PQRSTUVWXY'[attempt]}A", kind="M")
-        assert "未找到该会员卡，请核对卡号。" in guess.content.decode()
-    blocked = lookup(cashier, shop, code=card.number, kind="M")
+        guess = lookup(cashier, shop, code=f"K7QM3XHD{'PQRSTUVWXY'[attempt]}A")
+        assert "未找到该券码、会员卡或订单，请核对后重试。" in guess.content.decode()
+    blocked = lookup(cashier, shop, code=card.number)
     assert blocked.status_code == 422
     assert "无效的码输入过多，请" in blocked.content.decode()
     api = cashier.get("/api/v1/merchant/counter/card/", {"code": card.number, "shop": shop.pk})
@@ -201,7 +201,7 @@ def test_staff_without_redeem_cannot_act(merchant, shop, coupon):
 
 
 def test_a_mistaken_redemption_is_undone_from_the_page_once(cashier, merchant, shop, coupon):
-    found = lookup(cashier, shop, code=coupon.code, kind="C").content.decode()
+    found = lookup(cashier, shop, code=coupon.code).content.decode()
     done = act(
         cashier,
         "counter-coupon-redeem",
@@ -230,3 +230,29 @@ def test_a_mistaken_redemption_is_undone_from_the_page_once(cashier, merchant, s
     elsewhere = reverse("dashboard:counter-coupon-reverse", args=[other_shop.pk, redemption.pk])
     owner = browser_for(merchant.owner)
     assert owner.post(elsewhere, form, HTTP_HX_REQUEST="true").status_code == 404
+
+
+def test_the_counter_has_one_field_and_no_kind_to_choose(cashier, shop):
+    page = cashier.get(reverse("dashboard:counter", args=[shop.pk])).content.decode()
+    assert 'name="kind"' not in page and "会员卡</label>" not in page
+    field = re.search(r'<input type="text" name="code"[^>]*>', page, re.S).group(0)
+    assert "autofocus" in field and 'autocomplete="off"' in field
+    # The field and the result come before the camera: the result is above the fold.
+    assert page.index('id="lookup-form"') < page.index('id="counter-result"')
+    assert page.index('id="counter-result"') < page.index('id="start-camera"')
+
+
+def test_each_kind_is_recognised_from_a_typed_code_in_any_form(cashier, shop, coupon, card):
+    """A coupon code was answered "未找到该会员卡" when the selector said 会员卡: no selector now,
+    the kind comes from the code; case, dashes, spaces and full-width letters do not matter."""
+    order = booking(slot=SlotFactory(service__shop=shop))
+    value = coupon.code
+    full_width = "".join(chr(ord(c) + 0xFEE0) for c in value.lower())
+    for typed in (value.lower(), f"{value[:4]}-{value[4:8]}-{value[8:]}", f" {full_width} "):
+        found = lookup(cashier, shop, code=typed)
+        assert found.status_code == 200, typed
+        assert 'data-kind="C"' in found.content.decode() and "确认核销" in found.content.decode()
+    member = lookup(cashier, shop, code=card.number.lower()).content.decode()
+    assert 'data-kind="M"' in member and "记录消费" in member
+    booked = lookup(cashier, shop, code=order.code).content.decode()
+    assert 'data-kind="O"' in booked and "确认已消费" in booked

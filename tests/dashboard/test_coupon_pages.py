@@ -119,3 +119,61 @@ def test_another_merchants_campaign_is_not_found(other_merchant_owner, merchant)
     assert response.status_code == 404
     campaign.refresh_from_db()
     assert campaign.status == CampaignStatus.PUBLISHED
+
+
+def test_the_segments_audience_has_its_picker_and_saves(owner, merchant):
+    """ "客户分群" always failed with "请选择至少一个客户分群": the form had no picker."""
+    page = owner.get(url("campaign-new")).content.decode()
+    assert 'name="segments"' in page and "流失预警" in page
+    response = owner.post(
+        url("campaign-new"), design(audience="segments", segments=["at_risk", "lost"])
+    )
+    assert response.status_code == 302
+    campaign = Campaign.objects.get(merchant=merchant)
+    assert campaign.audience == "segments" and campaign.segments == ["at_risk", "lost"]
+    edit = owner.get(url("campaign-edit", campaign.pk)).content.decode()
+    assert re.search(r'value="at_risk"[^>]*checked', edit)
+    missing = owner.post(url("campaign-new"), design(audience="segments"))
+    assert missing.status_code == 422
+    assert "请选择至少一个客户分群" in missing.content.decode()
+
+
+def test_services_are_listed_with_their_shop(owner, merchant):
+    from tests.factories import ServiceFactory, ShopFactory
+
+    for shop_name in ("静安店", "徐汇店"):
+        ServiceFactory(shop=ShopFactory(merchant=merchant, name=shop_name), name="洗剪吹")
+    page = owner.get(url("campaign-new")).content.decode()
+    assert "静安店 · 洗剪吹" in page and "徐汇店 · 洗剪吹" in page
+
+
+def test_the_designer_lists_its_errors_at_the_top_and_shows_only_the_chosen_fields(owner):
+    response = owner.post(
+        url("campaign-new"), design(title="", amount_off_fen="", total_quantity="0")
+    )
+    assert response.status_code == 422
+    page = response.content.decode()
+    summary = page[page.index('id="form-errors"') : page.index('id="campaign-form"', 0) + 2000]
+    top = page.index('id="form-errors"')
+    assert top < page.index('name="title"')  # above the fields
+    assert "标题</a>：" in summary and "发行量</a>：" in summary
+    # Each field is in its own box the designer's script hides by benefit, validity, audience.
+    for name in (
+        "amount_off_fen",
+        "percent_off",
+        "valid_from",
+        "valid_days_after_issue",
+        "segments",
+    ):
+        assert f'class="field field-{name}"' in page
+    assert "dashboard/coupons.js" in page
+
+
+def test_publish_and_end_ask_first_with_a_summary(owner, merchant):
+    campaign = CampaignFactory(merchant=merchant, title="新客满100减20", status="draft")
+    page = owner.get(url("campaign", campaign.pk)).content.decode()
+    assert 'data-confirm="发布「新客满100减20」：满100元减20元' in page
+    assert "confirm.js" in page
+    owner.post(url("campaign-transition", campaign.pk, "publish"))
+    page = owner.get(url("campaign", campaign.pk)).content.decode()
+    assert 'data-confirm="结束「新客满100减20」' in page and "结束后不能恢复" in page

@@ -181,3 +181,67 @@ def test_another_merchant_cannot_approve_or_return_a_plan(merchant, other_mercha
     )
     plan.refresh_from_db()
     assert plan.status == PlanStatus.SUBMITTED
+
+
+def test_todays_list_is_one_entry_per_customer_ordered_by_urgency(owner, merchant, customers):
+    """A customer with three reasons was three entries; complaints come first."""
+    from crm.services import complaint_create
+
+    del customers  # 张三 and 李四 are on the list too
+    wang = customer_new(merchant, name="王五", tier="B", segment="loyal", score=60)
+    complaint_create(
+        merchant=merchant, customer=wang, channel="phone", content="剪坏了", owner=None
+    )
+    CrmSettings.objects.filter(merchant=merchant).update(long_no_contact_days=1)
+    page = owner.get(url("crm-today"))
+    rows = page.context["rows"]
+    ids = [row["item"].customer_id for row in rows]
+    assert len(ids) == len(set(ids))  # one entry per customer
+    assert ids[0] == wang.pk and rows[0]["item"].source == "complaint"
+    assert [row["urgency"] for row in rows] == sorted(row["urgency"] for row in rows)
+    html = page.content.decode()
+    assert 'id="today-counts"' in html and "投诉 1" in html
+    wang_row = rows[0]
+    assert all(r["item"].customer_id == wang.pk for r in wang_row["items"])
+    assert html.count(f'data-customer="{wang.pk}"') == 1
+
+
+def test_the_customer_page_sends_a_coupon_and_keeps_the_formula_behind_why(
+    owner, merchant, customers
+):
+    import re
+
+    from coupons.models import Coupon
+    from tests.coupons.factories import CampaignFactory
+
+    zhang, _li = customers
+    campaign = CampaignFactory(merchant=merchant, title="老客回馈满100减20")
+    page = owner.get(url("customer", zhang.pk)).content.decode()
+    assert 'id="send-coupon"' in page and "老客回馈满100减20" in page
+    if zhang.grade_reasons:
+        assert page.index('id="why"') < page.index(str(zhang.grade_reasons[0]))
+    form = re.search(
+        r'<form method="post" action="([^"]+)" class="inline-send">(.*?)</form>', page, re.S
+    )
+    data = dict(re.findall(r'name="(\w+)" value="([^"]*)"', form.group(2)))
+    sent = owner.post(form.group(1), data, follow=True)
+    assert "已发出 1 张" in sent.content.decode()
+    assert Coupon.objects.filter(campaign=campaign).count() == 1
+
+
+def test_a_callback_booked_on_the_customer_page_is_on_that_days_list(owner, customers):
+    zhang, _li = customers
+    page = owner.get(url("customer", zhang.pk)).content.decode()
+    assert 'id="book-callback"' in page
+    today = timezone.localdate()
+    booked = owner.post(
+        url("customer-callback", zhang.pk), {"due": today.isoformat(), "note": "问染发效果"}
+    )
+    assert booked.status_code == 302
+    task = Task.objects.get(customer=zhang, kind="callback")
+    assert task.due == today and "问染发效果" in task.title
+    rows = owner.get(url("crm-today")).context["rows"]
+    mine = next(row for row in rows if row["item"].customer_id == zhang.pk)
+    assert any(r["item"].key == f"callback:{task.pk}" for r in mine["items"])
+    past = owner.post(url("customer-callback", zhang.pk), {"due": "2020-01-01"})
+    assert past.status_code == 422 and "请选择今天起一年内的日期。" in past.content.decode()

@@ -86,6 +86,7 @@ def test_the_composer_publishes_and_the_deal_page_charts_its_delivery(owner, mer
 
 
 def test_a_draft_is_published_from_its_page_once(owner, hotpot):
+    subscriber(north_m=500)
     owner.post(url("deal-new"), {**composed(hotpot), "draft": "1"})
     deal = FlashDeal.objects.get()
     assert deal.status == DealStatus.DRAFT
@@ -97,6 +98,7 @@ def test_a_draft_is_published_from_its_page_once(owner, hotpot):
 
 
 def test_a_draft_is_edited_in_the_composer_until_it_is_published(owner, hotpot):
+    subscriber(north_m=500)
     owner.post(url("deal-new"), {**composed(hotpot), "draft": "1"})
     deal = FlashDeal.objects.get()
     page = owner.get(url("deal-edit", deal.pk))
@@ -163,3 +165,60 @@ def test_roles(merchant, hotpot, other_merchant_owner, consumer_browser):
     assert browser_for().get(url("deals")).status_code == 302
     deal.refresh_from_db()
     assert deal.status == DealStatus.DRAFT
+
+
+def test_a_deal_reaching_no_one_says_so_and_needs_an_explicit_confirmation(owner, hotpot):
+    """It used to publish to nobody silently."""
+    composer = owner.post(url("deal-new"), {**composed(hotpot), "publish": "1"})
+    assert composer.status_code == 422 and not FlashDeal.objects.exists()
+    page = composer.content.decode()
+    assert "这条闪购现在不会推送给任何顾客（0 人）" in page and 'name="confirm_no_one"' in page
+    assert "没有顾客会收到这条闪购" in page  # the live count says it too
+    owner.post(url("deal-new"), {**composed(hotpot), "draft": "1"})
+    deal = FlashDeal.objects.get()
+    shown = owner.get(url("deal", deal.pk)).content.decode()
+    assert 'id="no-one"' in shown and 'id="confirm-no-one"' in shown
+    refused = owner.post(url("deal-publish", deal.pk), follow=True)
+    assert "不会推送给任何顾客" in refused.content.decode()
+    deal.refresh_from_db()
+    assert deal.status == DealStatus.DRAFT
+    owner.post(url("deal-publish", deal.pk), {"confirm_no_one": "1"})
+    deal.refresh_from_db()
+    assert deal.status == DealStatus.PUBLISHED
+    again = owner.post(url("deal-new"), {**composed(hotpot), "publish": "1", "confirm_no_one": "1"})
+    assert again.status_code == 302 and FlashDeal.objects.count() == 2
+
+
+def test_publishing_asks_first_with_a_summary_of_what_goes_out(owner, hotpot):
+    subscriber(north_m=500)
+    owner.post(url("deal-new"), {**composed(hotpot), "draft": "1"})
+    deal = FlashDeal.objects.get()
+    page = owner.get(url("deal", deal.pk)).content.decode()
+    assert 'data-confirm="发布「午市火锅立减 30 元」' in page and "推送给 1 位顾客" in page
+    assert "confirm.js" in page
+    composer = owner.get(url("deal-new")).content.decode()
+    assert "推送给 {audience} 位顾客" in composer
+
+
+def test_a_published_deal_is_paused_resumed_and_ended_from_its_page(owner, hotpot):
+    subscriber(north_m=500)
+    owner.post(url("deal-new"), {**composed(hotpot), "draft": "1", "starts_at": ""})
+    deal = FlashDeal.objects.get()
+    owner.post(url("deal-publish", deal.pk))
+    page = owner.get(url("deal", deal.pk)).content.decode()
+    assert 'id="pause"' in page and 'id="end"' in page and "确定结束" in page
+    paused = owner.post(url("deal-transition", deal.pk, "pause"), follow=True).content.decode()
+    assert "闪购已暂停" in paused and 'id="resume"' in paused
+    deal.refresh_from_db()
+    assert deal.campaign.status == "paused"
+    assert flash_deal_fan_out(deal_id=deal.pk).skipped == "paused"  # no push while paused
+    assert not DealRecipient.objects.exists()
+    owner.post(url("deal-transition", deal.pk, "resume"))
+    deal.refresh_from_db()
+    assert deal.campaign.status == "published"
+    ended = owner.post(url("deal-transition", deal.pk, "end"), follow=True).content.decode()
+    assert "闪购已结束" in ended and 'id="pause"' not in ended and 'id="end"' not in ended
+    deal.refresh_from_db()
+    assert deal.campaign.status == "ended" and deal.fanout_finished_at is not None
+    late = owner.post(url("deal-transition", deal.pk, "pause"), follow=True).content.decode()
+    assert "活动当前状态不允许此操作。" in late

@@ -1,6 +1,7 @@
 """The pages' forms reach the merchants services and show their refusals beside the fields."""
 
 import io
+import re
 from datetime import date, time
 
 import pytest
@@ -195,3 +196,21 @@ def test_staff_list_shows_permissions_and_shops(owner, merchant, shop):
     member.shops.set([shop])
     page = owner.get(url("staff")).content.decode()
     assert "小张" in page and "前台核销与记账" in page and shop.name in page
+
+
+def test_hours_after_midnight_are_marked_next_day_and_errors_are_summarised(owner, shop):
+    data = {
+        "d0s0_opens": "10:00",
+        "d0s0_closes": "14:00",
+        "d0s1_opens": "18:00",
+        "d0s1_closes": "02:00",
+        "d6s0_opens": "00:00",
+        "d6s0_closes": "00:00",
+    }
+    owner.post(url("hours", shop.pk), data)
+    page = owner.get(url("hours", shop.pk)).content.decode()
+    rows = re.findall(r'<div class="span-row">(.*?)</div>', page, re.S)
+    marked = [row for row in rows if "next-day" in row and "hidden" not in row.split("next-day")[1]]
+    assert len(marked) == 1 and 'value="18:00"' in marked[0] and "次日" in marked[0]
+    half = owner.post(url("hours", shop.pk), {"d1s0_opens": "10:00"}).content.decode()
+    assert half.index('id="form-errors"') < half.index('name="d0s0_opens"')

@@ -145,3 +145,22 @@ def test_staff_need_manage_coupons_and_analysts_see_stats_only():
     api = client_for(analyst.user)
     assert api.get(f"/api/v1/merchant/flash-deals/{pk}/stats/").status_code == 200
     assert api.post(f"/api/v1/merchant/flash-deals/{pk}/publish/").status_code == 403
+
+
+def test_a_published_deal_is_paused_resumed_and_ended():
+    shop = hotpot_shop()
+    fan = subscriber(north_m=300)
+    api = client_for(shop.merchant.owner)
+    deal = api.post("/api/v1/merchant/flash-deals/", {**DEAL, "shop": shop.pk}, format="json")
+    base = f"/api/v1/merchant/flash-deals/{deal.json()['id']}"
+    early = api.post(f"{base}/pause/")
+    assert early.status_code == 409 and early.json()["code"] == "invalid_transition"
+    api.post(f"{base}/publish/")
+    paused = api.post(f"{base}/pause/").json()
+    assert paused["campaign"]["status"] == "paused"
+    assert flash_deal_fan_out(deal_id=paused["id"]).skipped == "paused"
+    assert client_for(fan).get("/api/v1/me/inbox/").json()["results"] == []
+    assert api.post(f"{base}/resume/").json()["campaign"]["status"] == "published"
+    ended = api.post(f"{base}/end/").json()
+    assert ended["campaign"]["status"] == "ended" and ended["fanout_finished_at"]
+    assert api.post(f"{base}/resume/").status_code == 409

@@ -1,4 +1,5 @@
 import io
+from pathlib import Path
 
 import pytest
 from PIL import Image
@@ -111,3 +112,88 @@ def test_the_counter_reads_a_photo_of_a_card_qr_and_typed_codes(page, cashier_sh
         {"name": "blank.png", "mimeType": "image/png", "buffer": blank.getvalue()}
     )
     expect(page.locator("#scan-status")).to_contain_text("照片中没有找到二维码")
+
+
+DOCS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+
+
+def docs_screenshot(page, name: str) -> None:
+    """What the README shows: the phone's screen as the cashier sees it (not the full page)."""
+    page.screenshot(path=DOCS / f"{name}.png")
+
+
+def in_first_screen(locator) -> bool:
+    box = locator.bounding_box()
+    return box is not None and box["y"] >= 0 and box["y"] + box["height"] <= 844
+
+
+def test_a_usb_scanner_types_a_coupon_code_and_enter(page, cashier_shop):
+    """A scanner is a keyboard: it types the code (any case, with dashes) and Enter into the
+    focused field; the kind comes from the code; the amount is focused, the result's button in
+    the first screen; after the redemption the field is empty and focused for the next one."""
+    shop, cashier = cashier_shop
+    campaign = CampaignFactory(merchant=shop.merchant, title="满100减20")
+    coupon = CouponFactory(campaign=campaign)
+    sign_in(page, cashier)
+    page.goto(f"/dashboard/shops/{shop.pk}/counter/")
+    field = page.get_by_label("券码或二维码内容")
+    expect(field).to_be_focused()
+    expect(page.locator('input[name="kind"]')).to_have_count(0)  # no kind to choose
+    typed = f"{coupon.code[:4]}-{coupon.code[4:8]}-{coupon.code[8:]}".lower()
+    page.keyboard.type(typed, delay=5)
+    page.keyboard.press("Enter")
+    scanned = page.locator("#scanned")
+    expect(scanned).to_have_attribute("data-kind", "C")
+    expect(scanned).to_contain_text("满100元减20元")
+    amount = page.get_by_label("订单金额（元）")
+    expect(amount).to_be_focused()
+    confirm = page.get_by_role("button", name="确认核销")
+    assert in_first_screen(confirm), confirm.bounding_box()
+    page.keyboard.type("128")
+    docs_screenshot(page, "counter-scanner-found")
+    page.keyboard.press("Enter")
+    expect(page.locator("#counter-done")).to_contain_text("核销成功")
+    expect(page.locator("#counter-done")).to_contain_text("108.00")
+    assert in_first_screen(page.locator("#counter-done"))
+    expect(field).to_have_value("")
+    expect(field).to_be_focused()
+    docs_screenshot(page, "counter-scanner-done")
+    assert Redemption.objects.get(coupon=coupon).payable_fen == 10800
+
+    # The next customer, straight away: a card number this time, the same field.
+    card = card_create_for(program_create(shop.merchant))
+    page.keyboard.type(card.number.lower())
+    page.keyboard.press("Enter")
+    expect(page.locator("#scanned")).to_have_attribute("data-kind", "M")
+    expect(page.get_by_label("消费金额（元）")).to_be_focused()
+
+
+def test_a_scanner_typing_through_a_chinese_input_method_still_finds_the_code(page, cashier_shop):
+    """With 拼音 active, the scanner's keystrokes become a composition (k7qm…) that its Enter
+    commits as the letters themselves: that commit is the lookup."""
+    shop, cashier = cashier_shop
+    coupon = CouponFactory(campaign=CampaignFactory(merchant=shop.merchant, title="满100减20"))
+    sign_in(page, cashier)
+    page.goto(f"/dashboard/shops/{shop.pk}/counter/")
+    field = page.get_by_label("券码或二维码内容")
+    expect(field).to_be_focused()
+    cdp = page.context.new_cdp_session(page)
+    composing = ""
+    for letter in coupon.code.lower():
+        composing += letter
+        cdp.send(
+            "Input.imeSetComposition",
+            {"text": composing, "selectionStart": len(composing), "selectionEnd": len(composing)},
+        )
+    assert page.evaluate("document.activeElement.value") == composing
+    expect(page.locator("#scanned")).to_have_count(0)  # nothing sent while composing
+    cdp.send("Input.insertText", {"text": composing})  # the Enter commits the letters
+    scanned = page.locator("#scanned")
+    expect(scanned).to_have_attribute("data-kind", "C")
+    expect(scanned).to_have_attribute("data-value", coupon.code)
+    expect(page.get_by_label("订单金额（元）")).to_be_focused()
+    # Full-width letters an input method may leave read the same.
+    page.get_by_label("订单金额（元）").fill("")
+    field.fill("".join(chr(ord(c) + 0xFEE0) for c in coupon.code))
+    field.press("Enter")
+    expect(page.locator("#scanned")).to_have_attribute("data-value", coupon.code)

@@ -32,8 +32,11 @@ def test_owner_designs_a_campaign_publishes_it_and_sees_it_in_the_list(page):
     page.get_by_role("button", name="保存").click()
     expect(page.locator(".messages")).to_contain_text("活动已保存。")
     expect(page.locator("#campaign-status")).to_have_text("草稿")
-    page.get_by_role("button", name="发布").click()
+    asked: list[str] = []
+    page.once("dialog", lambda dialog: (asked.append(dialog.message), dialog.accept()))
+    page.get_by_role("button", name="发布").click()  # asks first, with what goes out
     expect(page.locator("#campaign-status")).to_have_text("已发布")
+    assert "发布「新客满100减20」：满100元减20元，领取后 30 天内有效，发行 500 张" in asked[0]
     campaign = Campaign.objects.get(merchant=merchant)
     assert campaign.status == CampaignStatus.PUBLISHED and campaign.amount_off_fen == 2000
     for _ in range(3):

@@ -49,3 +49,56 @@ def test_todays_customer_list_at_phone_width(page):
     expect(page.locator("#today a[href^='tel:']")).to_have_count(2)
     page.locator("#today summary").first.click()
     screenshot(page, "crm-today")
+
+
+def test_publishing_a_deal_asks_first_and_reaching_no_one_needs_a_tick(page):
+    """The summary of what goes out is shown before publishing; cancelling publishes nothing;
+    a deal that reaches 0 consumers says so and publishes only with "仍然发布" ticked."""
+    from pathlib import Path
+
+    from deals.models import DealStatus
+    from tests.deals.factories import deal_for
+
+    docs = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+    merchant = MerchantFactory(name="蜀香火锅")
+    shop = hotpot_shop(merchant, name="蜀香火锅（徐汇店）")
+    subscriber(north_m=500)
+    reached = deal_for(shop)
+    nobody = deal_for(shop, radius_m=100, title="无人可达的闪购")
+    sign_in(page, merchant.owner)
+    page.goto(f"/dashboard/deals/{reached.pk}/")
+    asked: list[str] = []
+
+    def answer(dialog, accept: bool):
+        asked.append(dialog.message)
+        dialog.accept() if accept else dialog.dismiss()
+
+    page.once("dialog", lambda dialog: answer(dialog, False))
+    page.get_by_role("button", name="发布").click()
+    expect(page.locator("#deal-status")).to_have_text("草稿")
+    assert "发布「午市火锅立减 30 元」" in asked[0] and "推送给 1 位顾客" in asked[0], asked
+    assert "蜀香火锅（徐汇店）" in asked[0] and "减30元" in asked[0], asked
+    reached.refresh_from_db()
+    assert reached.status == DealStatus.DRAFT  # cancelled: nothing went out
+    page.once("dialog", lambda dialog: answer(dialog, True))
+    page.get_by_role("button", name="发布").click()
+    expect(page.locator("#deal-status")).to_have_text("已发布")
+    expect(page.get_by_role("button", name="暂停")).to_be_visible()
+    page.once("dialog", lambda dialog: answer(dialog, True))
+    page.get_by_role("button", name="暂停").click()
+    expect(page.locator("#deal-status")).to_have_text("已暂停")
+    expect(page.get_by_role("button", name="恢复")).to_be_visible()
+
+    page.goto(f"/dashboard/deals/{nobody.pk}/")
+    expect(page.locator("#no-one")).to_contain_text("不会推送给任何顾客（0 人）")
+    page.screenshot(path=docs / "deal-publish-no-one.png")
+    page.once("dialog", lambda dialog: answer(dialog, True))
+    page.get_by_role("button", name="发布").click()
+    expect(page.get_by_role("alert").first).to_contain_text("不会推送给任何顾客")
+    nobody.refresh_from_db()
+    assert nobody.status == DealStatus.DRAFT
+    page.get_by_label("我知道没有顾客会收到推送，仍然发布").check()
+    page.once("dialog", lambda dialog: answer(dialog, True))
+    page.get_by_role("button", name="发布").click()
+    expect(page.locator("#deal-status")).to_have_text("已发布")
+    assert "推送给 0 位顾客" in asked[-1]

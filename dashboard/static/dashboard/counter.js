@@ -1,5 +1,7 @@
 // The counter's scanner: camera frames drawn to a canvas and read by jsQR, or a photo of the
-// QR read the same way; what is read goes into the lookup form, which htmx posts.
+// QR read the same way; what is read goes into the lookup form, which htmx posts. A USB scanner
+// types the code and Enter into the one field, which keeps the focus; with a Chinese input
+// method active its keystrokes arrive as a composition, and the Enter that commits it submits.
 (function () {
   "use strict";
   const root = document.getElementById("counter");
@@ -85,6 +87,73 @@
     if (text) found(text);
     else status.textContent = message("msgNoQrInPhoto");
   }
+
+  const field = form.elements.code;
+  const result = document.getElementById("counter-result");
+  let submitAfterComposition = false;
+
+  // Full-width letters, digits and dashes an input method leaves behind read as ASCII.
+  function tidy() {
+    const value = field.value.normalize("NFKC").trim();
+    if (value !== field.value) field.value = value;
+  }
+
+  let last = { value: "", at: 0 };
+  function submit() {
+    tidy();
+    if (!field.value) return;
+    const now = Date.now();
+    // The composition's commit and the scanner's own Enter: one lookup.
+    if (field.value === last.value && now - last.at < 800) return;
+    last = { value: field.value, at: now };
+    form.requestSubmit();
+  }
+
+  field.addEventListener("keydown", (event) => {
+    if (event.key !== "Enter") return;
+    if (event.isComposing) {
+      submitAfterComposition = true; // this Enter commits the composition: submit after it
+      return;
+    }
+    event.preventDefault();
+    submit();
+  });
+  // A pinyin input method commits a scanner's keystrokes as the letters themselves (Enter);
+  // a commit of Chinese characters is somebody typing, not a code.
+  const CODE_LIKE = /^[A-Za-z0-9:_.=+/-]{8,}$/;
+  field.addEventListener("compositionend", (event) => {
+    const committed = (event.data || "").normalize("NFKC").replace(/\s/g, "");
+    if (!submitAfterComposition && !CODE_LIKE.test(committed)) return;
+    submitAfterComposition = false;
+    setTimeout(submit, 0); // after the committed text is in the field
+  });
+  form.addEventListener("submit", tidy);
+
+  // What the cashier does next: the amount of a found coupon or card, or the next code.
+  function focusNext() {
+    const amount = result.querySelector(
+      "#scanned form input:not([type=hidden]):not([type=password])"
+    );
+    if (result.querySelector("#counter-done")) {
+      field.value = ""; // done: the field is the next customer's
+      field.focus();
+    } else if (amount) {
+      amount.focus();
+      amount.select();
+    } else {
+      field.focus();
+      field.select(); // a refusal: the next scan replaces the code
+    }
+    result.scrollIntoView({ block: "nearest" });
+  }
+  document.body.addEventListener("htmx:afterSettle", (event) => {
+    if (result.contains(event.detail.elt) || event.detail.elt === result) focusNext();
+  });
+  // A tap on the page's background gives the focus back to the scanner's field.
+  document.addEventListener("click", (event) => {
+    if (event.target.closest("input, select, textarea, button, a, label, summary, video")) return;
+    field.focus();
+  });
 
   startButton.addEventListener("click", startCamera);
   stopButton.addEventListener("click", stopCamera);

@@ -5,6 +5,20 @@
   if (!form) return;
   const inputs = (fieldset) => Array.from(fieldset.querySelectorAll('input[type="time"]'));
 
+  // A span closing at or before it opens ends the next day: marked 次日 as it is typed.
+  function markNextDay() {
+    form.querySelectorAll(".span-row").forEach((row) => {
+      const [opens, closes] = inputs(row);
+      const mark = row.querySelector(".next-day");
+      if (!mark || !opens || !closes) return;
+      const a = opens.value, b = closes.value;
+      mark.hidden = !(a && b && b <= a && !(a === "00:00" && b === "00:00"));
+    });
+  }
+  form.addEventListener("input", markNextDay);
+  form.addEventListener("change", markNextDay);
+  markNextDay();
+
   form.addEventListener("click", (event) => {
     const button = event.target.closest("button[data-action]");
     if (!button) return;
@@ -19,5 +33,6 @@
         inputs(other).forEach((input, index) => { input.value = monday[index] || ""; });
       });
     }
+    markNextDay();
   });
 })();

@@ -21,6 +21,10 @@ def of_a(ok: int) -> dict[str, int]:
     return page(ok, owner_b=404)
 
 
+def deal_pause(world) -> dict:
+    return {**deal(world), "action": "pause"}
+
+
 def deal(world) -> dict:
     return {"deal_id": world.deal_a.pk}
 
@@ -39,11 +43,13 @@ ROWS = [
     Row("dashboard:deal-audience", "POST", page(200)),
     Row("dashboard:deal", "GET", of_a(200), kwargs=deal),
     Row("dashboard:deal-publish", "POST", of_a(302), kwargs=deal),
+    Row("dashboard:deal-transition", "POST", of_a(302), kwargs=deal_pause),
     Row("dashboard:deal-edit", "GET", of_a(200), kwargs=deal),
     Row("dashboard:deal-edit", "POST", of_a(422), kwargs=deal),  # posted empty: the errors
     Row("dashboard:customers", "GET", page(200)),
     Row("dashboard:customer", "GET", of_a(200), kwargs=customer),
     Row("dashboard:customer-contact", "POST", of_a(422), kwargs=customer),
+    Row("dashboard:customer-callback", "POST", of_a(422), kwargs=customer),
     Row("dashboard:crm-today", "GET", page(200)),
     Row("dashboard:crm-roster", "GET", page(200)),
     Row("dashboard:crm-analytics", "GET", page(200)),

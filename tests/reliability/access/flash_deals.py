@@ -81,6 +81,10 @@ ROWS = [
         body=lambda w: {**NEW_DEAL, "shop": w.shop_a.pk},
     ),
     Row("merchant-flash-deal-publish", "POST", merchant_object(200), kwargs=deal),
+    # deal_a is a draft: pausing, resuming or ending it is refused in words (409).
+    Row("merchant-flash-deal-pause", "POST", merchant_object(409), kwargs=deal),
+    Row("merchant-flash-deal-resume", "POST", merchant_object(409), kwargs=deal),
+    Row("merchant-flash-deal-end", "POST", merchant_object(409), kwargs=deal),
     Row("merchant-flash-deal-stats", "GET", merchant_object(200), kwargs=deal),
     # The inbox and preferences: every signed-in user has their own.
     Row("inbox-list", "GET", signed_in(200)),
