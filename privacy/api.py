@@ -13,6 +13,7 @@ from rest_framework.views import APIView
 from accounts.models import CLIENT_CHANNELS
 from accounts.permissions import IsConsumer
 from core.errors import NotFound
+from core.pagination import WholeList, whole_page
 from core.schema import error_response
 
 from .consents import KINDS
@@ -32,6 +33,7 @@ class PolicySerializer(serializers.ModelSerializer):
 
 class PolicyListView(APIView):
     permission_classes = [AllowAny]
+    pagination_class = WholeList
 
     @extend_schema(
         tags=CONSENT_TAGS,
@@ -44,7 +46,7 @@ class PolicyListView(APIView):
         for kind in DocumentKind.values:
             if consents.policy_current_version(kind) is not None:
                 documents.append(consents.policy_document(kind=kind, language=language))
-        return Response(PolicySerializer(documents, many=True).data)
+        return Response(whole_page(PolicySerializer(documents, many=True).data))
 
 
 class PolicyDetailView(APIView):

@@ -20,10 +20,15 @@ from ..selectors import reviews_public, shop_public, slots_available
 from .serializers import OrderPolicySerializer, ReviewSerializer, SlotSerializer
 
 
+class SlotPagination(CursorPagination):
+    ordering = ("starts_at", "pk")
+
+
 class ShopSlotsView(APIView):
     """Bookable slots of a shop with places left, soonest first."""
 
     permission_classes = [AllowAny]
+    pagination_class = SlotPagination
 
     class FilterSerializer(serializers.Serializer):
         service = IdField(required=False, help_text="only slots for this service")
@@ -42,8 +47,10 @@ class ShopSlotsView(APIView):
             service_id=params.validated_data.get("service"),
             day=params.validated_data.get("date"),
             now=timezone.now(),
-        )[:200]
-        return Response(SlotSerializer(slots, many=True).data)
+        )
+        paginator = self.pagination_class()
+        page = paginator.paginate_queryset(slots, request, view=self)
+        return paginator.get_paginated_response(SlotSerializer(page, many=True).data)
 
 
 class ShopOrderPolicyView(APIView):

@@ -11,7 +11,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.permissions import IsMerchantMember
-from core.pagination import CursorPagination
+from core.pagination import CursorPagination, WholeList, whole_page
 from notifications.marketing import marketing_consent_set, marketing_consents_of
 from notifications.models import ConsentSource
 
@@ -273,10 +273,16 @@ class ScorecardView(APIView):
         return Response(CrmSettingsSerializer(saved).data)
 
 
+class RosterPagination(CursorPagination):
+    ordering = ("tier", "-score", "pk")
+
+
 class RosterView(APIView):
-    """The tier roster: graded customers with score, tier, recommendation and reasons."""
+    """The tier roster: graded customers with score, tier, recommendation and reasons, by tier
+    and best score first."""
 
     permission_classes = [IsMerchantMember]
+    pagination_class = RosterPagination
 
     class FilterSerializer(serializers.Serializer):
         tier = serializers.ChoiceField(choices=Tier.choices, required=False)
@@ -288,8 +294,10 @@ class RosterView(APIView):
         merchant = selectors.member_check(request.user, selectors.VIEW)
         params = self.FilterSerializer(data=request.query_params)
         params.is_valid(raise_exception=True)
-        found = selectors.roster(merchant, params.validated_data.get("tier", ""))[:2000]
-        return Response(customers_out(found, many=True))
+        found = selectors.roster(merchant, params.validated_data.get("tier", ""))
+        paginator = self.pagination_class()
+        page = paginator.paginate_queryset(found, request, view=self)
+        return paginator.get_paginated_response(customers_out(page, many=True))
 
 
 class RecomputeView(APIView):
@@ -310,6 +318,7 @@ class SegmentsView(APIView):
     """RFM segments with their customer counts: the audiences coupons and deals can target."""
 
     permission_classes = [IsMerchantMember]
+    pagination_class = WholeList
 
     class OutputSerializer(serializers.Serializer):
         segment = serializers.CharField()
@@ -321,4 +330,4 @@ class SegmentsView(APIView):
         from ..analytics import customer_groups
 
         merchant = selectors.member_check(request.user, selectors.VIEW)
-        return Response(customer_groups(merchant)["segments"])
+        return Response(whole_page(customer_groups(merchant)["segments"]))

@@ -9,7 +9,7 @@ from rest_framework.views import APIView
 from accounts.models import Role
 from accounts.permissions import IsMerchantMember
 from core.errors import NotFound
-from core.pagination import CursorPagination
+from core.pagination import CursorPagination, WholeList, whole_page
 from core.serializers import BoundedDateField, IdField
 
 from .. import analytics, selectors, services
@@ -207,6 +207,7 @@ class HandOverView(APIView):
     tasks, complaints and plans to another, as one audited action."""
 
     permission_classes = [IsMerchantMember]
+    pagination_class = PlanPagination  # newest first
 
     class InputSerializer(serializers.Serializer):
         from_staff = serializers.IntegerField(min_value=1, max_value=2**62)
@@ -216,8 +217,10 @@ class HandOverView(APIView):
     @extend_schema(tags=TAGS, responses=CrmHandOverSerializer(many=True))
     def get(self, request):
         merchant = selectors.owner_check(request.user)
-        found = HandOver.objects.filter(merchant=merchant)[:200]
-        return Response(CrmHandOverSerializer(found, many=True).data)
+        found = HandOver.objects.filter(merchant=merchant)
+        paginator = self.pagination_class()
+        page = paginator.paginate_queryset(found, request, view=self)
+        return paginator.get_paginated_response(CrmHandOverSerializer(page, many=True).data)
 
     @extend_schema(tags=TAGS, request=InputSerializer, responses={201: CrmHandOverSerializer})
     def post(self, request):
@@ -286,8 +289,9 @@ class AnalyticsCampaignsView(APIView):
     the 30 days before and after."""
 
     permission_classes = [IsMerchantMember]
+    pagination_class = WholeList
 
     @extend_schema(tags=TAGS, responses=CampaignEffectSerializer(many=True))
     def get(self, request):
         merchant = selectors.member_check(request.user, selectors.ANALYTICS)
-        return Response(analytics.campaign_effect(merchant))
+        return Response(whole_page(analytics.campaign_effect(merchant)))

@@ -6,6 +6,7 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 
 from accounts.permissions import IsMerchantOwner
+from core.pagination import WholeList
 from core.serializers import IdField
 from merchants.models import Category, Shop, StaffMember, StaffPermission
 from merchants.selectors import merchant_of
@@ -27,7 +28,7 @@ class CategoryViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     permission_classes = [AllowAny]
     serializer_class = CategorySerializer
     queryset = Category.objects.all()
-    pagination_class = None
+    pagination_class = WholeList  # the whole taxonomy on one page
 
 
 class StaffSerializer(serializers.ModelSerializer):
