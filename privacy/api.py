@@ -15,6 +15,7 @@ from accounts.permissions import IsConsumer
 from core.errors import NotFound
 from core.pagination import WholeList, whole_page
 from core.schema import error_response
+from privacy.errors import ExportNotReady, SmsCodeUnavailable, UnknownConsent
 
 from .consents import KINDS
 from .errors import PolicyNotPublished
@@ -32,6 +33,7 @@ class PolicySerializer(serializers.ModelSerializer):
 
 
 class PolicyListView(APIView):
+    errors = {"get": (PolicyNotPublished,)}
     permission_classes = [AllowAny]
     pagination_class = WholeList
 
@@ -109,6 +111,8 @@ def consents_body(user) -> dict:
 class ConsentsView(APIView):
     """What I agreed to and when; accept a document (or location use); withdraw any."""
 
+    errors = {"post": (UnknownConsent,)}
+
     permission_classes = [IsAuthenticated]
 
     class InputSerializer(serializers.Serializer):
@@ -184,6 +188,8 @@ def export_body(request, data_export) -> dict:
 
 class ExportView(APIView):
     """Everything the platform holds about me, as a JSON file prepared in the background."""
+
+    errors = {"get": (ExportNotReady,), "post": (ExportNotReady,)}
 
     permission_classes = [IsConsumer]
 
@@ -266,6 +272,8 @@ def deletion_body(user) -> dict:
 class DeletionView(APIView):
     """Cancel my account (注销): shows what is left first; erased after the waiting period
     unless I sign in again (or DELETE this) before."""
+
+    errors = {"post": (SmsCodeUnavailable,)}
 
     permission_classes = [IsConsumer]
 

@@ -13,6 +13,7 @@ from consumers.errors import AlreadyReported, ReviewTooSoon
 from core.errors import NotFound
 from core.pagination import CursorPagination
 from core.serializers import BoundedDateField, IdField
+from merchants.errors import NotAMerchant
 
 from .. import services
 from ..models import ReportReason, Review, ReviewStatus, ShopOrderPolicy
@@ -116,7 +117,10 @@ class ReviewReportView(APIView):
     """Report a review to platform staff (once per account); the review stays shown until they
     decide, unless enough established accounts report it (README, "Reviews")."""
 
-    errors = (AlreadyReported,)
+    errors = (
+        AlreadyReported,
+        NotAMerchant,
+    )
     permission_classes = [IsAuthenticated]
 
     class InputSerializer(serializers.Serializer):

@@ -12,6 +12,8 @@ from rest_framework.views import APIView
 
 from accounts.permissions import IsMerchantMember
 from core.pagination import CursorPagination, WholeList, whole_page
+from crm.errors import CsvUnreadable, CustomerExists, InvalidScorecard, NotOurStaff
+from merchants.errors import NotAMerchant
 from notifications.marketing import marketing_consent_set, marketing_consents_of
 from notifications.models import ConsentSource
 
@@ -46,6 +48,7 @@ class CustomerPagination(CursorPagination):
 
 
 class CustomerListView(APIView):
+    errors = {"get": (NotAMerchant,), "post": (CustomerExists, NotAMerchant, NotOurStaff)}
     pagination_class = CustomerPagination
     """GET the directory (search and filters); POST adds a customer by hand."""
 
@@ -162,6 +165,8 @@ class CustomerImportView(APIView):
     birthday_lunar, tags (separated by ;), notes. Answers what was created and each rejected
     line with its reasons."""
 
+    errors = {"post": (CsvUnreadable, CustomerExists, NotAMerchant)}
+
     permission_classes = [IsMerchantMember]
     parser_classes = [MultiPartParser]
 
@@ -192,6 +197,8 @@ class CustomerImportView(APIView):
 
 class CustomerExportView(APIView):
     """The whole directory as CSV (the import's columns, then level, grade and totals)."""
+
+    errors = {"get": (NotAMerchant,)}
 
     permission_classes = [IsMerchantMember]
 
@@ -257,6 +264,8 @@ class CrmSettingsSerializer(serializers.Serializer):
 class ScorecardView(APIView):
     """GET the scorecard and CRM settings; PUT (owner) replaces them."""
 
+    errors = {"get": (NotAMerchant,), "put": (InvalidScorecard, NotAMerchant)}
+
     permission_classes = [IsMerchantMember]
 
     @extend_schema(tags=TAGS, responses=CrmSettingsSerializer)
@@ -281,6 +290,8 @@ class RosterView(APIView):
     """The tier roster: graded customers with score, tier, recommendation and reasons, by tier
     and best score first."""
 
+    errors = {"get": (NotAMerchant,)}
+
     permission_classes = [IsMerchantMember]
     pagination_class = RosterPagination
 
@@ -303,6 +314,8 @@ class RosterView(APIView):
 class RecomputeView(APIView):
     """Grade, segment and flag every customer now (the nightly run does the same)."""
 
+    errors = {"post": (NotAMerchant,)}
+
     permission_classes = [IsMerchantMember]
 
     class OutputSerializer(serializers.Serializer):
@@ -316,6 +329,8 @@ class RecomputeView(APIView):
 
 class SegmentsView(APIView):
     """RFM segments with their customer counts: the audiences coupons and deals can target."""
+
+    errors = {"get": (NotAMerchant,)}
 
     permission_classes = [IsMerchantMember]
     pagination_class = WholeList

@@ -11,6 +11,8 @@ from accounts.permissions import IsMerchantMember
 from core.errors import NotFound
 from core.pagination import CursorPagination, WholeList, whole_page
 from core.serializers import BoundedDateField, IdField
+from crm.errors import BudgetOverStandard, NotOurStaff
+from merchants.errors import NotAMerchant
 
 from .. import analytics, selectors, services
 from ..models import HandOver, MaintenancePlan, PlanStatus, Tier
@@ -59,6 +61,7 @@ class PlanPagination(CursorPagination):
 
 
 class PlanListView(APIView):
+    errors = {"get": (NotAMerchant,), "post": (BudgetOverStandard, NotAMerchant, NotOurStaff)}
     pagination_class = PlanPagination
     """Plans for a customer or a tier; staff see the ones they wrote or carry out."""
 
@@ -206,6 +209,8 @@ class HandOverView(APIView):
     """GET the hand-over log; POST (owner) moves a leaving staff member's customers, open
     tasks, complaints and plans to another, as one audited action."""
 
+    errors = {"get": (NotAMerchant,), "post": (NotAMerchant, NotOurStaff)}
+
     permission_classes = [IsMerchantMember]
     pagination_class = PlanPagination  # newest first
 
@@ -244,6 +249,8 @@ class HandOverView(APIView):
 class AnalyticsGroupsView(APIView):
     """Customers by tier, RFM segment and source; how many are at risk."""
 
+    errors = {"get": (NotAMerchant,)}
+
     permission_classes = [IsMerchantMember]
 
     @extend_schema(tags=TAGS, responses=OpenApiTypes.OBJECT)
@@ -255,6 +262,8 @@ class AnalyticsGroupsView(APIView):
 class AnalyticsPurchasesView(APIView):
     """Purchase structure of the last year: by service, month, weekday and hour."""
 
+    errors = {"get": (NotAMerchant,)}
+
     permission_classes = [IsMerchantMember]
 
     @extend_schema(tags=TAGS, responses=OpenApiTypes.OBJECT)
@@ -265,6 +274,8 @@ class AnalyticsPurchasesView(APIView):
 
 class AnalyticsChurnView(APIView):
     """Per month: active, new, retained customers, retention and churn rates; KPI history."""
+
+    errors = {"get": (NotAMerchant,)}
 
     permission_classes = [IsMerchantMember]
 
@@ -287,6 +298,8 @@ class CampaignEffectSerializer(serializers.Serializer):
 class AnalyticsCampaignsView(APIView):
     """Coupon campaigns' redemptions attributed to customers, and those customers' spend in
     the 30 days before and after."""
+
+    errors = {"get": (NotAMerchant,)}
 
     permission_classes = [IsMerchantMember]
     pagination_class = WholeList

@@ -15,6 +15,8 @@ from accounts.permissions import IsMerchantMember
 from core.errors import NotFound
 from core.pagination import CursorPagination, WholeList, whole_page
 from core.serializers import BoundedDateField, BoundedDateTimeField, IdField
+from crm.errors import NotOurStaff
+from merchants.errors import NotAMerchant
 
 from .. import selectors, services, worklist
 from ..analytics import kpi_series
@@ -78,6 +80,8 @@ class TodayItemSerializer(serializers.Serializer):
 class TodayView(APIView):
     """The staff member's list for today, each item with its reason and tel:/sms: links."""
 
+    errors = {"get": (NotAMerchant, NotOurStaff)}
+
     permission_classes = [IsMerchantMember]
     pagination_class = WholeList
 
@@ -136,6 +140,8 @@ class CustomerContactView(APIView):
 class StandardsView(APIView):
     """GET the per-tier service standards; PUT (owner) replaces them (both answer the list)."""
 
+    errors = {"get": (NotAMerchant,), "put": (NotAMerchant,)}
+
     permission_classes = [IsMerchantMember]
     pagination_class = WholeList
 
@@ -178,6 +184,8 @@ class DueItemSerializer(serializers.Serializer):
 class StandardsDueView(APIView):
     """Contacts due under the service standards, for the whole team."""
 
+    errors = {"get": (NotAMerchant,)}
+
     permission_classes = [IsMerchantMember]
     pagination_class = WholeList
 
@@ -189,6 +197,8 @@ class StandardsDueView(APIView):
 
 class ComplianceView(APIView):
     """Share of customers contacted within their tier's standard, per tier and per staff."""
+
+    errors = {"get": (NotAMerchant,)}
 
     permission_classes = [IsMerchantMember]
 
@@ -231,6 +241,7 @@ def complaint_of(merchant, pk: int) -> Complaint:
 
 
 class ComplaintListView(APIView):
+    errors = {"get": (NotAMerchant,), "post": (NotAMerchant, NotOurStaff)}
     pagination_class = ComplaintPagination
     permission_classes = [IsMerchantMember]
 
@@ -344,6 +355,8 @@ class AtRiskView(APIView):
     value (`at_stake_fen`), cut to the merchant's `at_risk_daily_calls` (or `limit`), each
     with `churn_explanation`. The whole cut on one page."""
 
+    errors = {"get": (NotAMerchant,)}
+
     permission_classes = [IsMerchantMember]
     pagination_class = WholeList
 
@@ -367,6 +380,8 @@ class ChurnModelView(APIView):
     or recency ranked clearly better on the shop's history one horizon ago: both AUCs shown);
     with the horizon, parameters and when it was fitted (`method` null before the first
     fit)."""
+
+    errors = {"get": (NotAMerchant,)}
 
     permission_classes = [IsMerchantMember]
 
@@ -463,6 +478,7 @@ class TaskPagination(CursorPagination):
 
 
 class TaskListView(APIView):
+    errors = {"get": (NotAMerchant,)}
     pagination_class = TaskPagination
     """Tasks: staff see theirs; the owner sees all (or one staff member's)."""
 
@@ -521,6 +537,8 @@ class TaskCompleteView(APIView):
 class KpiView(APIView):
     """KPI snapshots over time, each with the target in force that day; PUT (owner) sets a
     target from a date on (both answer the series, on one page)."""
+
+    errors = {"get": (NotAMerchant,), "put": (NotAMerchant,)}
 
     permission_classes = [IsMerchantMember]
     pagination_class = WholeList
