@@ -120,6 +120,8 @@ class CursorPagination(BaseCursorPagination):
                     raise self._invalid() from error
                 if isinstance(value, int) and abs(value) > BIGINT_MAX:
                     raise self._invalid()
+                if field.choices and value not in {c for c, _label in field.flatchoices}:
+                    raise self._invalid()  # e.g. a roster position that is no tier
         return cursor
 
     def _position_field(self) -> models.Field | None:

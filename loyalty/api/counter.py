@@ -278,8 +278,9 @@ class CounterTopUpView(CodeFailuresThrottled, APIView):
             help_text="An offline backend: cash, or a payment code (wechatpay_code, alipay_code)",
         )
         auth_code = serializers.RegexField(
-            r"^\d{10,32}$",
+            r"^(\d{10,32})?$",  # blank (the default): no payment code
             required=False,
+            allow_blank=True,
             default="",
             help_text="The customer's payment code (付款码), typed by the scanner",
         )
