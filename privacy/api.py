@@ -286,9 +286,7 @@ class DeletionView(APIView):
         password = serializers.CharField(
             required=False, allow_blank=True, default="", style={"input_type": "password"}
         )
-        sms_code = serializers.CharField(
-            required=False, allow_blank=True, default="", max_length=8
-        )
+        sms_code = serializers.CharField(required=False, allow_blank=True, default="", max_length=8)
         forfeit = serializers.BooleanField(
             default=False, help_text="true: I give up my stored value, points and coupons."
         )

@@ -25,6 +25,7 @@ from core.codes import InvalidCode
 from core.coords import CoordTypeMixin
 from core.errors import NotFound
 from core.idempotency import IDEMPOTENCY_PARAMETER, idempotent
+from core.pagination import whole_page
 from core.serializers import BoundedDateTimeField, IdField
 from core.throttling import CodeFailuresThrottled
 from loyalty.errors import CardNotUsable, CardNotValidHere, InsufficientBalance, InsufficientPoints
@@ -326,7 +327,8 @@ class MerchantSlotViewSet(
         service_id = fields.pop("service", None)
         service = get_object_or_404(Service, pk=service_id, shop=shop) if service_id else None
         slots = services.slots_create(shop=shop, service=service, **fields)
-        return Response(SlotSerializer(slots, many=True).data, status=status.HTTP_201_CREATED)
+        created = whole_page(SlotSerializer(slots, many=True).data)  # the one page shape
+        return Response(created, status=status.HTTP_201_CREATED)
 
     def partial_update(self, request, pk=None):
         slot = self.editable()

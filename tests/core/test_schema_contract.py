@@ -69,6 +69,13 @@ def test_every_list_answers_the_one_page_shape(schema):
                 elif resolve(schema, body["properties"]["results"]).get("type") != "array":
                     odd.append((path, "results is not an array"))
     assert not bare, f"lists answered as bare arrays: {bare}"
+    silent = [
+        path
+        for method, path, operation in operations(schema)
+        if any(p["name"] == "cursor" for p in operation.get("parameters", []))
+        and "`invalid_cursor`" not in operation["responses"]["400"]["description"]
+    ]
+    assert not silent, f"cursor pages not declaring 400 invalid_cursor: {silent}"
     assert not odd, f"pages not in the one shape: {odd}"
     pages = schema["paths"]["/api/v1/merchant/crm/today/"]["get"]["responses"]["200"]
     assert resolve(schema, pages["content"]["application/json"]["schema"])["required"] == [
