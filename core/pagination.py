@@ -1,5 +1,10 @@
 """One page shape for every list: {"next": url|null, "next_cursor": str|null, "results": [...]}.
 
+Lists that can grow page by cursor (CursorPagination). A small or bounded list (the taxonomy,
+the RFM segments, today's work list, a KPI series) is the whole list on one page in the same
+shape, through `whole_page` (APIViews) or `WholeList` (the pagination class, which also declares
+the page in the schema): `{"next": null, "next_cursor": null, "results": [...]}`.
+
 `next_cursor` is the cursor token itself, so a client can pass it back as `?cursor=` without
 parsing a URL. A cursor the server did not make (malformed, or naming a position of the wrong
 type) is 400 `invalid_cursor`, never a 404 or a 500.
@@ -12,6 +17,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from rest_framework.exceptions import NotFound, ValidationError
+from rest_framework.pagination import BasePagination
 from rest_framework.pagination import CursorPagination as BaseCursorPagination
 from rest_framework.response import Response
 
@@ -114,6 +120,8 @@ class CursorPagination(BaseCursorPagination):
                     raise self._invalid() from error
                 if isinstance(value, int) and abs(value) > BIGINT_MAX:
                     raise self._invalid()
+                if field.choices and value not in {c for c, _label in field.flatchoices}:
+                    raise self._invalid()  # e.g. a roster position that is no tier
         return cursor
 
     def _position_field(self) -> models.Field | None:
@@ -137,3 +145,26 @@ def cursor_of(url: str | None, param: str = "cursor") -> str | None:
         return None
     values = parse.parse_qs(parse.urlsplit(url).query).get(param)
     return values[0] if values else None
+
+
+def whole_page(results) -> dict:
+    """A bounded list in the one page shape: everything on one page, no next page."""
+    return {"next": None, "next_cursor": None, "results": list(results)}
+
+
+class WholeList(BasePagination):
+    """The pagination class of a bounded list: one page holding the whole list. Set it as the
+    view's `pagination_class` (the schema then declares the page shape) and answer
+    `whole_page(...)` from an APIView; a generic list view uses it by itself."""
+
+    def paginate_queryset(self, queryset, request, view=None):
+        return list(queryset)
+
+    def get_paginated_response(self, data) -> Response:
+        return Response(whole_page(data))
+
+    def get_paginated_response_schema(self, schema):
+        return page_schema(schema)
+
+    def get_schema_operation_parameters(self, view):
+        return []

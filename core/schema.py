@@ -5,6 +5,7 @@
 - A view lists the domain errors it can raise in `errors` (a tuple, or a dict from action or
   method to a tuple, "*" for all): each status is declared with the codes that give it.
 - An operation that takes an `Idempotency-Key` also declares 422 `idempotency_key_reused`.
+- A list paged by cursor also declares 400 `invalid_cursor`.
 - Public operations (every permission AllowAny) carry no security requirement.
 - Path parameters that can only be digits are integers.
 """
@@ -20,6 +21,7 @@ from rest_framework.permissions import AllowAny
 from .coords import COORD_TYPE_PARAMETER
 from .errors import DomainError, ServiceUnavailable
 from .idempotency import HEADER, IdempotencyKeyMissing, IdempotencyKeyReused
+from .pagination import CursorPagination, InvalidCursor
 from .serializers import BIGINT_MAX, ErrorSerializer
 
 ERROR_DESCRIPTIONS = {
@@ -95,6 +97,11 @@ class AutoSchema(BaseAutoSchema):
                 parameter["schema"] = {"type": "integer", "minimum": 1}
         return parameters
 
+    def _get_pagination_parameters(self):
+        """Only a GET reads a page: a write answering a list (the slots it opened) takes no
+        `cursor` or `limit`."""
+        return super()._get_pagination_parameters() if self.method == "GET" else []
+
     def takes_idempotency_key(self) -> bool:
         return any(
             getattr(parameter, "name", None) == HEADER
@@ -107,6 +114,15 @@ class AutoSchema(BaseAutoSchema):
             action = getattr(self.view, "action", None) or self.method.lower()
             declared = (*declared.get(action, ()), *declared.get("*", ()))
         errors = list(declared)
+        pagination = getattr(self.view, "pagination_class", None)
+        if (
+            self.method == "GET"
+            and isinstance(pagination, type)
+            and issubclass(pagination, CursorPagination)
+            and self._is_list_view()
+            and InvalidCursor not in errors
+        ):
+            errors.append(InvalidCursor)  # a cursor the server did not make
         if self.takes_idempotency_key():
             errors += [IdempotencyKeyMissing, IdempotencyKeyReused]
         return errors

@@ -26,6 +26,7 @@ from coupons.selectors import coupon_for_counter
 from loyalty.api.counter import CounterCardSerializer, counter_view_of
 from loyalty.models import CardStatus
 from loyalty.selectors import merchant_card_by_code
+from merchants.errors import NotAMerchant
 from merchants.models import StaffPermission
 from merchants.selectors import shop_for_edit
 
@@ -123,7 +124,12 @@ assert set(ANSWERS) == set(KINDS)
 class CounterScanView(CodeFailuresThrottled, APIView):
     permission_classes = [IsMerchantMember]
     finds_objects = True
-    errors = (InvalidCode, NotFound, OrderWrongShop)
+    errors = (
+        InvalidCode,
+        NotFound,
+        OrderWrongShop,
+        NotAMerchant,
+    )
 
     @extend_schema(
         tags=TAGS,

@@ -17,10 +17,11 @@ from core.schema import error_response
 from core.serializers import BoundedDateTimeField
 from coupons.api.campaigns import MAX_FEN
 from coupons.api.serializers import CampaignSerializer
+from coupons.errors import InvalidCampaign
 from coupons.models import BenefitKind
 from crm.models import Segment
 from loyalty.models import Level
-from merchants.errors import StaffPermissionMissing
+from merchants.errors import NotAMerchant, ShopNotAssigned, StaffPermissionMissing
 from merchants.models import Service, Shop, StaffPermission
 from merchants.selectors import merchant_permission_check, shops_write_check
 
@@ -163,6 +164,7 @@ class FlashDealViewSet(
     mixins.RetrieveModelMixin,
     viewsets.GenericViewSet,
 ):
+    errors = {"create": (InvalidCampaign, NotAMerchant, ShopNotAssigned)}
     permission_classes = [IsMerchantMember]
     serializer_class = FlashDealSerializer
     lookup_value_regex = r"[0-9]{1,18}"

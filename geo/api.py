@@ -140,6 +140,8 @@ class ShopFeatureCollectionSerializer(serializers.Serializer):
 class DiscoverView(CoordTypeMixin, APIView):
     """Shops near a point (nearest first), or inside a map's bounding box."""
 
+    errors = {"get": (InvalidCursor,)}
+
     permission_classes = [AllowAny]
     renderer_classes = [JSONRenderer, GeoJSONRenderer]
 

@@ -8,6 +8,7 @@ from rest_framework.views import APIView
 from accounts.permissions import IsConsumer
 from core.coords import CoordTypeMixin, WGS84InputMixin
 from core.schema import error_response
+from geo.errors import InvalidSubscription, LocationConsentRequired
 from merchants.api.serializers import LatLngField
 from merchants.models import Category, Shop, ShopStatus
 
@@ -165,6 +166,7 @@ class SubscriptionViewSet(
     mixins.DestroyModelMixin,
     viewsets.GenericViewSet,
 ):
+    errors = {"create": (InvalidSubscription, LocationConsentRequired)}
     model = Subscription
     serializer_class = SubscriptionSerializer
     http_method_names = ["get", "post", "patch", "delete"]
@@ -217,6 +219,7 @@ class CheckInInputSerializer(WGS84InputMixin, serializers.Serializer):
 class CheckInViewSet(
     CoordTypeMixin, ConsumerOwnedMixin, mixins.ListModelMixin, viewsets.GenericViewSet
 ):
+    errors = {"create": (LocationConsentRequired,)}
     model = CheckIn
     serializer_class = CheckInSerializer
 
@@ -280,6 +283,8 @@ class ActivityAreaView(CoordTypeMixin, APIView):
     """Where I usually am, inferred from my orders, redemptions and check-ins of the last 180
     days (DBSCAN clusters, 500 m apart at most, with a radius around each). Subscriptions
     without a place are around it."""
+
+    errors = {"patch": (LocationConsentRequired,)}
 
     permission_classes = [IsConsumer]
 

@@ -15,6 +15,7 @@ from core.errors import NotFound
 from core.redaction import mask
 from core.serializers import LocalTimeField
 from merchants.models import Merchant
+from notifications.errors import InvalidQuietHours, MerchantNotVerified, PhoneNotVerified
 
 from . import services
 from .marketing import marketing_consent_set
@@ -195,6 +196,8 @@ class PreferenceView(APIView):
     every message. Quiet hours defer SMS and pushes to their end (dropped if the offer is over
     by then); the inbox still receives."""
 
+    errors = {"patch": (InvalidQuietHours,)}
+
     @extend_schema(tags=TAGS, summary="My notification preferences", responses=PreferenceSerializer)
     def get(self, request):
         return Response(PreferenceSerializer(services.preference_of(request.user)).data)
@@ -315,6 +318,8 @@ class MarketingConsentListView(APIView):
 class MarketingConsentView(APIView):
     """Give or withdraw consent to one merchant's marketing SMS. Needs a phone proven by SMS
     code (403 `phone_not_verified`); consenting lifts an earlier opt-out."""
+
+    errors = {"put": (MerchantNotVerified, PhoneNotVerified)}
 
     permission_classes = [IsConsumer]
 

@@ -13,8 +13,11 @@ from rest_framework.views import APIView
 from accounts.models import CLIENT_CHANNELS
 from accounts.permissions import IsConsumer
 from core.errors import NotFound
+from core.pagination import WholeList, whole_page
 from core.schema import error_response
 from core.serializers import CountField
+from privacy.errors import DeletionBlocked, ExportNotReady, ReauthenticationFailed, UnknownConsent
+from verification.errors import SmsCodeExhausted, SmsCodeInvalid
 
 from .consents import KINDS
 from .errors import PolicyNotPublished
@@ -32,7 +35,9 @@ class PolicySerializer(serializers.ModelSerializer):
 
 
 class PolicyListView(APIView):
+    errors = {"get": (PolicyNotPublished,)}
     permission_classes = [AllowAny]
+    pagination_class = WholeList
 
     @extend_schema(
         tags=CONSENT_TAGS,
@@ -45,7 +50,7 @@ class PolicyListView(APIView):
         for kind in DocumentKind.values:
             if consents.policy_current_version(kind) is not None:
                 documents.append(consents.policy_document(kind=kind, language=language))
-        return Response(PolicySerializer(documents, many=True).data)
+        return Response(whole_page(PolicySerializer(documents, many=True).data))
 
 
 class PolicyDetailView(APIView):
@@ -113,6 +118,8 @@ def consents_body(user) -> dict:
 
 class ConsentsView(APIView):
     """What I agreed to and when; accept a document (or location use); withdraw any."""
+
+    errors = {"post": (UnknownConsent,)}
 
     permission_classes = [IsAuthenticated]
 
@@ -205,6 +212,8 @@ def export_body(request, data_export) -> dict:
 class ExportView(APIView):
     """Everything the platform holds about me, as a JSON file prepared in the background."""
 
+    errors = {"get": (ExportNotReady,), "post": (ExportNotReady,)}
+
     permission_classes = [IsConsumer]
 
     @extend_schema(
@@ -286,6 +295,8 @@ def deletion_body(user) -> dict:
 class DeletionView(APIView):
     """Cancel my account (注销): shows what is left first; erased after the waiting period
     unless I sign in again (or DELETE this) before."""
+
+    errors = {"post": (ReauthenticationFailed, DeletionBlocked, SmsCodeInvalid, SmsCodeExhausted)}
 
     permission_classes = [IsConsumer]
 

@@ -4,6 +4,7 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema
 from rest_framework import mixins, serializers, viewsets
 
 from accounts.permissions import IsMerchantOwner
+from merchants.errors import NotAMerchant
 from merchants.selectors import merchant_of
 
 from .models import PayoutBatch, SettlementEntry
@@ -57,6 +58,7 @@ class PayoutBatchSerializer(serializers.ModelSerializer):
     )
 )
 class EntryViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
+    errors = {"list": (NotAMerchant,)}
     lookup_value_regex = r"\d+"
     permission_classes = [IsMerchantOwner]
     serializer_class = SettlementEntrySerializer
@@ -78,6 +80,7 @@ class EntryViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     retrieve=extend_schema(tags=["settlement"]),
 )
 class PayoutBatchViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    errors = {"list": (NotAMerchant,)}
     lookup_value_regex = r"\d+"
     permission_classes = [IsMerchantOwner]
     serializer_class = PayoutBatchSerializer

@@ -10,9 +10,10 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.api import CHANNELS, AcceptedSerializer, SessionSerializer, session_response
-from accounts.errors import PhoneTaken, WeakPassword
+from accounts.errors import AccountDisabled, PhoneTaken, WeakPassword
 from accounts.models import Role
 from core.schema import error_response
+from verification.errors import CaptchaInvalid, SmsCodeExhausted
 
 from . import services
 from .models import CodePurpose
@@ -25,7 +26,11 @@ class RegisterView(APIView):
     """Register with a password, proving the phone with an SMS code sent for `register`
     (POST /api/v1/auth/sms-code/)."""
 
-    errors = (PhoneTaken, WeakPassword)
+    errors = (
+        PhoneTaken,
+        WeakPassword,
+        SmsCodeExhausted,
+    )
     permission_classes = [AllowAny]
     throttle_scope = "auth"
 
@@ -95,6 +100,8 @@ class SmsCodeView(APIView):
     """Send a 6-digit code by SMS: at most 1 a minute, 5 an hour, 10 a day per phone, and a
     limit per client address; each send needs a fresh captcha answer."""
 
+    errors = {"post": (CaptchaInvalid,)}
+
     permission_classes = [AllowAny]
     authentication_classes = []
     throttle_scope = "auth"
@@ -131,6 +138,8 @@ class SmsCodeView(APIView):
 class SmsLoginView(APIView):
     """Sign in with a code (purpose `login`); a phone with no account becomes a consumer. The
     answer is the same as password login's."""
+
+    errors = {"post": (AccountDisabled,)}
 
     permission_classes = [AllowAny]
     authentication_classes = []

@@ -35,13 +35,28 @@ from core.idempotency import (
     idempotent,
 )
 from core.schema import error_response
-from loyalty.errors import InsufficientPoints, PasswordWrong, SpendingLocked
+from loyalty.errors import (
+    CardNotValidHere,
+    InsufficientBalance,
+    InsufficientPoints,
+    InvalidRedemption,
+    PasswordNotSet,
+    PasswordRequired,
+    PasswordWrong,
+    SpendingLocked,
+)
 from loyalty.selectors import card_for_purchase
 from loyalty.services import card_password_check
 from merchants.errors import PublicServiceNotBookable
 from merchants.models import Service
 from payments.backends import PayRequest, payment_backends
-from payments.errors import PaymentBackendUnknown, PaymentDeclined, PaymentGatewayUnavailable
+from payments.errors import (
+    PaymentBackendUnknown,
+    PaymentDeclined,
+    PaymentGatewayUnavailable,
+    RefundDeclined,
+    RefundTooLarge,
+)
 
 from .. import services
 from ..models import ActorRole, ConsumedVia, Fulfilment, OrderState, Review, TimeSlot
@@ -201,11 +216,31 @@ class MyOrderViewSet(
             PaymentBackendUnknown,
             PaymentDeclined,
             PaymentGatewayUnavailable,
+            CardNotValidHere,
+            InsufficientBalance,
+            InvalidRedemption,
+            PasswordNotSet,
+            PasswordRequired,
+            RefundDeclined,
+            RefundTooLarge,
         ),
-        "cancel": (IllegalTransition, CancelTooLate, PaymentGatewayUnavailable),
-        "done": (IllegalTransition, DisputeOpen),
-        "dispute": (DisputeOpen, DisputeNotAllowed),
-        "review": (OrderNotConsumed, AlreadyReviewed),
+        "cancel": (
+            IllegalTransition,
+            CancelTooLate,
+            PaymentGatewayUnavailable,
+        ),
+        "done": (
+            IllegalTransition,
+            DisputeOpen,
+        ),
+        "dispute": (
+            DisputeOpen,
+            DisputeNotAllowed,
+        ),
+        "review": (
+            OrderNotConsumed,
+            AlreadyReviewed,
+        ),
     }
     lookup_value_regex = r"\d+"
     permission_classes = [IsConsumer]

@@ -13,13 +13,23 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.permissions import IsMerchantMember
-from consumers.errors import IllegalTransition, NotStartedYet, OrderWrongShop, VoucherExpired
+from consumers.errors import (
+    DisputeOpen,
+    IllegalTransition,
+    NotStartedYet,
+    OrderWrongShop,
+    ServiceNotBookable,
+    VoucherExpired,
+)
 from core.codes import InvalidCode
 from core.coords import CoordTypeMixin
 from core.errors import NotFound
 from core.idempotency import IDEMPOTENCY_PARAMETER, idempotent
+from core.pagination import whole_page
 from core.serializers import BoundedDateTimeField, IdField
 from core.throttling import CodeFailuresThrottled
+from loyalty.errors import CardNotUsable, CardNotValidHere, InsufficientBalance, InsufficientPoints
+from merchants.errors import NotAMerchant, PublicServiceNotBookable
 from merchants.models import Service, StaffPermission
 from merchants.selectors import (
     merchant_permission_any_check,
@@ -93,7 +103,12 @@ class MerchantOrderViewSet(
 ):
     code_actions = ("lookup", "consume")
     errors = {
-        "lookup": (InvalidCode, NotFound, OrderWrongShop),
+        "lookup": (
+            InvalidCode,
+            NotFound,
+            OrderWrongShop,
+            NotAMerchant,
+        ),
         "consume": (
             InvalidCode,
             NotFound,
@@ -101,7 +116,14 @@ class MerchantOrderViewSet(
             IllegalTransition,
             NotStartedYet,
             VoucherExpired,
+            DisputeOpen,
+            CardNotUsable,
+            CardNotValidHere,
+            InsufficientBalance,
+            InsufficientPoints,
+            NotAMerchant,
         ),
+        "list": (NotAMerchant,),
     }
     lookup_value_regex = r"\d+"
     finds_objects = False  # the counter actions find their order by a code: they may 404
@@ -272,6 +294,10 @@ class MerchantSlotViewSet(
     mixins.DestroyModelMixin,
     viewsets.GenericViewSet,
 ):
+    errors = {
+        "create": (NotAMerchant, PublicServiceNotBookable, ServiceNotBookable),
+        "list": (NotAMerchant,),
+    }
     finds_objects = True
     lookup_value_regex = r"\d+"
     permission_classes = [IsMerchantMember]
@@ -300,7 +326,8 @@ class MerchantSlotViewSet(
         service_id = fields.pop("service", None)
         service = get_object_or_404(Service, pk=service_id, shop=shop) if service_id else None
         slots = services.slots_create(shop=shop, service=service, **fields)
-        return Response(SlotSerializer(slots, many=True).data, status=status.HTTP_201_CREATED)
+        created = whole_page(SlotSerializer(slots, many=True).data)  # the one page shape
+        return Response(created, status=status.HTTP_201_CREATED)
 
     def partial_update(self, request, pk=None):
         slot = self.editable()
@@ -316,6 +343,8 @@ class MerchantSlotViewSet(
 
 class OrderPolicyView(APIView):
     """A shop's order policy: acceptance, cancellation cut-off and fees, home service."""
+
+    errors = {"get": (NotAMerchant,), "put": (NotAMerchant,)}
 
     permission_classes = [IsMerchantMember]
 
@@ -345,6 +374,7 @@ class ReplySerializer(serializers.Serializer):
     ),
 )
 class MerchantReviewViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
+    errors = {"list": (NotAMerchant,)}
     lookup_value_regex = r"\d+"
     permission_classes = [IsMerchantMember]
     serializer_class = MerchantReviewSerializer

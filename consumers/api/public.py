@@ -13,6 +13,7 @@ from consumers.errors import AlreadyReported, ReviewTooSoon
 from core.errors import NotFound
 from core.pagination import CursorPagination
 from core.serializers import BoundedDateField, IdField
+from merchants.errors import NotAMerchant
 
 from .. import services
 from ..models import ReportReason, Review, ReviewStatus, ShopOrderPolicy
@@ -20,10 +21,15 @@ from ..selectors import reviews_public, shop_public, slots_available
 from .serializers import OrderPolicySerializer, ReviewSerializer, SlotSerializer
 
 
+class SlotPagination(CursorPagination):
+    ordering = ("starts_at", "pk")
+
+
 class ShopSlotsView(APIView):
     """Bookable slots of a shop with places left, soonest first."""
 
     permission_classes = [AllowAny]
+    pagination_class = SlotPagination
 
     class FilterSerializer(serializers.Serializer):
         service = IdField(required=False, help_text="only slots for this service")
@@ -42,8 +48,10 @@ class ShopSlotsView(APIView):
             service_id=params.validated_data.get("service"),
             day=params.validated_data.get("date"),
             now=timezone.now(),
-        )[:200]
-        return Response(SlotSerializer(slots, many=True).data)
+        )
+        paginator = self.pagination_class()
+        page = paginator.paginate_queryset(slots, request, view=self)
+        return paginator.get_paginated_response(SlotSerializer(page, many=True).data)
 
 
 class ShopOrderPolicyView(APIView):
@@ -109,7 +117,10 @@ class ReviewReportView(APIView):
     """Report a review to platform staff (once per account); the review stays shown until they
     decide, unless enough established accounts report it (README, "Reviews")."""
 
-    errors = (AlreadyReported,)
+    errors = (
+        AlreadyReported,
+        NotAMerchant,
+    )
     permission_classes = [IsAuthenticated]
 
     class InputSerializer(serializers.Serializer):

@@ -18,9 +18,10 @@ from rest_framework.response import Response
 from accounts.permissions import IsMerchantMember
 from core.idempotency import IDEMPOTENCY_PARAMETER, idempotent
 from core.serializers import BoundedDateTimeField
+from coupons.errors import InvalidCampaign
 from crm.models import Segment
 from loyalty.models import Level
-from merchants.errors import StaffPermissionMissing
+from merchants.errors import NotAMerchant, ShopNotAssigned, StaffPermissionMissing
 from merchants.models import Service, Shop, StaffPermission
 from merchants.selectors import merchant_permission_check, shops_write_check
 
@@ -161,6 +162,7 @@ class CampaignViewSet(
     mixins.DestroyModelMixin,
     viewsets.GenericViewSet,
 ):
+    errors = {"create": (InvalidCampaign, NotAMerchant, ShopNotAssigned)}
     lookup_value_regex = r"\d+"
     permission_classes = [IsMerchantMember]
     serializer_class = CampaignSerializer

@@ -28,6 +28,7 @@ from coupons.errors import (
     ReversalWindowClosed,
     WrongShop,
 )
+from merchants.errors import NotAMerchant
 from merchants.models import StaffPermission
 from merchants.selectors import merchant_permission_check, shop_for_edit
 
@@ -147,9 +148,20 @@ class RedemptionViewSet(
             BelowMinimumSpend,
             OrderAmountRequired,
             AlreadyRedeemed,
+            NotAMerchant,
         ),
-        "lookup": (InvalidCode, CouponNotFound),
-        "reverse": (AlreadyReversed, ReversalWindowClosed),
+        "lookup": (
+            InvalidCode,
+            CouponNotFound,
+            BelowMinimumSpend,
+            OrderAmountRequired,
+            NotAMerchant,
+        ),
+        "reverse": (
+            AlreadyReversed,
+            ReversalWindowClosed,
+        ),
+        "list": (NotAMerchant,),
     }
     lookup_value_regex = r"\d+"
     permission_classes = [IsMerchantMember]

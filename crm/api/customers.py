@@ -11,7 +11,9 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.permissions import IsMerchantMember
-from core.pagination import CursorPagination
+from core.pagination import CursorPagination, WholeList, whole_page
+from crm.errors import CsvUnreadable, CustomerExists, InvalidScorecard, NotOurStaff
+from merchants.errors import NotAMerchant
 from notifications.marketing import marketing_consent_set, marketing_consents_of
 from notifications.models import ConsentSource
 
@@ -46,6 +48,7 @@ class CustomerPagination(CursorPagination):
 
 
 class CustomerListView(APIView):
+    errors = {"get": (NotAMerchant,), "post": (CustomerExists, NotAMerchant, NotOurStaff)}
     pagination_class = CustomerPagination
     """GET the directory (search and filters); POST adds a customer by hand."""
 
@@ -162,6 +165,8 @@ class CustomerImportView(APIView):
     birthday_lunar, tags (separated by ;), notes. Answers what was created and each rejected
     line with its reasons."""
 
+    errors = {"post": (CsvUnreadable, CustomerExists, NotAMerchant)}
+
     permission_classes = [IsMerchantMember]
     parser_classes = [MultiPartParser]
 
@@ -192,6 +197,8 @@ class CustomerImportView(APIView):
 
 class CustomerExportView(APIView):
     """The whole directory as CSV (the import's columns, then level, grade and totals)."""
+
+    errors = {"get": (NotAMerchant,)}
 
     permission_classes = [IsMerchantMember]
 
@@ -257,6 +264,8 @@ class CrmSettingsSerializer(serializers.Serializer):
 class ScorecardView(APIView):
     """GET the scorecard and CRM settings; PUT (owner) replaces them."""
 
+    errors = {"get": (NotAMerchant,), "put": (InvalidScorecard, NotAMerchant)}
+
     permission_classes = [IsMerchantMember]
 
     @extend_schema(tags=TAGS, responses=CrmSettingsSerializer)
@@ -273,10 +282,18 @@ class ScorecardView(APIView):
         return Response(CrmSettingsSerializer(saved).data)
 
 
+class RosterPagination(CursorPagination):
+    ordering = ("tier", "-score", "pk")
+
+
 class RosterView(APIView):
-    """The tier roster: graded customers with score, tier, recommendation and reasons."""
+    """The tier roster: graded customers with score, tier, recommendation and reasons, by tier
+    and best score first."""
+
+    errors = {"get": (NotAMerchant,)}
 
     permission_classes = [IsMerchantMember]
+    pagination_class = RosterPagination
 
     class FilterSerializer(serializers.Serializer):
         tier = serializers.ChoiceField(choices=Tier.choices, required=False)
@@ -288,12 +305,16 @@ class RosterView(APIView):
         merchant = selectors.member_check(request.user, selectors.VIEW)
         params = self.FilterSerializer(data=request.query_params)
         params.is_valid(raise_exception=True)
-        found = selectors.roster(merchant, params.validated_data.get("tier", ""))[:2000]
-        return Response(customers_out(found, many=True))
+        found = selectors.roster(merchant, params.validated_data.get("tier", ""))
+        paginator = self.pagination_class()
+        page = paginator.paginate_queryset(found, request, view=self)
+        return paginator.get_paginated_response(customers_out(page, many=True))
 
 
 class RecomputeView(APIView):
     """Grade, segment and flag every customer now (the nightly run does the same)."""
+
+    errors = {"post": (NotAMerchant,)}
 
     permission_classes = [IsMerchantMember]
 
@@ -309,7 +330,10 @@ class RecomputeView(APIView):
 class SegmentsView(APIView):
     """RFM segments with their customer counts: the audiences coupons and deals can target."""
 
+    errors = {"get": (NotAMerchant,)}
+
     permission_classes = [IsMerchantMember]
+    pagination_class = WholeList
 
     class OutputSerializer(serializers.Serializer):
         segment = serializers.CharField()
@@ -321,4 +345,4 @@ class SegmentsView(APIView):
         from ..analytics import customer_groups
 
         merchant = selectors.member_check(request.user, selectors.VIEW)
-        return Response(customer_groups(merchant)["segments"])
+        return Response(whole_page(customer_groups(merchant)["segments"]))

@@ -9,8 +9,10 @@ from rest_framework.views import APIView
 from accounts.models import Role
 from accounts.permissions import IsMerchantMember
 from core.errors import NotFound
-from core.pagination import CursorPagination
+from core.pagination import CursorPagination, WholeList, whole_page
 from core.serializers import BoundedDateField, IdField
+from crm.errors import BudgetOverStandard, NotOurStaff
+from merchants.errors import NotAMerchant
 
 from .. import analytics, selectors, services
 from ..models import HandOver, MaintenancePlan, PlanStatus, Tier
@@ -59,6 +61,7 @@ class PlanPagination(CursorPagination):
 
 
 class PlanListView(APIView):
+    errors = {"get": (NotAMerchant,), "post": (BudgetOverStandard, NotAMerchant, NotOurStaff)}
     pagination_class = PlanPagination
     """Plans for a customer or a tier; staff see the ones they wrote or carry out."""
 
@@ -206,7 +209,10 @@ class HandOverView(APIView):
     """GET the hand-over log; POST (owner) moves a leaving staff member's customers, open
     tasks, complaints and plans to another, as one audited action."""
 
+    errors = {"get": (NotAMerchant,), "post": (NotAMerchant, NotOurStaff)}
+
     permission_classes = [IsMerchantMember]
+    pagination_class = PlanPagination  # newest first
 
     class InputSerializer(serializers.Serializer):
         from_staff = serializers.IntegerField(min_value=1, max_value=2**62)
@@ -216,8 +222,10 @@ class HandOverView(APIView):
     @extend_schema(tags=TAGS, responses=CrmHandOverSerializer(many=True))
     def get(self, request):
         merchant = selectors.owner_check(request.user)
-        found = HandOver.objects.filter(merchant=merchant)[:200]
-        return Response(CrmHandOverSerializer(found, many=True).data)
+        found = HandOver.objects.filter(merchant=merchant)
+        paginator = self.pagination_class()
+        page = paginator.paginate_queryset(found, request, view=self)
+        return paginator.get_paginated_response(CrmHandOverSerializer(page, many=True).data)
 
     @extend_schema(tags=TAGS, request=InputSerializer, responses={201: CrmHandOverSerializer})
     def post(self, request):
@@ -241,6 +249,8 @@ class HandOverView(APIView):
 class AnalyticsGroupsView(APIView):
     """Customers by tier, RFM segment and source; how many are at risk."""
 
+    errors = {"get": (NotAMerchant,)}
+
     permission_classes = [IsMerchantMember]
 
     @extend_schema(tags=TAGS, responses=OpenApiTypes.OBJECT)
@@ -252,6 +262,8 @@ class AnalyticsGroupsView(APIView):
 class AnalyticsPurchasesView(APIView):
     """Purchase structure of the last year: by service, month, weekday and hour."""
 
+    errors = {"get": (NotAMerchant,)}
+
     permission_classes = [IsMerchantMember]
 
     @extend_schema(tags=TAGS, responses=OpenApiTypes.OBJECT)
@@ -262,6 +274,8 @@ class AnalyticsPurchasesView(APIView):
 
 class AnalyticsChurnView(APIView):
     """Per month: active, new, retained customers, retention and churn rates; KPI history."""
+
+    errors = {"get": (NotAMerchant,)}
 
     permission_classes = [IsMerchantMember]
 
@@ -285,9 +299,12 @@ class AnalyticsCampaignsView(APIView):
     """Coupon campaigns' redemptions attributed to customers, and those customers' spend in
     the 30 days before and after."""
 
+    errors = {"get": (NotAMerchant,)}
+
     permission_classes = [IsMerchantMember]
+    pagination_class = WholeList
 
     @extend_schema(tags=TAGS, responses=CampaignEffectSerializer(many=True))
     def get(self, request):
         merchant = selectors.member_check(request.user, selectors.ANALYTICS)
-        return Response(analytics.campaign_effect(merchant))
+        return Response(whole_page(analytics.campaign_effect(merchant)))

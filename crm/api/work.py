@@ -13,8 +13,10 @@ from rest_framework.views import APIView
 from accounts.models import Role
 from accounts.permissions import IsMerchantMember
 from core.errors import NotFound
-from core.pagination import CursorPagination
+from core.pagination import CursorPagination, WholeList, whole_page
 from core.serializers import BoundedDateField, BoundedDateTimeField, IdField
+from crm.errors import NotOurStaff
+from merchants.errors import NotAMerchant
 
 from .. import selectors, services, worklist
 from ..analytics import kpi_series
@@ -78,7 +80,10 @@ class TodayItemSerializer(serializers.Serializer):
 class TodayView(APIView):
     """The staff member's list for today, each item with its reason and tel:/sms: links."""
 
+    errors = {"get": (NotAMerchant, NotOurStaff)}
+
     permission_classes = [IsMerchantMember]
+    pagination_class = WholeList
 
     class FilterSerializer(serializers.Serializer):
         staff = serializers.IntegerField(
@@ -93,7 +98,7 @@ class TodayView(APIView):
         params.is_valid(raise_exception=True)
         merchant, staff = acting_staff(request, params.validated_data.get("staff"))
         items = worklist.today_list(merchant, staff)
-        return Response(TodayItemSerializer(items, many=True).data)
+        return Response(whole_page(TodayItemSerializer(items, many=True).data))
 
 
 class ContactInputSerializer(serializers.Serializer):
@@ -133,9 +138,12 @@ class CustomerContactView(APIView):
 
 
 class StandardsView(APIView):
-    """GET the per-tier service standards; PUT (owner) replaces them."""
+    """GET the per-tier service standards; PUT (owner) replaces them (both answer the list)."""
+
+    errors = {"get": (NotAMerchant,), "put": (NotAMerchant,)}
 
     permission_classes = [IsMerchantMember]
+    pagination_class = WholeList
 
     class InputSerializer(serializers.Serializer):
         standards = CrmStandardSerializer(many=True, max_length=30)
@@ -149,7 +157,8 @@ class StandardsView(APIView):
     @extend_schema(tags=TAGS, responses=CrmStandardSerializer(many=True))
     def get(self, request):
         merchant = selectors.member_check(request.user, selectors.VIEW)
-        return Response(CrmStandardSerializer(merchant.crm_standards.all(), many=True).data)
+        standards = merchant.crm_standards.all()
+        return Response(whole_page(CrmStandardSerializer(standards, many=True).data))
 
     @extend_schema(tags=TAGS, request=InputSerializer, responses=CrmStandardSerializer(many=True))
     def put(self, request):
@@ -159,7 +168,7 @@ class StandardsView(APIView):
         saved = services.service_standards_set(
             merchant=merchant, standards=data.validated_data["standards"]
         )
-        return Response(CrmStandardSerializer(saved, many=True).data)
+        return Response(whole_page(CrmStandardSerializer(saved, many=True).data))
 
 
 class DueItemSerializer(serializers.Serializer):
@@ -175,16 +184,21 @@ class DueItemSerializer(serializers.Serializer):
 class StandardsDueView(APIView):
     """Contacts due under the service standards, for the whole team."""
 
+    errors = {"get": (NotAMerchant,)}
+
     permission_classes = [IsMerchantMember]
+    pagination_class = WholeList
 
     @extend_schema(tags=TAGS, responses=DueItemSerializer(many=True))
     def get(self, request):
         merchant = selectors.member_check(request.user, selectors.VIEW)
-        return Response(DueItemSerializer(worklist.due_list(merchant), many=True).data)
+        return Response(whole_page(DueItemSerializer(worklist.due_list(merchant), many=True).data))
 
 
 class ComplianceView(APIView):
     """Share of customers contacted within their tier's standard, per tier and per staff."""
+
+    errors = {"get": (NotAMerchant,)}
 
     permission_classes = [IsMerchantMember]
 
@@ -227,6 +241,7 @@ def complaint_of(merchant, pk: int) -> Complaint:
 
 
 class ComplaintListView(APIView):
+    errors = {"get": (NotAMerchant,), "post": (NotAMerchant, NotOurStaff)}
     pagination_class = ComplaintPagination
     permission_classes = [IsMerchantMember]
 
@@ -338,9 +353,12 @@ class ComplaintResolveView(APIView):
 class AtRiskView(APIView):
     """Today's at-risk list: the customers the churn fit flags, ranked by probability x yearly
     value (`at_stake_fen`), cut to the merchant's `at_risk_daily_calls` (or `limit`), each
-    with `churn_explanation`."""
+    with `churn_explanation`. The whole cut on one page."""
+
+    errors = {"get": (NotAMerchant,)}
 
     permission_classes = [IsMerchantMember]
+    pagination_class = WholeList
 
     class FilterSerializer(serializers.Serializer):
         limit = serializers.IntegerField(required=False, min_value=1, max_value=2000)
@@ -353,7 +371,7 @@ class AtRiskView(APIView):
         params = self.FilterSerializer(data=request.query_params)
         params.is_valid(raise_exception=True)
         found = selectors.at_risk_ranked(merchant, limit=params.validated_data.get("limit"))
-        return Response(customers_out(found, many=True))
+        return Response(whole_page(customers_out(found, many=True)))
 
 
 class ChurnModelView(APIView):
@@ -362,6 +380,8 @@ class ChurnModelView(APIView):
     or recency ranked clearly better on the shop's history one horizon ago: both AUCs shown);
     with the horizon, parameters and when it was fitted (`method` null before the first
     fit)."""
+
+    errors = {"get": (NotAMerchant,)}
 
     permission_classes = [IsMerchantMember]
 
@@ -458,6 +478,7 @@ class TaskPagination(CursorPagination):
 
 
 class TaskListView(APIView):
+    errors = {"get": (NotAMerchant,)}
     pagination_class = TaskPagination
     """Tasks: staff see theirs; the owner sees all (or one staff member's)."""
 
@@ -515,9 +536,12 @@ class TaskCompleteView(APIView):
 
 class KpiView(APIView):
     """KPI snapshots over time, each with the target in force that day; PUT (owner) sets a
-    target from a date on."""
+    target from a date on (both answer the series, on one page)."""
+
+    errors = {"get": (NotAMerchant,), "put": (NotAMerchant,)}
 
     permission_classes = [IsMerchantMember]
+    pagination_class = WholeList
 
     class InputSerializer(serializers.Serializer):
         kpi = serializers.ChoiceField(choices=Kpi.choices)
@@ -538,7 +562,7 @@ class KpiView(APIView):
     @extend_schema(tags=TAGS, responses=OutputSerializer(many=True))
     def get(self, request):
         merchant = selectors.member_check(request.user, selectors.ANALYTICS)
-        return Response(kpi_series(merchant))
+        return Response(whole_page(kpi_series(merchant)))
 
     @extend_schema(tags=TAGS, request=InputSerializer, responses=OutputSerializer(many=True))
     def put(self, request):
@@ -552,4 +576,4 @@ class KpiView(APIView):
             target=fields["target"],
             valid_from=fields.get("valid_from") or timezone.localdate(),
         )
-        return Response(kpi_series(merchant))
+        return Response(whole_page(kpi_series(merchant)))

@@ -14,7 +14,13 @@ from accounts.services import user_login
 from core.errors import NotFound
 from core.idempotency import HEADER, IDEMPOTENCY_PARAMETER, idempotent
 from core.serializers import MoneyFenField
-from loyalty.errors import CardNotUsable, TopUpNotAllowed
+from loyalty.errors import (
+    CardAlreadyHeld,
+    CardNotUsable,
+    CardNotValidHere,
+    NotAConsumer,
+    TopUpNotAllowed,
+)
 from merchants.models import Shop, ShopStatus
 from payments.backends import PayRequest, payment_backends
 from payments.errors import PaymentBackendUnknown, PaymentDeclined, PaymentGatewayUnavailable
@@ -40,6 +46,8 @@ def my_card(request, pk) -> MembershipCard:
 class MyCardListView(generics.ListAPIView):
     """My cards; POST applies for the card of the shop's merchant (active at once, or pending
     until the merchant approves, as the program says)."""
+
+    errors = {"post": (CardAlreadyHeld, CardNotValidHere, NotAConsumer, NotFound)}
 
     permission_classes = [IsConsumer]
     serializer_class = MyCardSerializer

@@ -32,10 +32,17 @@ from loyalty.errors import (
     SpendingLocked,
     TopUpNotAllowed,
 )
+from merchants.errors import NotAMerchant
 from merchants.models import StaffPermission
 from merchants.selectors import shop_for_edit
 from payments.backends import PayRequest, payment_backend, payment_backends
-from payments.errors import PaymentBackendUnknown, PaymentDeclined, PaymentGatewayUnavailable
+from payments.errors import (
+    PaymentBackendUnknown,
+    PaymentDeclined,
+    PaymentGatewayUnavailable,
+    RefundDeclined,
+    RefundTooLarge,
+)
 from payments.models import Payment, PaymentStatus
 from payments.serializers import PaymentSerializer
 
@@ -92,7 +99,11 @@ def counter_view_of(card: MembershipCard, shop) -> dict:
 
 class CounterCardView(CodeFailuresThrottled, APIView):
     finds_objects = True
-    errors = (InvalidCode, NotFound)
+    errors = (
+        InvalidCode,
+        NotFound,
+        NotAMerchant,
+    )
     permission_classes = [IsMerchantMember]
 
     @extend_schema(
@@ -164,6 +175,7 @@ class CounterPurchaseView(CodeFailuresThrottled, APIView):
         PasswordNotSet,
         PasswordWrong,
         SpendingLocked,
+        NotAMerchant,
     )
     permission_classes = [IsMerchantMember]
 
@@ -252,6 +264,10 @@ class CounterTopUpView(CodeFailuresThrottled, APIView):
         PaymentBackendUnknown,
         PaymentDeclined,
         PaymentGatewayUnavailable,
+        CardNotValidHere,
+        NotAMerchant,
+        RefundDeclined,
+        RefundTooLarge,
     )
     permission_classes = [IsMerchantMember]
 
@@ -262,10 +278,10 @@ class CounterTopUpView(CodeFailuresThrottled, APIView):
             help_text="An offline backend: cash, or a payment code (wechatpay_code, alipay_code)",
         )
         auth_code = serializers.RegexField(
-            r"^\d{10,32}$",
+            r"^(\d{10,32})?$",  # blank (the default): no payment code
             required=False,
-            default="",
             allow_blank=True,
+            default="",
             help_text="The customer's payment code (付款码), typed by the scanner",
         )
 

@@ -21,8 +21,18 @@ from core.serializers import (
     PointsField,
 )
 from core.throttling import AccountSignInThrottle, SignInThrottle
+from loyalty.errors import (
+    InsufficientBalance,
+    InsufficientPoints,
+    InvalidProgram,
+    NoCardProgram,
+    ReversalNotPossible,
+)
+from merchants.errors import NotAMerchant, ShopNotAssigned
+from merchants.images import InvalidImage
 from merchants.models import StaffPermission
 from merchants.selectors import merchant_permission_check, shops_write_check
+from payments.errors import PaymentBackendUnknown, RefundDeclined, RefundTooLarge
 from payments.models import Payment
 
 from .. import services
@@ -63,6 +73,11 @@ def program_for_write(request):
 
 class CardProgramView(APIView):
     """GET the program; PUT creates or replaces it (levels are matched by rank)."""
+
+    errors = {
+        "get": (NoCardProgram, NotAMerchant),
+        "put": (InvalidProgram, NotAMerchant, ShopNotAssigned),
+    }
 
     finds_objects = True
 
@@ -135,6 +150,11 @@ class CardDesignView(APIView):
     """The draft design: choose a template, add text (PATCH), an image (PUT image/), preview
     (GET preview/), edit again, publish (POST publish/). Cards show the published copy."""
 
+    errors = {
+        "get": (NoCardProgram, NotAMerchant),
+        "patch": (NoCardProgram, NotAMerchant, ShopNotAssigned),
+    }
+
     finds_objects = True
 
     permission_classes = [IsMerchantMember]
@@ -160,6 +180,10 @@ class CardDesignView(APIView):
 
 
 class CardDesignImageView(APIView):
+    errors = {
+        "delete": (InvalidImage, NoCardProgram, NotAMerchant, ShopNotAssigned),
+        "put": (InvalidImage, NoCardProgram, NotAMerchant, ShopNotAssigned),
+    }
     finds_objects = True
     permission_classes = [IsMerchantMember]
     parser_classes = [MultiPartParser]
@@ -184,6 +208,7 @@ class CardDesignImageView(APIView):
 
 
 class CardDesignPreviewView(PNGView):
+    errors = {"get": (NoCardProgram, NotAMerchant)}
     finds_objects = True
     permission_classes = [IsMerchantMember]
 
@@ -194,6 +219,7 @@ class CardDesignPreviewView(PNGView):
 
 
 class CardDesignPublishView(APIView):
+    errors = {"post": (NoCardProgram, NotAMerchant, ShopNotAssigned)}
     finds_objects = True
     permission_classes = [IsMerchantMember]
 
@@ -215,6 +241,8 @@ class CardListView(generics.ListAPIView):
     holder of a phone number to take the card: the consumer accepts or declines in the app.
     The answer is the same whether or not the phone belongs to anyone, and says nothing about
     them; POSTs have the sign-in rate (per account and per address)."""
+
+    errors = {"post": (NoCardProgram, NotAMerchant)}
 
     finds_objects = True
 
@@ -371,6 +399,18 @@ class TopUpRefundView(APIView):
     """Refund a whole top-up (to a customer leaving, say): the top-up and its bonus come off
     the card (refused with `reversal_not_possible` if the balance was spent), and the money
     goes back through the backend that took it."""
+
+    errors = {
+        "post": (
+            InsufficientBalance,
+            InsufficientPoints,
+            NotAMerchant,
+            PaymentBackendUnknown,
+            RefundDeclined,
+            RefundTooLarge,
+            ReversalNotPossible,
+        )
+    }
 
     permission_classes = [IsMerchantMember]
 

@@ -16,6 +16,7 @@ from accounts.permissions import IsMerchantMember, IsMerchantOwner
 from core.coords import CoordTypeMixin, WGS84InputMixin
 from core.errors import NotFound
 from merchants import services
+from merchants.errors import NotAMerchant, PublicServiceNotBookable
 from merchants.models import Category, PhotoKind, Service, Shop, StaffPermission
 from merchants.selectors import merchant_of, shop_detail_queryset, shop_for_edit, shops_of
 
@@ -87,6 +88,7 @@ def shop_output(shop_id: int, request) -> dict:
 class ShopViewSet(
     CoordTypeMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
 ):
+    errors = {"create": (NotAMerchant,), "list": (NotAMerchant,)}
     permission_classes = [IsMerchantMember]
     serializer_class = MerchantShopSerializer
     lookup_value_regex = r"\d+"  # anything else is not found, never a 500 from int("abc")
@@ -226,6 +228,7 @@ class ServiceViewSet(
     mixins.DestroyModelMixin,
     viewsets.GenericViewSet,
 ):
+    errors = {"create": (NotAMerchant, NotFound, PublicServiceNotBookable), "list": (NotAMerchant,)}
     permission_classes = [IsMerchantMember]
     serializer_class = MerchantServiceSerializer
     lookup_value_regex = r"\d+"

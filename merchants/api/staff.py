@@ -5,8 +5,11 @@ from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 
+from accounts.errors import PhoneTaken, WeakPassword
 from accounts.permissions import IsMerchantOwner
+from core.pagination import WholeList
 from core.serializers import IdField
+from merchants.errors import NotAMerchant
 from merchants.models import Category, Shop, StaffMember, StaffPermission
 from merchants.selectors import merchant_of
 from merchants.services import staff_create, staff_update
@@ -27,7 +30,7 @@ class CategoryViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     permission_classes = [AllowAny]
     serializer_class = CategorySerializer
     queryset = Category.objects.all()
-    pagination_class = None
+    pagination_class = WholeList  # the whole taxonomy on one page
 
 
 class StaffSerializer(serializers.ModelSerializer):
@@ -83,6 +86,8 @@ def own_shops(merchant, shop_ids: list[int] | None) -> list[Shop] | None:
 )
 class StaffViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     """The owner's staff accounts: which shops each works in and what each may do."""
+
+    errors = {"create": (NotAMerchant, PhoneTaken, WeakPassword), "list": (NotAMerchant,)}
 
     permission_classes = [IsMerchantOwner]
     serializer_class = StaffSerializer

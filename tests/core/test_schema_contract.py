@@ -58,6 +58,43 @@ NAMED_PATH_PARAMETERS = {
 }
 
 
+PAGE = {"next", "next_cursor", "results"}
+
+
+def test_every_list_answers_the_one_page_shape(schema):
+    """A GET answering a list answers a page: {next, next_cursor, results}, all required, even
+    for a small list that always fits on one page (core.pagination.WholeList)."""
+    bare, odd = [], []
+    for method, path, operation in operations(schema):
+        if method != "get":
+            continue
+        answer = operation["responses"].get("200", {}).get("content", {})
+        for media_type, content in answer.items():
+            body = resolve(schema, content.get("schema", {}))
+            if body.get("type") == "array":
+                bare.append((path, media_type))
+            elif "results" in body.get("properties", {}):
+                if set(body["properties"]) != PAGE or set(body.get("required", [])) != PAGE:
+                    odd.append((path, sorted(body["properties"])))
+                elif resolve(schema, body["properties"]["results"]).get("type") != "array":
+                    odd.append((path, "results is not an array"))
+    assert not bare, f"lists answered as bare arrays: {bare}"
+    silent = [
+        path
+        for method, path, operation in operations(schema)
+        if any(p["name"] == "cursor" for p in operation.get("parameters", []))
+        and "`invalid_cursor`" not in operation["responses"]["400"]["description"]
+    ]
+    assert not silent, f"cursor pages not declaring 400 invalid_cursor: {silent}"
+    assert not odd, f"pages not in the one shape: {odd}"
+    pages = schema["paths"]["/api/v1/merchant/crm/today/"]["get"]["responses"]["200"]
+    assert resolve(schema, pages["content"]["application/json"]["schema"])["required"] == [
+        "next",
+        "next_cursor",
+        "results",
+    ]
+
+
 def test_path_ids_are_integers(schema):
     strings = [
         (method, path, parameter["name"])

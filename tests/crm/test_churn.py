@@ -280,15 +280,17 @@ def test_the_at_risk_list_ranks_by_probability_times_value_and_feeds_the_work():
         )
     owner.post(f"{URL}recompute/")
     ranked = owner.get(f"{URL}at-risk/").json()
+    assert ranked["next"] is None and ranked["next_cursor"] is None  # the whole cut, one page
+    ranked = ranked["results"]
     assert [c["name"] for c in ranked][:2] == ["大客户", "小客户"]
     assert ranked[0]["at_stake_fen"] > ranked[1]["at_stake_fen"] > 0
     assert ranked[0]["churn_method"] == "recency"
     assert "天没来" in ranked[0]["churn_explanation"]
-    english = owner.get(f"{URL}at-risk/", HTTP_ACCEPT_LANGUAGE="en").json()
+    english = owner.get(f"{URL}at-risk/", HTTP_ACCEPT_LANGUAGE="en").json()["results"]
     assert "not seen for" in english[0]["churn_explanation"]
     # Cut to what the staff can call a day.
     CrmSettings.objects.create(merchant=merchant, **DEFAULTS, at_risk_daily_calls=1)
-    assert [c["name"] for c in owner.get(f"{URL}at-risk/").json()] == ["大客户"]
+    assert [c["name"] for c in owner.get(f"{URL}at-risk/").json()["results"]] == ["大客户"]
     assert owner.get(f"{URL}at-risk/", {"limit": 0}).status_code == 400
     # Today's list carries the top of the ranking; the segments follow the model.
     items = [i for i in today_list(merchant, merchant.owner) if i.source == "at_risk"]

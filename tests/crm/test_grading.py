@@ -101,9 +101,13 @@ def test_recompute_grades_with_the_merchants_scorecard():
     small = customer_new(merchant, name="小客户")
     purchases_add(small, [today - timedelta(days=300)], 1_000)
     assert owner.post("/api/v1/merchant/crm/recompute/").json() == {"customers": 2}
-    roster = owner.get("/api/v1/merchant/crm/roster/").json()
+    roster = owner.get("/api/v1/merchant/crm/roster/").json()["results"]
     assert [(c["name"], c["tier"]) for c in roster] == [("大客户", "A"), ("小客户", "C")]
     assert roster[0]["grade_reasons"] and roster[0]["recommendation"] == "maintain"
+    first = owner.get("/api/v1/merchant/crm/roster/", {"limit": 1}).json()  # pages by cursor
+    rest = owner.get("/api/v1/merchant/crm/roster/", {"cursor": first["next_cursor"]}).json()
+    assert [c["name"] for c in first["results"] + rest["results"]] == ["大客户", "小客户"]
+    assert rest["next"] is None and rest["next_cursor"] is None
 
     # The owner makes recency the only indicator: the big customer, recent, still A.
     settings = owner.get("/api/v1/merchant/crm/scorecard/").json()

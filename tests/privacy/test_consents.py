@@ -69,12 +69,12 @@ def test_registration_without_acceptance_is_told_what_is_missing(api, policies):
 
 def test_documents_are_served_in_chinese_first(api, policies):
     publish("privacy", 1, language="en", title="Privacy policy")
-    listed = api.get("/api/v1/policies/").json()
+    listed = api.get("/api/v1/policies/").json()["results"]
     assert [(d["kind"], d["version"], d["title"]) for d in listed] == [
         ("privacy", 1, "隐私政策"),
         ("terms", 1, "用户协议"),
     ]
-    english = api.get("/api/v1/policies/", HTTP_ACCEPT_LANGUAGE="en").json()
+    english = api.get("/api/v1/policies/", HTTP_ACCEPT_LANGUAGE="en").json()["results"]
     assert [d["title"] for d in english] == ["Privacy policy", "用户协议"]  # terms: zh only
     publish("privacy", 2)
     assert api.get("/api/v1/policies/privacy/").json()["version"] == 2
