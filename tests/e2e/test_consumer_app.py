@@ -76,11 +76,24 @@ def world():
     }
 
 
+def login_open(page) -> None:
+    """The sign-in page, once it has the current policies (shown to be ticked when any)."""
+    with page.expect_response(lambda r: r.url.endswith("/api/v1/policies/")):
+        page.goto("/app/login")
+
+
+def policies_tick(page) -> None:
+    ticks = page.locator("[data-test=policies] .van-checkbox__icon")
+    if ticks.count():
+        ticks.click()
+
+
 def app_sign_in(page, user, password: str = PASSWORD) -> None:
-    page.goto("/app/login")
+    login_open(page)
     page.get_by_role("tab", name="密码登录").click()
     page.get_by_label("手机号").fill(str(user.phone))
     page.get_by_label("密码").fill(password)
+    policies_tick(page)
     page.get_by_role("button", name="登录", exact=True).click()
     expect(page).not_to_have_url("/app/login")
 
@@ -308,10 +321,11 @@ def test_my_coupon_qr_shows_offline_and_sign_out_leaves_nothing_of_mine(page, wo
 
 
 def test_errors_are_plain_words_and_503_is_retried(page, world):
-    page.goto("/app/login")
+    login_open(page)
     page.get_by_role("tab", name="密码登录").click()
     page.get_by_label("手机号").fill("13900009999")
     page.get_by_label("密码").fill("wrong-password")
+    policies_tick(page)
     page.get_by_role("button", name="登录", exact=True).click()
     expect(page.get_by_role("alert")).to_contain_text("手机号或密码不对")
 
@@ -346,10 +360,11 @@ def test_the_demo_consumer_sees_their_card_coupons_and_orders(page):
     from django.core.management import call_command
 
     call_command("seed_demo", verbosity=0)
-    page.goto("/app/login")
+    login_open(page)
     page.get_by_role("tab", name="密码登录").click()
     page.get_by_label("手机号").fill("13900000000")
     page.get_by_label("密码").fill("O2O-demo-2026")
+    policies_tick(page)
     page.get_by_role("button", name="登录", exact=True).click()
     expect(page.locator("[data-test=shop]").first).to_be_visible()
     page.goto("/app/cards")

@@ -3,9 +3,11 @@ my location, my data as a file, cancelling my account) and card invitations, in 
 Chromium at 390x844 (as tests/e2e/test_consumer_app.py)."""
 
 import re
+from datetime import timedelta
 
 import pytest
 from captcha.models import CaptchaStore
+from django.utils import timezone
 from playwright.sync_api import expect
 
 from accounts.models import User
@@ -18,8 +20,14 @@ from tests.factories import PASSWORD, MerchantFactory, UserFactory
 from tests.loyalty.factories import program_create
 from tests.privacy.conftest import publish
 from tests.sms import texts_to
+from verification.models import SmsCode
 
-from .test_consumer_app import app_sign_in, built_app, phone_shot  # noqa: F401 (fixture)
+from .test_consumer_app import (  # noqa: F401 (fixture)
+    app_sign_in,
+    built_app,
+    login_open,
+    phone_shot,
+)
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -94,20 +102,61 @@ def test_registering_needs_the_sms_code_and_a_password(page, policies, tmp_path)
     assert user.name == "小李" and user.check_password("Correct-Horse-42")
 
 
-def test_signing_in_asks_for_the_policies_i_have_not_accepted(page, policies):
+def test_password_sign_in_needs_the_policies_and_a_refusal_shows_the_new_ones(page, policies):
     consumer = UserFactory(phone="+8613911113333")
-    page.goto("/app/login")
+    login_open(page)
     page.get_by_role("tab", name="密码登录").click()
     page.get_by_label("手机号").fill(str(consumer.phone))
     page.get_by_label("密码").fill(PASSWORD)
     page.get_by_role("button", name="登录", exact=True).click()
-    missing = page.locator("[data-test=consents-missing]")
-    expect(missing).to_contain_text("隐私政策")
-    expect(missing).to_contain_text("用户协议")
+    expect(page.get_by_role("alert")).to_contain_text("请先阅读并同意")
+    expect(page.locator("[data-test=policies]")).to_contain_text("《隐私政策》")
+    page.locator("[data-test=policies] .van-checkbox__icon").click()
+    publish("terms", 2, title="用户协议（修订）")  # published while the form was open
+    page.get_by_role("button", name="登录", exact=True).click()
+
+    refused = page.locator("[data-test=consent-required]")
+    expect(refused).to_contain_text("《用户协议（修订）》")
+    expect(refused).not_to_contain_text("隐私政策")  # accepted with the first try
+    assert not page.evaluate("localStorage.getItem('o2o:session')")  # no tokens
+    refused.get_by_text("《用户协议（修订）》").click()
+    expect(page.locator("[data-test=policy-text]")).to_contain_text("terms v2 正文")
+    page.locator(".van-popup__close-icon").click()
     page.get_by_role("button", name="同意并继续").click()
     expect(page).not_to_have_url(re.compile(r"/app/login"))
-    kinds = set(Consent.objects.filter(user=consumer).values_list("kind", flat=True))
-    assert {"privacy", "terms"} <= kinds
+    granted = set(Consent.objects.filter(user=consumer).values_list("kind", "version"))
+    assert {("privacy", 1), ("terms", 2)} <= granted
+
+
+def test_sms_sign_in_refused_for_a_new_document_asks_for_a_new_code(page, policies, tmp_path):
+    phone = "13812340003"
+    page.clock.install()  # to pass the 60 s countdown before another code
+    login_open(page)
+    page.get_by_label("手机号").fill(phone)
+    page.get_by_label("图形验证码").fill(captcha_read(page))
+    page.locator("[data-test=send-code]").click()
+    expect(page.locator("[data-test=send-code]")).to_be_disabled()
+    page.get_by_label("短信验证码").fill(texts_to(phone, tmp_path)[-1]["data"]["code"])
+    page.locator("[data-test=policies] .van-checkbox__icon").click()
+    publish("privacy", 2, title="隐私政策（修订）")
+    page.get_by_role("button", name="登录", exact=True).click()
+    expect(page.locator("[data-test=consent-required]")).to_contain_text("《隐私政策（修订）》")
+    page.get_by_role("button", name="同意并继续").click()
+    expect(page.get_by_role("alert")).to_contain_text("请重新获取短信验证码")
+    expect(page.get_by_label("短信验证码")).to_have_value("")  # the server spent it
+    expect(page.locator("[data-test=policies]")).to_contain_text("《隐私政策（修订）》")
+    SmsCode.objects.update(created_at=timezone.now() - timedelta(minutes=2))  # a minute on
+    page.clock.run_for("01:01")
+    expect(page.locator("[data-test=send-code]")).to_be_enabled()
+    page.get_by_label("图形验证码").fill(captcha_read(page))
+    page.locator("[data-test=send-code]").click()
+    expect(page.locator("[data-test=send-code]")).to_be_disabled()
+    page.get_by_label("短信验证码").fill(texts_to(phone, tmp_path)[-1]["data"]["code"])
+    page.get_by_role("button", name="登录", exact=True).click()
+    expect(page).not_to_have_url(re.compile(r"/app/login"))
+    user = User.objects.get(phone="+86" + phone)
+    granted = set(Consent.objects.filter(user=user).values_list("kind", "version"))
+    assert {("privacy", 2), ("terms", 1)} <= granted
 
 
 def test_my_consents_location_switch_and_data_export(page, policies):
@@ -168,7 +217,7 @@ def test_cancelling_my_account_shows_what_is_left_asks_my_password_and_can_be_un
     page.get_by_label("登录密码").fill("wrong-password")
     page.locator("[data-test=deletion-forfeit] .van-checkbox__icon").click()
     page.get_by_role("button", name="申请注销").click()
-    expect(page.get_by_text("密码不对")).to_be_visible()
+    expect(page.get_by_text("未能确认是您本人")).to_be_visible()
     assert not DeletionRequest.objects.filter(user=consumer).exists()
 
     page.get_by_label("登录密码").fill(PASSWORD)
@@ -181,6 +230,22 @@ def test_cancelling_my_account_shows_what_is_left_asks_my_password_and_can_be_un
     page.get_by_role("button", name="撤销注销").click()
     expect(pending).to_be_hidden()
     assert DeletionRequest.objects.get(user=consumer).status != "pending"
+
+
+def test_cancelling_my_account_by_an_sms_code_instead_of_my_password(page, policies, tmp_path):
+    consumer = UserFactory(phone="+8613911116666")
+    app_sign_in(page, consumer)
+    page.goto("/app/me/privacy")
+    page.locator("[data-test=deletion-proof]").get_by_text("用短信验证码").click()
+    expect(page.get_by_label("登录密码")).to_have_count(0)
+    page.get_by_label("图形验证码").fill(captcha_read(page))
+    page.locator("[data-test=send-code]").click()
+    expect(page.locator(".van-toast")).to_contain_text("验证码已发送")
+    sent = texts_to("13911116666", tmp_path)[-1]
+    page.get_by_label("短信验证码").fill(sent["data"]["code"])
+    page.get_by_role("button", name="申请注销").click()
+    expect(page.locator("[data-test=deletion-pending]")).to_contain_text("将于此时间后删除")
+    assert DeletionRequest.objects.get(user=consumer).status == "pending"
 
 
 def test_a_card_offered_by_phone_is_accepted_or_declined_in_my_cards(page):

@@ -41,7 +41,7 @@ const WORDS: Record<string, [string, string]> = {
   sms_code_too_soon: ["验证码发送太频繁，请稍后再试。", "A code was just sent; wait a moment."],
   sms_code_invalid: ["短信验证码不对或已过期。", "Wrong or expired SMS code."],
   sms_code_exhausted: ["验证码错误次数过多，请重新获取。", "Too many wrong codes; ask for a new one."],
-  reauthentication_failed: ["密码不对，未能确认是您本人。", "Wrong password; we could not confirm it is you."],
+  reauthentication_failed: ["密码或验证码不对，未能确认是您本人。", "Wrong password or code; we could not confirm it is you."],
   deletion_blocked: ["还有未完成的订单或售后，请先处理。", "Settle your open orders and disputes first."],
   location_consent_required: ["需要先允许使用位置信息（我的 → 隐私与授权）。", "Allow the use of your location first (Me → Privacy)."],
   export_link_invalid: ["下载链接已失效，请重新申请导出。", "The link has expired; request a new export."],
