@@ -80,7 +80,11 @@ def deletion_blockers(*, user: User, now: datetime | None = None) -> dict[str, l
             if c.points > 0
         ],
         "coupons": [
-            {"id": c.pk, "campaign": c.campaign.title, "valid_until": c.valid_until.isoformat()}
+            {
+                "id": c.pk,
+                "campaign": c.campaign.title,
+                "valid_until": timezone.localtime(c.valid_until).isoformat(),
+            }
             for c in Coupon.objects.filter(
                 holder=user, status=CouponStatus.AVAILABLE, valid_until__gt=now
             ).select_related("campaign")

@@ -110,6 +110,8 @@ def value_of(value):
         return value.wkt
     if isinstance(value, FieldFile):
         return value.name or None
+    if isinstance(value, dt.datetime) and timezone.is_aware(value):
+        return timezone.localtime(value).isoformat()  # +08:00, like every answer
     if isinstance(value, dt.datetime | dt.date | dt.time):
         return value.isoformat()
     if isinstance(value, dt.timedelta):
@@ -138,7 +140,7 @@ def export_document(user: User, *, now: dt.datetime | None = None) -> dict:
         summary.append({"section": section.key, "title": section.title, "count": len(rows)})
     lines = [f"{s['title']}：{s['count']} 条" for s in summary]
     return {
-        "generated_at": now.isoformat(),
+        "generated_at": value_of(now),
         "user_id": user.pk,
         "readme": "这是平台保存的关于您的全部个人信息。summary 为各类数据的条数，data 为明细。",
         "summary": summary,
