@@ -15,7 +15,7 @@ from accounts.permissions import IsConsumer
 from core.errors import NotFound
 from core.pagination import WholeList, whole_page
 from core.schema import error_response
-from core.serializers import CountField
+from core.serializers import CountField, IdField
 from privacy.errors import DeletionBlocked, ExportNotReady, ReauthenticationFailed, UnknownConsent
 from verification.errors import SmsCodeExhausted, SmsCodeInvalid
 
@@ -129,7 +129,7 @@ class ConsentsView(APIView):
             min_value=1, required=False, help_text="The version shown (documents)."
         )
         channel = serializers.ChoiceField(choices=CHANNELS, default="app")
-        merchant = serializers.IntegerField(
+        merchant = IdField(
             min_value=1, required=False, help_text="`marketing`: the merchant allowed to text me."
         )
 
