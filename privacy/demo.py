@@ -1,5 +1,6 @@
 """Demo data for `manage.py seed_demo`: version 1 of the privacy policy, the terms and the
-location notice (Chinese and English), the demo consumer's acceptance, and a few banned
+location notice (Chinese and English), the demo accounts' acceptance (the consumer's of the
+location notice too: they sign in without being asked), and a few banned
 words for the content filter. Idempotent: skipped once a privacy policy exists."""
 
 from django.db import transaction
@@ -40,7 +41,7 @@ WORDS = ["代开发票", "刷单", "法轮功"]
 
 
 @transaction.atomic
-def demo_privacy_load(*, consumer: User) -> bool:
+def demo_privacy_load(*, consumer: User, others: list[User]) -> bool:
     if PolicyDocument.objects.filter(kind=DocumentKind.PRIVACY).exists():
         return False
     now = timezone.now()
@@ -51,6 +52,9 @@ def demo_privacy_load(*, consumer: User) -> bool:
             )
     for kind in ("privacy", "terms", "location"):
         KINDS[kind].grant(consumer, 1, "demo")
+    for user in others:  # the merchant owner and the platform admin
+        for kind in ("privacy", "terms"):
+            KINDS[kind].grant(user, 1, "demo")
     for word in WORDS:
         BannedWord.objects.get_or_create(word=word)
     return True

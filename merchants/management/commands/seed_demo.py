@@ -205,7 +205,9 @@ class Command(BaseCommand):
     def load_privacy(self):
         from privacy.demo import demo_privacy_load
 
-        if demo_privacy_load(consumer=User.objects.get(phone=DEMO_CONSUMER_PHONE)):
+        consumer = User.objects.get(phone=DEMO_CONSUMER_PHONE)
+        others = list(User.objects.filter(phone__in=[DEMO_MERCHANT_PHONE, DEMO_ADMIN_PHONE]))
+        if demo_privacy_load(consumer=consumer, others=others):
             self.stdout.write(self.style.SUCCESS("loaded the policy documents and word list"))
 
     def load_crm(self):
