@@ -32,6 +32,21 @@ from .test_consumer_app import (  # noqa: F401 (fixture)
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
+@pytest.fixture(autouse=True)
+def sms_delivered_at_once(settings, tmp_path):
+    """Every text goes out as it is committed, through the file backend in tmp_path, where
+    tests.sms.texts_to reads it: a Celery worker left from another test cannot take it first
+    (and strip its code) before the test reads it."""
+    from config.celery_app import app
+
+    settings.NOTIFICATION_SMS_BACKEND = "notifications.backends.file.FileBackend"
+    settings.NOTIFICATION_FILE_PATH = tmp_path
+    eager = app.conf.task_always_eager
+    app.conf.task_always_eager = True
+    yield
+    app.conf.task_always_eager = eager
+
+
 @pytest.fixture
 def policies():
     publish("privacy", 1, title="隐私政策")
