@@ -54,7 +54,10 @@ async function fetchWithRetry(input: Request): Promise<Response> {
     refreshing ??= refreshTokens().finally(() => (refreshing = null));
     if (await refreshing) return send(input);
     sessionEnd();
-    void router.push({ name: "login", query: { next: router.currentRoute.value.fullPath } });
+    // The address being opened, not the router's current route: on a first load the router is
+    // still at its start ("/") while the page's own requests fail.
+    const here = window.location.pathname.replace(/^\/app(?=\/|$)/, "") || "/";
+    void router.push({ name: "login", query: { next: here + window.location.search } });
   }
   return response;
 }
