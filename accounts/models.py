@@ -26,6 +26,11 @@ class UserManager(BaseUserManager):
         user.save(using=self._db)
         return user
 
+    def proven_consumers(self, phones):
+        """The consumer accounts that proved these phones by SMS code: only those receive what
+        is addressed to a phone (anyone may sign up with a number they do not hold)."""
+        return self.filter(phone__in=phones, role=Role.CONSUMER, phone_verified_at__isnull=False)
+
     def create_superuser(self, phone, password=None, **extra_fields):
         extra_fields.update(role=Role.ADMIN, is_staff=True, is_superuser=True)
         return self.create_user(phone, password, **extra_fields)

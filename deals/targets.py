@@ -7,7 +7,7 @@ Each resolver returns an `Audience`; a new target kind registers one with
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from accounts.models import Role, User
+from accounts.models import User
 from crm.selectors import audience_consumer_ids
 from geo.matching import subscribers_of_shop_deal
 from loyalty.models import CardStatus, MembershipCard
@@ -48,9 +48,7 @@ def subscribers_nearby(deal: FlashDeal) -> Audience:
 def customer_list(deal: FlashDeal) -> Audience:
     phones = [str(p) for p in deal.campaign.customers.values_list("phone", flat=True)]
     # An account that has not proved the phone is not the list's customer: SMS only.
-    proven = User.objects.filter(
-        phone__in=phones, role=Role.CONSUMER, phone_verified_at__isnull=False
-    )
+    proven = User.objects.proven_consumers(phones)
     accounts = dict(proven.values_list("pk", "phone"))
     audience = Audience(user_ids=sorted(accounts))
     if deal.sms:

@@ -95,7 +95,7 @@ def program_shop_ids(program: CardProgram | None) -> list[int]:
 def consumer_invitations(consumer: User) -> QuerySet[CardInvitation]:
     """Pending card invitations to the consumer's phone, once the account proved the phone (by
     SMS code): until then nothing addressed to the number reaches it."""
-    if consumer.phone_verified_at is None:
+    if not consumer.phone_verified:
         return CardInvitation.objects.none()
     return CardInvitation.objects.filter(
         phone=consumer.phone, status=InvitationStatus.PENDING

@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from phonenumber_field.phonenumber import PhoneNumber
 
-from accounts.models import Role, User
+from accounts.models import User
 from core.codes import short_code_new
 
 from ..errors import (
@@ -138,9 +138,7 @@ def coupons_issue(
             % {"left": campaign.remaining, "wanted": len(wanted)}
         )
     # Held by the account only once it proved the phone; until then, by the phone alone.
-    proven = User.objects.filter(
-        phone__in=wanted, role=Role.CONSUMER, phone_verified_at__isnull=False
-    )
+    proven = User.objects.proven_consumers(wanted)
     consumers = {str(user.phone): user for user in proven}
     result = IssueResult()
     for phone in wanted:

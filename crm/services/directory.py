@@ -11,7 +11,7 @@ from django.db.models.functions import Cast
 from django.utils.translation import gettext as _
 from phonenumber_field.phonenumber import PhoneNumber, to_python
 
-from accounts.models import Role, User
+from accounts.models import User
 from core.spreadsheet import csv_writer
 from merchants.models import Merchant
 
@@ -34,9 +34,7 @@ CSV_COLUMNS = ["name", "phone", "birthday", "birthday_lunar", "tags", "notes"]
 
 def consumer_with_phone(phone: PhoneNumber) -> User | None:
     """The consumer account that proved `phone` by SMS code (an unproven one is not theirs)."""
-    return User.objects.filter(
-        phone=phone, role=Role.CONSUMER, phone_verified_at__isnull=False
-    ).first()
+    return User.objects.proven_consumers([phone]).first()
 
 
 @transaction.atomic

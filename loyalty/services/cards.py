@@ -77,9 +77,7 @@ def card_grant(
     """A card for the registered consumer with this phone, without asking them: demo data and
     tests only. The API offers cards by phone through card_invite, which reveals nothing. Only
     an account that proved the phone by SMS code counts (anyone may sign up with a number)."""
-    consumer = User.objects.filter(
-        phone=phone, role=Role.CONSUMER, phone_verified_at__isnull=False
-    ).first()
+    consumer = User.objects.proven_consumers([phone]).first()
     if consumer is None:
         raise NotAConsumer(fields={"phone": [str(NotAConsumer.message)]})
     return card_create(program=program, consumer=consumer, status=CardStatus.ACTIVE, level=level)
@@ -124,7 +122,7 @@ def invitation_lock(*, invitation_id: int, consumer: User) -> CardInvitation:
         .select_related("program", "level")
         .first()
     )
-    if invitation is None or consumer.role != Role.CONSUMER or consumer.phone_verified_at is None:
+    if invitation is None or consumer.role != Role.CONSUMER or not consumer.phone_verified:
         raise NotFound()
     return invitation
 
