@@ -259,6 +259,13 @@ def isotonic_steps(xs: list[int], ys: list[bool]) -> list[tuple[int, float]]:
     return [(int(x), (k + 1) / (n + 2)) for x, k, n in blocks]
 
 
+def came_back(h: Visits, cut: date, today: date) -> bool:
+    """The backtest's outcome: a visit from the cut through today. Today's visits count: they
+    are in the history today's fit reads (a refit during the day), so a customer who came back
+    today is not taught to the calibration as one who did not."""
+    return any(cut <= d <= today for d in h.days)
+
+
 def recency_backtest(histories: list[Visits], today: date, horizon: int) -> RecencyRule:
     """Cut the merchant's history one horizon ago, and choose the days-since-last-visit
     threshold that best tells (F1) who did not come back by today among those seen before."""
@@ -267,8 +274,7 @@ def recency_backtest(histories: list[Visits], today: date, horizon: int) -> Rece
     for h in histories:
         before = h.before(cut)
         if before.days:
-            came_back = any(cut <= d < today for d in h.days)
-            rows.append(((cut - before.days[-1]).days, not came_back))
+            rows.append(((cut - before.days[-1]).days, not came_back(h, cut, today)))
     rows.sort()
     recency = [r for r, _ in rows]
     churned = [c for _, c in rows]
@@ -425,7 +431,7 @@ def backtest(histories: list[Visits], today: date, horizon: int) -> Backtest | N
         before = h.before(cut)
         if before.days:
             calibration.append(before)
-            truth.append(not any(cut <= d < today for d in h.days))
+            truth.append(not came_back(h, cut, today))
     if len(calibration) < MIN_CUSTOMERS_FOR_FIT or all(truth) or not any(truth):
         return None
     params = fit(Summary.of(calibration, cut))

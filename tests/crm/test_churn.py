@@ -129,6 +129,24 @@ def test_recency_backtest_chooses_the_threshold_from_the_merchants_history():
     assert rule.probability(5) < 0.5 < rule.probability(90)
 
 
+def test_the_backtest_outcome_is_a_visit_from_its_cut_through_today():
+    """The backtest cut one horizon ago: history strictly before it, a return from the cut day
+    through today (a refit during the day sees today's visits, so they count as returns)."""
+    today, horizon = date(2026, 6, 1), 60
+    cut = today - timedelta(days=horizon)
+    first = cut - timedelta(days=30)
+
+    def returning_on(day: date) -> churn.Visits:
+        return churn.Visits([first, day], [1, 1])
+
+    assert churn.came_back(returning_on(cut), cut, today)
+    assert churn.came_back(returning_on(today), cut, today)
+    assert not churn.came_back(returning_on(cut - timedelta(days=1)), cut, today)
+    assert returning_on(cut).before(cut).days == [first]
+    rule = churn.recency_backtest([returning_on(today), churn.Visits([first], [1])], today, horizon)
+    assert rule.churned == [False, True]
+
+
 def test_explanation_in_plain_chinese_and_english():
     figures = {
         "method": "pareto_nbd",
