@@ -1,22 +1,25 @@
-"""Today's list of one staff member, the service-level due list and its compliance.
+"""Today's list of one staff member: due work on their customers, from registered sources.
 
 An item is due work on a customer, with the reason it is there and a stable `key`; logging a
-contact with that key (crm.services.contact_log) closes it. Sources, in the order listed:
-purchase callbacks (1 week, 4-6 months, 10-12 months, over a year), complaint callbacks
-(at once, after resolution, when overdue), birthdays 2-7 days ahead, holidays and lunar
-festivals 2-7 days ahead, the merchant's top at-risk customers (the churn ranking, cut to the
-calls the staff can make a day), service-level contacts due, customers not contacted for long,
-a low last satisfaction, and a random sample.
+contact with that key (crm.services.contact_log) closes it. Each source is a function
+registered with `@today_source(TodaySource.X)` that yields `(customer, key, reason, due)` for
+the day; a new source is one such function here plus its `TodaySource` choice. Sources run in
+the order registered (the random sample last: it picks among customers nothing else listed).
+Keys are stored on contacts, so a source's key format never changes.
 """
 
 import random
 from collections import defaultdict
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from urllib.parse import quote
 
-from django.db.models import Max, Q
-from django.utils import timezone
+from django.db import models
+from django.db.models import Q
+from django.utils import formats, timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 
 from accounts.models import Role, User
 from merchants.models import Merchant
@@ -25,18 +28,45 @@ from .dates import add_months, next_birthday, occasions_between
 from .models import (
     Complaint,
     ComplaintStatus,
+    CrmSettings,
     Customer,
     Interaction,
     InteractionKind,
     Purchase,
-    ServiceStandard,
     Task,
     TaskKind,
     TaskStatus,
 )
-from .selectors import at_risk_ranked, settings_of, team_of
+from .selectors import at_risk_ranked, customers_at_shops, settings_of
+from .standards import standards_due
 
 BIRTHDAY_AHEAD = (2, 7)
+
+
+class TodaySource(models.TextChoices):
+    """Why a customer is on today's list (stored in no table: the items are computed)."""
+
+    PURCHASE_CALLBACK = "purchase_callback", gettext_lazy("消费回访")
+    COMPLAINT = "complaint", gettext_lazy("投诉")
+    BIRTHDAY = "birthday", gettext_lazy("生日")
+    HOLIDAY = "holiday", gettext_lazy("节日问候")
+    AT_RISK = "at_risk", gettext_lazy("流失预警")
+    SERVICE_LEVEL = "service_level", gettext_lazy("服务标准")
+    CALLBACK = "callback", gettext_lazy("约定回电")
+    LONG_NO_CONTACT = "long_no_contact", gettext_lazy("久未联系")
+    LOW_SATISFACTION = "low_satisfaction", gettext_lazy("满意度低")
+    RANDOM_SAMPLE = "random_sample", gettext_lazy("抽查回访")
+
+
+# How urgent an entry is, most urgent first; a source may fix its rank (complaints, at risk),
+# the others rank by their due day.
+COMPLAINT, OVERDUE, DUE_TODAY, SOON = range(4)
+URGENCY_LABELS = [
+    gettext_lazy("投诉"),
+    gettext_lazy("已逾期 / 流失预警"),
+    gettext_lazy("今天到期"),
+    gettext_lazy("近期"),
+]
 
 
 @dataclass
@@ -50,6 +80,42 @@ class TodayItem:
     phone: str
     tel: str
     sms: str
+
+
+@dataclass
+class Day:
+    """What the sources read: the staff member's customers and open complaints, loaded once."""
+
+    merchant: Merchant
+    staff: User
+    now: datetime
+    today: date
+    prefs: CrmSettings
+    customers: dict[int, Customer]
+    complaints: list[Complaint]
+    listed: set[int] = field(default_factory=set)  # customers with an item already
+
+
+Found = tuple[Customer, str, str, date]  # customer, key, reason, due
+
+
+@dataclass(frozen=True)
+class Source:
+    kind: str
+    find: Callable[[Day], Iterable[Found]]
+    urgency: int | None = None
+    last: bool = False
+
+
+SOURCES: dict[str, Source] = {}
+
+
+def today_source(kind: str, *, urgency: int | None = None, last: bool = False):
+    def register(find: Callable[[Day], Iterable[Found]]):
+        SOURCES[kind] = Source(kind=kind, find=find, urgency=urgency, last=last)
+        return find
+
+    return register
 
 
 def item_for(customer: Customer, *, key: str, source: str, reason: str, due: date) -> TodayItem:
@@ -76,11 +142,123 @@ def customers_in_care_of(merchant: Merchant, staff: User):
 
 
 def closed_keys(customer_ids) -> set[tuple[int, str]]:
-    return set(
-        Interaction.objects.filter(customer_id__in=customer_ids, kind=InteractionKind.CONTACT)
-        .exclude(item_key="")
-        .values_list("customer_id", "item_key")
+    """(customer, item key) pairs a contact answered: its `item_keys` (an entry's every reason)
+    and, for contacts logged before those, its single `item_key`."""
+    contacts = Interaction.objects.filter(
+        customer_id__in=customer_ids, kind=InteractionKind.CONTACT
+    ).filter(~Q(item_key="") | ~Q(item_keys=[]))
+    closed = set()
+    for customer_id, key, keys in contacts.values_list("customer_id", "item_key", "item_keys"):
+        closed.update((customer_id, k) for k in [key, *keys] if k)
+    return closed
+
+
+def local_time(moment: datetime) -> str:
+    return formats.date_format(timezone.localtime(moment), "SHORT_DATETIME_FORMAT")
+
+
+def local_day(moment: datetime) -> date:
+    return timezone.localtime(moment).date()
+
+
+def month_day(day: date) -> str:
+    """ "12月2日" / "December 2": in the active language."""
+    return formats.date_format(day, "MONTH_DAY_FORMAT")
+
+
+def full_day(day: date) -> str:
+    return formats.date_format(day, "DATE_FORMAT")
+
+
+def today_list(
+    merchant: Merchant,
+    staff: User,
+    *,
+    now: datetime | None = None,
+    shop_ids: list[int] | None = None,
+) -> list[TodayItem]:
+    """The staff member's items, in source order; with `shop_ids`, only the customers of those
+    shops (crm.selectors.customers_at_shops)."""
+    now = now or timezone.now()
+    customers = customers_in_care_of(merchant, staff)
+    complaints = (
+        Complaint.objects.filter(merchant=merchant)
+        .filter(Q(customer__in=customers) | Q(owner=staff))
+        .exclude(status=ComplaintStatus.CLOSED)
     )
+    if shop_ids is not None:
+        at_shops = customers_at_shops(merchant, shop_ids)
+        customers = customers.filter(pk__in=at_shops)
+        complaints = complaints.filter(customer__in=at_shops)
+    day = Day(
+        merchant=merchant,
+        staff=staff,
+        now=now,
+        today=local_day(now),
+        prefs=settings_of(merchant),
+        customers={c.pk: c for c in customers},
+        complaints=list(complaints.select_related("customer")),
+    )
+    for complaint in day.complaints:
+        day.customers.setdefault(complaint.customer_id, complaint.customer)
+    done = closed_keys(list(day.customers))
+    items: list[TodayItem] = []
+    for source in sorted(SOURCES.values(), key=lambda s: s.last):
+        for customer, key, reason, due in source.find(day):
+            if (customer.pk, key) in done:
+                continue
+            items.append(item_for(customer, key=key, source=source.kind, reason=reason, due=due))
+            day.listed.add(customer.pk)
+    return items
+
+
+# --- entries: one per customer -----------------------------------------------------------------
+
+
+@dataclass
+class TodayEntry:
+    """A customer's items, the most urgent first; an outcome on the entry closes them all."""
+
+    items: list[TodayItem]
+    urgency: int
+
+    @property
+    def first(self) -> TodayItem:
+        return self.items[0]
+
+    @property
+    def keys(self) -> list[str]:
+        return [item.key for item in self.items]
+
+    @property
+    def urgency_label(self) -> str:
+        return str(URGENCY_LABELS[self.urgency])
+
+
+def urgency_of(item: TodayItem, today: date) -> int:
+    fixed = SOURCES[item.source].urgency if item.source in SOURCES else None
+    if fixed is not None:
+        return fixed
+    if item.due < today:
+        return OVERDUE
+    return DUE_TODAY if item.due == today else SOON
+
+
+def today_entries(items: list[TodayItem], today: date) -> list[TodayEntry]:
+    """One entry per customer with all their reasons, ordered by urgency (complaints first,
+    then overdue or at risk, then due today), then by due day."""
+    by_customer: dict[int, list[TodayItem]] = defaultdict(list)
+    for item in items:
+        by_customer[item.customer_id].append(item)
+    entries = []
+    for reasons in by_customer.values():
+        reasons.sort(key=lambda item: (urgency_of(item, today), item.due))
+        entries.append(TodayEntry(items=reasons, urgency=urgency_of(reasons[0], today)))
+    entries.sort(key=lambda e: (e.urgency, e.first.due, e.first.customer_id))
+    return entries
+
+
+# --- the sources, in the order they are listed ---------------------------------------------------
 
 
 def purchase_callbacks(customer: Customer, purchases: list[Purchase], today: date):
@@ -93,188 +271,185 @@ def purchase_callbacks(customer: Customer, purchases: list[Purchase], today: dat
         p = week[-1]
         yield (
             f"purchase:{p.pk}:week",
-            f"{local_day(p.at):%m月%d日}消费后一周回访",
+            _("%(day)s 消费后一周回访") % {"day": month_day(local_day(p.at))},
             local_day(p.at) + timedelta(days=7),
         )
     last = purchases[-1]
     day = local_day(last.at)
     stages = [
-        ("m4", add_months(day, 4), add_months(day, 6), "消费后 4-6 个月回访"),
-        ("m10", add_months(day, 10), add_months(day, 12), "消费后 10-12 个月回访"),
+        ("m4", add_months(day, 4), add_months(day, 6), _("%(day)s 消费后 4-6 个月回访")),
+        ("m10", add_months(day, 10), add_months(day, 12), _("%(day)s 消费后 10-12 个月回访")),
     ]
     for code, start, end, label in stages:
         if start <= today <= end:
-            yield f"purchase:{last.pk}:{code}", f"{day:%Y-%m-%d}{label}", start
+            yield f"purchase:{last.pk}:{code}", label % {"day": full_day(day)}, start
     year_later = add_months(day, 12)
     if today > year_later:
         yield (
             f"purchase:{last.pk}:y1",
-            f"上次消费 {day:%Y-%m-%d} 已超过一年",
+            _("上次消费 %(day)s 已超过一年") % {"day": full_day(day)},
             year_later + timedelta(days=1),
         )
+
+
+@today_source(TodaySource.PURCHASE_CALLBACK)
+def purchase_callback_items(day: Day):
+    since = add_months(day.today, -14)
+    purchases: dict[int, list[Purchase]] = defaultdict(list)
+    for purchase in Purchase.objects.filter(customer_id__in=day.customers).order_by("at", "pk"):
+        purchases[purchase.customer_id].append(purchase)
+    for customer_id, history in purchases.items():
+        customer = day.customers[customer_id]
+        recent = [p for p in history if local_day(p.at) >= since] or history[-1:]
+        for key, reason, due in purchase_callbacks(customer, recent, day.today):
+            yield customer, key, reason, due
 
 
 def complaint_callbacks(complaint: Complaint, now: datetime):
     created = local_day(complaint.created_at)
     if complaint.status == ComplaintStatus.OPEN:
-        yield f"complaint:{complaint.pk}:intake", "新投诉，请立即回访安抚", created
+        yield f"complaint:{complaint.pk}:intake", _("新投诉，请立即回访安抚"), created
         if complaint.respond_by < now:
             yield (
                 f"complaint:{complaint.pk}:overdue",
-                f"投诉处理已超时（应于 {local_time(complaint.respond_by)} 前答复）",
+                _("投诉处理已超时（应于 %(time)s 前答复）")
+                % {"time": local_time(complaint.respond_by)},
                 local_day(complaint.respond_by),
             )
     elif complaint.status == ComplaintStatus.RESOLVED and complaint.callback_at is None:
         yield (
             f"complaint:{complaint.pk}:resolved",
-            "投诉已解决，请回访确认满意度",
+            _("投诉已解决，请回访确认满意度"),
             local_day(complaint.resolved_at or complaint.created_at),
         )
 
 
-def local_time(moment: datetime) -> str:
-    return f"{timezone.localtime(moment):%m-%d %H:%M}"
+@today_source(TodaySource.COMPLAINT, urgency=COMPLAINT)
+def complaint_items(day: Day):
+    for complaint in day.complaints:
+        for key, reason, due in complaint_callbacks(complaint, day.now):
+            yield day.customers[complaint.customer_id], key, reason, due
 
 
-def local_day(moment: datetime) -> date:
-    return timezone.localtime(moment).date()
+def ahead(day: Day) -> tuple[date, date]:
+    return tuple(day.today + timedelta(days=d) for d in BIRTHDAY_AHEAD)
 
 
-def today_list(merchant: Merchant, staff: User, *, now: datetime | None = None) -> list[TodayItem]:
-    now = now or timezone.now()
-    today = local_day(now)
-    prefs = settings_of(merchant)
-    customers = {c.pk: c for c in customers_in_care_of(merchant, staff)}
-    complaints = (
-        Complaint.objects.filter(merchant=merchant)
-        .filter(Q(customer_id__in=customers) | Q(owner=staff))
-        .exclude(status=ComplaintStatus.CLOSED)
-    )
-    complaints = list(complaints.select_related("customer"))
-    for complaint in complaints:
-        customers.setdefault(complaint.customer_id, complaint.customer)
-    done = closed_keys(list(customers))
-    items: list[TodayItem] = []
-    listed: set[int] = set()
-
-    def add(customer: Customer, key: str, source: str, reason: str, due: date) -> None:
-        if (customer.pk, key) in done:
-            return
-        items.append(item_for(customer, key=key, source=source, reason=reason, due=due))
-        listed.add(customer.pk)
-
-    since = add_months(today, -14)
-    purchases: dict[int, list[Purchase]] = defaultdict(list)
-    for purchase in Purchase.objects.filter(customer_id__in=customers).order_by("at", "pk"):
-        purchases[purchase.customer_id].append(purchase)
-    for customer_id, history in purchases.items():
-        recent = [p for p in history if local_day(p.at) >= since] or history[-1:]
-        for key, reason, due in purchase_callbacks(customers[customer_id], recent, today):
-            add(customers[customer_id], key, "purchase_callback", reason, due)
-
-    for complaint in complaints:
-        for key, reason, due in complaint_callbacks(complaint, now):
-            add(customers[complaint.customer_id], key, "complaint", reason, due)
-
-    first, last = (today + timedelta(days=d) for d in BIRTHDAY_AHEAD)
-    for customer in customers.values():
+@today_source(TodaySource.BIRTHDAY)
+def birthday_items(day: Day):
+    first, last = ahead(day)
+    for customer in day.customers.values():
         if customer.birthday is None:
             continue
         coming = next_birthday(customer.birthday, first, lunar=customer.birthday_lunar)
-        if coming is not None and coming <= last:
-            kind = "农历生日" if customer.birthday_lunar else "生日"
-            add(
-                customer,
-                f"birthday:{coming.isoformat()}",
-                "birthday",
-                f"{coming:%m月%d日}{kind}（{(coming - today).days} 天后）",
-                coming,
+        if coming is None or coming > last:
+            continue
+        days = (coming - day.today).days
+        if customer.birthday_lunar:
+            text = ngettext(
+                "%(day)s 农历生日（%(days)s 天后）", "%(day)s 农历生日（%(days)s 天后）", days
             )
+        else:
+            text = ngettext("%(day)s 生日（%(days)s 天后）", "%(day)s 生日（%(days)s 天后）", days)
+        reason = text % {"day": month_day(coming), "days": days}
+        yield customer, f"birthday:{coming.isoformat()}", reason, coming
 
-    occasions = occasions_between(first, last)
-    if occasions and prefs.holiday_tiers:
-        for customer in customers.values():
-            if customer.tier in prefs.holiday_tiers:
-                for occasion in occasions:
-                    add(
-                        customer,
-                        f"holiday:{occasion.day.isoformat()}",
-                        "holiday",
-                        f"{occasion.day:%m月%d日}{occasion.name}问候（{customer.tier} 类顾客）",
-                        occasion.day,
-                    )
 
-    # The merchant's top at-risk customers, those in this staff member's care. Keyed by the last
-    # visit: a call closes it until the customer comes back and lapses again.
+@today_source(TodaySource.HOLIDAY)
+def holiday_items(day: Day):
+    occasions = occasions_between(*ahead(day))
+    if not occasions or not day.prefs.holiday_tiers:
+        return
+    for customer in day.customers.values():
+        if customer.tier not in day.prefs.holiday_tiers:
+            continue
+        for occasion in occasions:
+            reason = _("%(day)s %(occasion)s问候（%(tier)s 类顾客）") % {
+                "day": month_day(occasion.day),
+                "occasion": occasion.label,
+                "tier": customer.tier,
+            }
+            yield customer, f"holiday:{occasion.day.isoformat()}", reason, occasion.day
+
+
+@today_source(TodaySource.AT_RISK, urgency=OVERDUE)
+def at_risk_items(day: Day):
+    """The merchant's top at-risk customers, those in this staff member's care. Keyed by the
+    last visit: a call closes it until the customer comes back and lapses again."""
     from .services.churn import churn_explanation
 
-    for ranked in at_risk_ranked(merchant, limit=prefs.at_risk_daily_calls):
-        customer = customers.get(ranked.pk)
+    for ranked in at_risk_ranked(day.merchant, limit=day.prefs.at_risk_daily_calls):
+        customer = day.customers.get(ranked.pk)
         if customer is None or customer.last_visit_at is None:
             continue
-        add(
-            customer,
-            f"at_risk:{local_day(customer.last_visit_at).isoformat()}",
-            "at_risk",
-            churn_explanation(customer.churn_figures),
-            today,
-        )
+        key = f"at_risk:{local_day(customer.last_visit_at).isoformat()}"
+        yield customer, key, churn_explanation(customer.churn_figures), day.today
 
-    for customer, standard, due in standards_due(merchant, customers.values(), today):
-        add(
-            customer,
-            f"standard:{standard.channel}:{due.isoformat()}",
-            "service_level",
-            f"{customer.tier} 类服务标准：每 {standard.every_days} 天"
-            f"{standard.get_channel_display()}一次",
-            due,
-        )
 
+@today_source(TodaySource.SERVICE_LEVEL)
+def service_level_items(day: Day):
+    for customer, standard, due in standards_due(day.merchant, day.customers.values(), day.today):
+        reason = _("%(tier)s 类服务标准：每 %(days)s 天%(channel)s一次") % {
+            "tier": customer.tier,
+            "days": standard.every_days,
+            "channel": standard.get_channel_display(),
+        }
+        yield customer, f"standard:{standard.channel}:{due.isoformat()}", reason, due
+
+
+CALLBACK_TITLE = "约定回电"  # crm.services.callback_book's title: "约定回电 <note>"
+
+
+@today_source(TodaySource.CALLBACK)
+def callback_items(day: Day):
     callbacks = Task.objects.filter(
-        merchant=merchant,
-        customer_id__in=customers,
+        merchant=day.merchant,
+        customer_id__in=day.customers,
         kind=TaskKind.CALLBACK,
         status=TaskStatus.OPEN,
-        due__lte=today,
+        due__lte=day.today,
     )
     for task in callbacks.order_by("due", "pk"):
-        add(customers[task.customer_id], f"callback:{task.pk}", "callback", task.title, task.due)
+        note = task.title.removeprefix(CALLBACK_TITLE).strip()
+        reason = _("约定回电：%(note)s") % {"note": note} if note else _("约定回电")
+        yield day.customers[task.customer_id], f"callback:{task.pk}", reason, task.due
 
-    idle_before = now - timedelta(days=prefs.long_no_contact_days)
-    for customer in customers.values():
+
+@today_source(TodaySource.LONG_NO_CONTACT)
+def long_no_contact_items(day: Day):
+    idle_days = day.prefs.long_no_contact_days
+    for customer in day.customers.values():
         last_touch = customer.last_contact_at or customer.created_at
-        if customer.visits and last_touch < idle_before:
-            add(
-                customer,
-                f"idle:{local_day(last_touch).isoformat()}",
-                "long_no_contact",
-                f"已 {(now - last_touch).days} 天未联系",
-                local_day(last_touch) + timedelta(days=prefs.long_no_contact_days),
-            )
+        if not customer.visits or last_touch >= day.now - timedelta(days=idle_days):
+            continue
+        days = (day.now - last_touch).days
+        reason = ngettext("已 %(days)s 天未联系", "已 %(days)s 天未联系", days) % {"days": days}
+        since = local_day(last_touch)
+        yield customer, f"idle:{since.isoformat()}", reason, since + timedelta(days=idle_days)
 
+
+@today_source(TodaySource.LOW_SATISFACTION)
+def low_satisfaction_items(day: Day):
     low = [
         c
-        for c in customers.values()
-        if c.satisfaction and c.satisfaction <= prefs.low_satisfaction_max
+        for c in day.customers.values()
+        if c.satisfaction and c.satisfaction <= day.prefs.low_satisfaction_max
     ]
     marks = last_satisfaction_marks([c.pk for c in low])
     for customer in low:
         mark = marks.get(customer.pk)
-        add(
-            customer,
-            f"low_satisfaction:{mark.pk if mark else 0}",
-            "low_satisfaction",
-            f"最近一次满意度 {customer.satisfaction} 分",
-            local_day(mark.at) if mark else today,
-        )
+        reason = _("最近一次满意度 %(score)s 分") % {"score": customer.satisfaction}
+        key = f"low_satisfaction:{mark.pk if mark else 0}"
+        yield customer, key, reason, local_day(mark.at) if mark else day.today
 
-    rest = sorted(pk for pk in customers if pk not in listed)
-    sample = random.Random(f"{today.isoformat()}:{staff.pk}").sample(  # noqa: S311  not crypto
-        rest, min(prefs.random_sample_size, len(rest))
-    )
-    for pk in sample:
-        add(customers[pk], f"sample:{today.isoformat()}", "random_sample", "随机抽查回访", today)
-    return items
+
+@today_source(TodaySource.RANDOM_SAMPLE, last=True)
+def random_sample_items(day: Day):
+    rest = sorted(pk for pk in day.customers if pk not in day.listed)
+    seed = f"{day.today.isoformat()}:{day.staff.pk}"
+    size = min(day.prefs.random_sample_size, len(rest))
+    for pk in random.Random(seed).sample(rest, size):  # noqa: S311  not crypto
+        yield day.customers[pk], f"sample:{day.today.isoformat()}", _("随机抽查回访"), day.today
 
 
 def last_satisfaction_marks(customer_ids: list[int]) -> dict[int, Interaction]:
@@ -286,92 +461,3 @@ def last_satisfaction_marks(customer_ids: list[int]) -> dict[int, Interaction]:
         .distinct("customer_id")
     )
     return {row.customer_id: row for row in rows}
-
-
-# --- service levels ----------------------------------------------------------------------------
-
-
-def last_contacts(customer_ids) -> dict[tuple[int, str], datetime]:
-    rows = (
-        Interaction.objects.filter(customer_id__in=customer_ids, kind=InteractionKind.CONTACT)
-        .values("customer_id", "channel")
-        .annotate(last=Max("at"))
-    )
-    return {(r["customer_id"], r["channel"]): r["last"] for r in rows}
-
-
-def standards_due(merchant: Merchant, customers, today: date):
-    """(customer, standard, due day) for each standard of the customer's tier that is due."""
-    by_tier = defaultdict(list)
-    for standard in ServiceStandard.objects.filter(merchant=merchant):
-        by_tier[standard.tier].append(standard)
-    customers = [c for c in customers if c.tier in by_tier]
-    contacts = last_contacts([c.pk for c in customers])
-    for customer in customers:
-        for standard in by_tier[customer.tier]:
-            last = contacts.get((customer.pk, standard.channel))
-            since = local_day(last) if last else local_day(customer.created_at)
-            due = since + timedelta(days=standard.every_days)
-            if last is None:
-                due = min(due, today)
-            if due <= today:
-                yield customer, standard, due
-
-
-def compliance(merchant: Merchant, *, today: date | None = None) -> dict:
-    """Share of (customer, standard) pairs contacted within the standard's period, per tier and
-    per staff member (the customer's owner)."""
-    today = today or timezone.localdate()
-    standards = list(ServiceStandard.objects.filter(merchant=merchant))
-    tiers = {s.tier for s in standards}
-    customers = list(Customer.objects.filter(merchant=merchant, tier__in=tiers))
-    contacts = last_contacts([c.pk for c in customers])
-    per_tier = defaultdict(lambda: [0, 0])
-    per_staff = defaultdict(lambda: [0, 0])
-    for customer in customers:
-        for standard in standards:
-            if standard.tier != customer.tier:
-                continue
-            last = contacts.get((customer.pk, standard.channel))
-            ok = last is not None and (today - local_day(last)).days <= standard.every_days
-            for bucket in (per_tier[customer.tier], per_staff[customer.owner_id]):
-                bucket[0] += ok
-                bucket[1] += 1
-    names = dict(team_of(merchant).values_list("pk", "name"))
-
-    def rate(pair):
-        return round(pair[0] / pair[1], 4) if pair[1] else None
-
-    return {
-        "tiers": [
-            {"tier": tier, "compliant": p[0], "total": p[1], "rate": rate(p)}
-            for tier, p in sorted(per_tier.items())
-        ],
-        "staff": [
-            {
-                "staff": staff_id,
-                "name": names.get(staff_id, "") if staff_id else "未分配",
-                "compliant": p[0],
-                "total": p[1],
-                "rate": rate(p),
-            }
-            for staff_id, p in sorted(per_staff.items(), key=lambda kv: kv[0] or 0)
-        ],
-    }
-
-
-def due_list(merchant: Merchant, *, today: date | None = None) -> list[dict]:
-    today = today or timezone.localdate()
-    customers = Customer.objects.filter(merchant=merchant).exclude(tier="")
-    return [
-        {
-            "customer": customer.pk,
-            "customer_name": customer.name,
-            "tier": customer.tier,
-            "owner": customer.owner_id,
-            "channel": standard.channel,
-            "every_days": standard.every_days,
-            "due": due,
-        }
-        for customer, standard, due in standards_due(merchant, customers, today)
-    ]

@@ -1,4 +1,4 @@
-from drf_spectacular.utils import extend_schema_field
+from drf_spectacular.utils import OpenApiResponse, extend_schema_field
 from phonenumber_field.serializerfields import PhoneNumberField
 from rest_framework import serializers
 
@@ -15,6 +15,8 @@ from ..models import (
 )
 
 MAX_FEN = 10**11
+TAGS = ["merchant: crm"]
+CONFLICT = OpenApiResponse(description="状态冲突")
 
 
 class CrmFlagSerializer(serializers.Serializer):
