@@ -4,9 +4,10 @@ list and a customer's timeline in English."""
 import re
 
 import pytest
+from django.conf import settings
 from django.test import Client
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from crm import services
 from crm.models import CrmSettings, Customer, CustomerSource
@@ -21,6 +22,14 @@ from .conftest import browser_for, staff_member
 pytestmark = pytest.mark.django_db
 
 CJK = re.compile(r"[\u3400-\u9fff\uff00-\uffef\u3000-\u303f]")
+
+
+@pytest.fixture(autouse=True)
+def _language_back():
+    """An English request leaves English active on the test thread (the middleware does not
+    put it back): later tests expect the default."""
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
 
 
 def customer_at(merchant, shop, name, **fields) -> Customer:
