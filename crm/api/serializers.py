@@ -13,6 +13,7 @@ from ..models import (
     ServiceStandard,
     Task,
 )
+from ..timeline import timeline_text
 
 MAX_FEN = 10**11
 TAGS = ["merchant: crm"]
@@ -139,6 +140,10 @@ class CrmCustomerCreateSerializer(CrmCustomerInputSerializer):
 
 class CrmInteractionSerializer(serializers.ModelSerializer):
     staff_name = serializers.CharField(source="staff.name", default="")
+    text = serializers.SerializerMethodField(help_text="The summary in the request's language.")
+
+    def get_text(self, event: Interaction) -> str:
+        return timeline_text(event)
 
     class Meta:
         model = Interaction
@@ -147,11 +152,13 @@ class CrmInteractionSerializer(serializers.ModelSerializer):
             "kind",
             "at",
             "summary",
+            "text",
             "channel",
             "purpose",
             "satisfaction",
             "note",
             "item_key",
+            "item_keys",
             "campaign",
             "staff",
             "staff_name",

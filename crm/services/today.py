@@ -82,7 +82,7 @@ def stored_text(text) -> str:
 def callback_book(
     *, customer: Customer, by: User, due: date, note: str = "", assigned_to: User | None = None
 ) -> Task:
-    """A call back promised to the customer on `due`: it is on that day's list (worklist)
+    """A call back promised to the customer on `due`: it is on that day's list (crm.today)
     until a contact outcome answers it."""
     return Task.objects.create(
         merchant_id=customer.merchant_id,

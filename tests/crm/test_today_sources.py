@@ -2,14 +2,24 @@
 `@today_source` (plus its TodaySource choice) and it is on the list; an outcome recorded on a
 customer's entry closes every reason of the entry, in one contact."""
 
+import re
 from datetime import timedelta
 
 import pytest
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from crm import services, today
-from crm.models import Complaint, ComplaintStatus, CrmSettings, Interaction, InteractionKind
+from crm.models import (
+    Complaint,
+    ComplaintStatus,
+    CrmSettings,
+    Customer,
+    Interaction,
+    InteractionKind,
+    Purpose,
+)
 from crm.today import SOURCES, today_entries, today_list, today_source
+from tests.conftest import client_for
 
 from .helpers import customer_new, purchases_add
 
@@ -103,3 +113,26 @@ def test_contacts_logged_with_one_key_before_still_close_their_item(merchant):
 
 def test_every_source_kind_is_a_choice_of_the_enum():
     assert set(SOURCES) <= set(today.TodaySource.values)
+
+
+def test_the_api_closes_an_entry_with_item_keys_and_words_the_timeline_in_english(merchant):
+    CrmSettings.objects.create(merchant=merchant, random_sample_size=0, holiday_tiers=[])
+    customer = customer_new(merchant, satisfaction=1, visits=1)
+    Customer.objects.filter(pk=customer.pk).update(created_at=timezone.now() - timedelta(days=400))
+    api = client_for(merchant.owner)
+    items = api.get("/api/v1/merchant/crm/today/", HTTP_ACCEPT_LANGUAGE="en").json()["results"]
+    assert {i["source"] for i in items} == {"long_no_contact", "low_satisfaction"}
+    assert all(not re.search(r"[\u4e00-\u9fff]", i["reason"]) for i in items), items
+    logged = api.post(
+        f"/api/v1/merchant/crm/customers/{customer.pk}/contacts/",
+        {"channel": "phone", "purpose": "care", "item_keys": [i["key"] for i in items]},
+        format="json",
+    )
+    assert logged.status_code == 201 and logged.json()["item_keys"] == [i["key"] for i in items]
+    assert api.get("/api/v1/merchant/crm/today/").json()["results"] == []
+    timeline = api.get(
+        f"/api/v1/merchant/crm/customers/{customer.pk}/timeline/", HTTP_ACCEPT_LANGUAGE="en"
+    ).json()["results"]
+    with translation.override("en"):
+        english = str(Purpose.CARE.label)
+    assert timeline[0]["summary"] == "关怀" and timeline[0]["text"] == english != "关怀"
