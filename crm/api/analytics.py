@@ -14,12 +14,8 @@ from core.serializers import BoundedDateField
 from merchants.errors import NotAMerchant
 
 from .. import analytics, selectors, services
-from ..models import (
-    Kpi,
-)
-from .serializers import (
-    TAGS,
-)
+from ..models import Kpi
+from .serializers import TAGS
 
 
 class SegmentsView(APIView):

@@ -13,9 +13,7 @@ from accounts.permissions import IsMerchantMember
 from core.errors import NotFound
 from core.pagination import CursorPagination
 from core.serializers import BoundedDateTimeField, IdField
-from crm.errors import (
-    NotOurStaff,
-)
+from crm.errors import NotOurStaff
 from merchants.errors import NotAMerchant
 
 from .. import selectors, services

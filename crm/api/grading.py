@@ -9,15 +9,11 @@ from rest_framework.views import APIView
 
 from accounts.permissions import IsMerchantMember
 from core.pagination import CursorPagination, WholeList, whole_page
-from crm.errors import (
-    InvalidScorecard,
-)
+from crm.errors import InvalidScorecard
 from merchants.errors import NotAMerchant
 
 from .. import selectors, services, standards
-from ..models import (
-    Tier,
-)
+from ..models import Tier
 from ..scoring import INDICATORS
 from .directory import customers_out
 from .serializers import (
