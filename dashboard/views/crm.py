@@ -148,7 +148,7 @@ def source_label(source: str) -> str:
 
 @merchant_page(permission=VIEW)
 def today(request):
-    _, chosen = shops_in_view(request, shops_of(request.user))
+    chosen = shops_in_view(request, shops_of(request.user))[1]
     items = today_list(
         request.merchant, request.user, shop_ids=None if chosen is None else [chosen.pk]
     )
