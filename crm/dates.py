@@ -7,21 +7,30 @@ from datetime import date, timedelta
 from functools import lru_cache
 
 import holidays
+from django.utils.translation import get_language
 from lunardate import LunarDate
 
 # Traditional festivals that are not days off but are occasions to send care (lunar month, day).
 LUNAR_FESTIVALS = [
-    (1, 15, "元宵节"),
-    (7, 7, "七夕"),
-    (9, 9, "重阳节"),
-    (12, 8, "腊八节"),
+    (1, 15, "元宵节", "Lantern Festival"),
+    (7, 7, "七夕", "Qixi Festival"),
+    (9, 9, "重阳节", "Double Ninth Festival"),
+    (12, 8, "腊八节", "Laba Festival"),
 ]
 
 
 @dataclass(frozen=True)
 class Occasion:
     day: date
-    name: str
+    name: str  # Chinese
+    name_en: str = ""
+
+    @property
+    def label(self) -> str:
+        """The name in the active language (the holiday names come from the `holidays`
+        library in both languages, not from our catalogue)."""
+        english = (get_language() or "").startswith("en")
+        return self.name_en if english and self.name_en else self.name
 
 
 def add_months(day: date, months: int) -> date:
@@ -37,16 +46,17 @@ def holidays_of_year(year: int) -> tuple[Occasion, ...]:
     festivals, in date order."""
     named = holidays.country_holidays("CN", years=year, language="zh_CN")
     english = holidays.country_holidays("CN", years=year, language="en_US")
-    first: dict[str, date] = {}
+    first: dict[str, tuple[date, str]] = {}
     for day, name in sorted(named.items()):
         label = english.get(day, "")
         if "Day off" in label or "observed" in label:
             continue
-        first.setdefault(name, day)
-    occasions = [Occasion(day, name) for name, day in first.items()]
-    for month, lunar_day, name in LUNAR_FESTIVALS:
+        first.setdefault(name, (day, label))
+    occasions = [Occasion(day, name, label) for name, (day, label) in first.items()]
+    for month, lunar_day, name, name_en in LUNAR_FESTIVALS:
         try:
-            occasions.append(Occasion(LunarDate(year, month, lunar_day).to_solar_date(), name))
+            solar = LunarDate(year, month, lunar_day).to_solar_date()
+            occasions.append(Occasion(solar, name, name_en))
         except ValueError:
             continue
     return tuple(sorted(occasions, key=lambda o: o.day))

@@ -240,6 +240,9 @@ class Interaction(models.Model):
     note = models.TextField(blank=True)
     # The today-list item a contact closes ("purchase:12:week", "birthday:2026", ...).
     item_key = models.CharField(max_length=80, blank=True)
+    # Every item an outcome on a today-list entry closes (the entry's reasons; item_key is the
+    # most urgent of them, and the only key of contacts logged before entries had several).
+    item_keys = ArrayField(models.CharField(max_length=80), default=list, blank=True)
     campaign = models.ForeignKey(
         "coupons.Campaign", related_name="+", null=True, blank=True, on_delete=models.SET_NULL
     )

@@ -1,6 +1,6 @@
 """Reads: the merchant's settings, who may act, the directory, the roster, audiences."""
 
-from django.db.models import CharField, Q, QuerySet
+from django.db.models import CharField, Exists, OuterRef, Q, QuerySet
 from django.db.models.functions import Cast
 from django.utils.translation import gettext as _
 
@@ -8,9 +8,9 @@ from accounts.models import Role, User
 from merchants.models import Merchant, StaffPermission
 from merchants.selectors import merchant_of, merchant_permission_check
 
-from .analysis import DEFAULT_INDICATORS
 from .errors import NotOurStaff, OwnerOnly
 from .models import CrmSettings, Customer, Interaction, InteractionKind
+from .scoring import DEFAULT_INDICATORS
 
 VIEW = StaffPermission.VIEW_CUSTOMERS
 MANAGE = StaffPermission.MANAGE_CUSTOMERS
@@ -120,16 +120,35 @@ def churn_model_of(merchant: Merchant):
 
 def customer_level_names(customers: list[Customer]) -> dict[int, str]:
     """Customer id -> the member level of their card at this merchant."""
-    from loyalty.models import MembershipCard
+    from loyalty.selectors import level_names_by_consumer
 
     by_consumer = {c.consumer_id: c.pk for c in customers if c.consumer_id}
     if not by_consumer:
         return {}
-    merchant_ids = {c.merchant_id for c in customers}
-    cards = MembershipCard.objects.filter(
-        consumer_id__in=by_consumer, program__merchant_id__in=merchant_ids
-    ).values_list("consumer_id", "level__name")
-    return {by_consumer[consumer]: level for consumer, level in cards}
+    levels = level_names_by_consumer(
+        merchant_ids={c.merchant_id for c in customers}, consumer_ids=list(by_consumer)
+    )
+    return {by_consumer[consumer]: level for consumer, level in levels.items()}
+
+
+def customers_at_shops(merchant: Merchant, shop_ids) -> QuerySet[Customer]:
+    """The merchant's customers who belong to any of the shops: those whose account ordered
+    there (bookings and purchases; disputes are about orders), redeemed a coupon there, opened
+    a membership card there or used one there. The shop is taken from those records, which
+    carry it; a customer with no account (added by hand or CSV) belongs to no shop and is only
+    on the unfiltered lists."""
+    from consumers.models import Order
+    from coupons.models import Redemption
+    from loyalty.models import LedgerEntry, MembershipCard
+
+    shops = list(shop_ids)
+    consumer = OuterRef("consumer_id")
+    return customers_of(merchant).filter(
+        Exists(Order.objects.filter(consumer=consumer, shop_id__in=shops))
+        | Exists(Redemption.objects.filter(coupon__holder=consumer, shop_id__in=shops))
+        | Exists(MembershipCard.objects.filter(consumer=consumer, shop_id__in=shops))
+        | Exists(LedgerEntry.objects.filter(card__consumer=consumer, shop_id__in=shops))
+    )
 
 
 def timeline(customer: Customer) -> QuerySet[Interaction]:

@@ -190,3 +190,12 @@ def ledger_violations_check() -> list[int]:
     with connection.cursor() as cursor:
         cursor.execute(LEDGER_CHECK_SQL)
         return [row[0] for row in cursor.fetchall()]
+
+
+def level_names_by_consumer(*, merchant_ids, consumer_ids) -> dict[int, str]:
+    """Consumer id -> the level name of their card with one of the merchants (the CRM shows
+    it beside each customer)."""
+    cards = MembershipCard.objects.filter(
+        consumer_id__in=consumer_ids, program__merchant_id__in=merchant_ids
+    ).values_list("consumer_id", "level__name")
+    return dict(cards)

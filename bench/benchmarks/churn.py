@@ -46,8 +46,8 @@ from scipy.special import betaln, gammaln
 from accounts.models import Role, User
 from bench.data.churn import YEAR_END, simulate
 from crm import churn as cm
-from crm.analysis import History, simple_rule_at_risk
 from crm.models import CrmSettings, Customer, CustomerSource, Purchase
+from crm.scoring import History, simple_rule_at_risk
 from crm.selectors import DEFAULTS
 from crm.services import customers_recompute
 from merchants.models import Merchant

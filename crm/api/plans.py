@@ -1,7 +1,6 @@
-"""Maintenance plans with the owner's approval, the staff hand-over, and the analytics."""
+"""Maintenance plans with the owner's approval, and the staff hand-over."""
 
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -9,18 +8,15 @@ from rest_framework.views import APIView
 from accounts.models import Role
 from accounts.permissions import IsMerchantMember
 from core.errors import NotFound
-from core.pagination import CursorPagination, WholeList, whole_page
+from core.pagination import CursorPagination
 from core.serializers import BoundedDateField, IdField
 from crm.errors import BudgetOverStandard, NotOurStaff
 from merchants.errors import NotAMerchant
 
-from .. import analytics, selectors, services
+from .. import selectors, services
 from ..models import HandOver, MaintenancePlan, PlanStatus, Tier
-from .customers import TAGS
-from .serializers import MAX_FEN, CrmHandOverSerializer, CrmPlanSerializer
-from .work import customer_field
-
-CONFLICT = OpenApiResponse(description="状态冲突")
+from .complaints import customer_field
+from .serializers import CONFLICT, MAX_FEN, TAGS, CrmHandOverSerializer, CrmPlanSerializer
 
 
 def plan_of(request, pk: int, *, mine: bool = True) -> MaintenancePlan:
@@ -241,70 +237,3 @@ class HandOverView(APIView):
             reason=fields["reason"],
         )
         return Response(CrmHandOverSerializer(record).data, status=status.HTTP_201_CREATED)
-
-
-# --- analytics -----------------------------------------------------------------------------------
-
-
-class AnalyticsGroupsView(APIView):
-    """Customers by tier, RFM segment and source; how many are at risk."""
-
-    errors = {"get": (NotAMerchant,)}
-
-    permission_classes = [IsMerchantMember]
-
-    @extend_schema(tags=TAGS, responses=OpenApiTypes.OBJECT)
-    def get(self, request):
-        merchant = selectors.member_check(request.user, selectors.ANALYTICS)
-        return Response(analytics.customer_groups(merchant))
-
-
-class AnalyticsPurchasesView(APIView):
-    """Purchase structure of the last year: by service, month, weekday and hour."""
-
-    errors = {"get": (NotAMerchant,)}
-
-    permission_classes = [IsMerchantMember]
-
-    @extend_schema(tags=TAGS, responses=OpenApiTypes.OBJECT)
-    def get(self, request):
-        merchant = selectors.member_check(request.user, selectors.ANALYTICS)
-        return Response(analytics.purchase_structure(merchant))
-
-
-class AnalyticsChurnView(APIView):
-    """Per month: active, new, retained customers, retention and churn rates; KPI history."""
-
-    errors = {"get": (NotAMerchant,)}
-
-    permission_classes = [IsMerchantMember]
-
-    @extend_schema(tags=TAGS, responses=OpenApiTypes.OBJECT)
-    def get(self, request):
-        merchant = selectors.member_check(request.user, selectors.ANALYTICS)
-        return Response(analytics.churn_over_time(merchant))
-
-
-class CampaignEffectSerializer(serializers.Serializer):
-    campaign = serializers.IntegerField()
-    title = serializers.CharField()
-    redemptions = serializers.IntegerField()
-    customers = serializers.IntegerField()
-    spend_before_fen = serializers.IntegerField()
-    spend_after_fen = serializers.IntegerField()
-    window_days = serializers.IntegerField()
-
-
-class AnalyticsCampaignsView(APIView):
-    """Coupon campaigns' redemptions attributed to customers, and those customers' spend in
-    the 30 days before and after."""
-
-    errors = {"get": (NotAMerchant,)}
-
-    permission_classes = [IsMerchantMember]
-    pagination_class = WholeList
-
-    @extend_schema(tags=TAGS, responses=CampaignEffectSerializer(many=True))
-    def get(self, request):
-        merchant = selectors.member_check(request.user, selectors.ANALYTICS)
-        return Response(whole_page(analytics.campaign_effect(merchant)))

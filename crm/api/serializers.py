@@ -1,4 +1,4 @@
-from drf_spectacular.utils import extend_schema_field
+from drf_spectacular.utils import OpenApiResponse, extend_schema_field
 from phonenumber_field.serializerfields import PhoneNumberField
 from rest_framework import serializers
 
@@ -13,8 +13,11 @@ from ..models import (
     ServiceStandard,
     Task,
 )
+from ..timeline import timeline_text
 
 MAX_FEN = 10**11
+TAGS = ["merchant: crm"]
+CONFLICT = OpenApiResponse(description="状态冲突")
 
 
 class CrmFlagSerializer(serializers.Serializer):
@@ -137,6 +140,10 @@ class CrmCustomerCreateSerializer(CrmCustomerInputSerializer):
 
 class CrmInteractionSerializer(serializers.ModelSerializer):
     staff_name = serializers.CharField(source="staff.name", default="")
+    text = serializers.SerializerMethodField(help_text="The summary in the request's language.")
+
+    def get_text(self, event: Interaction) -> str:
+        return timeline_text(event)
 
     class Meta:
         model = Interaction
@@ -145,11 +152,13 @@ class CrmInteractionSerializer(serializers.ModelSerializer):
             "kind",
             "at",
             "summary",
+            "text",
             "channel",
             "purpose",
             "satisfaction",
             "note",
             "item_key",
+            "item_keys",
             "campaign",
             "staff",
             "staff_name",

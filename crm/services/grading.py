@@ -1,4 +1,4 @@
-"""Scorecard settings, service standards, KPI targets, and the recompute that grades every
+"""Scorecard settings, service standards, and the recompute that grades every
 customer, assigns RFM segments, raises anomaly flags and writes the day's KPI snapshot."""
 
 from collections import defaultdict
@@ -10,7 +10,17 @@ from django.utils import timezone
 
 from merchants.models import Merchant
 
-from ..analysis import (
+from ..churn import AT_RISK_PROBABILITY, Visits
+from ..errors import InvalidScorecard
+from ..models import (
+    CrmSettings,
+    Customer,
+    KpiSnapshot,
+    Purchase,
+    Segment,
+    ServiceStandard,
+)
+from ..scoring import (
     INDICATORS,
     History,
     anomaly_flags,
@@ -18,17 +28,6 @@ from ..analysis import (
     indicator_values,
     quintile_scores,
     rfm_segment,
-)
-from ..churn import AT_RISK_PROBABILITY, Visits
-from ..errors import InvalidScorecard
-from ..models import (
-    CrmSettings,
-    Customer,
-    KpiSnapshot,
-    KpiTarget,
-    Purchase,
-    Segment,
-    ServiceStandard,
 )
 from ..selectors import DEFAULTS
 from .churn import Reading, churn_explanation_zh, churn_model_fit
@@ -77,14 +76,6 @@ def service_standards_set(*, merchant: Merchant, standards: list[dict]) -> list[
     )
 
 
-@transaction.atomic
-def kpi_target_set(*, merchant: Merchant, kpi: str, target: float, valid_from: date) -> KpiTarget:
-    found, _ = KpiTarget.objects.update_or_create(
-        merchant=merchant, kpi=kpi, valid_from=valid_from, defaults={"target": target}
-    )
-    return found
-
-
 def histories_of(customer_ids) -> dict[int, History]:
     histories: dict[int, History] = defaultdict(lambda: History([], []))
     rows = (
@@ -99,6 +90,23 @@ def histories_of(customer_ids) -> dict[int, History]:
     return histories
 
 
+# What a recompute writes on each customer.
+RECOMPUTED = [
+    "score",
+    "tier",
+    "recommendation",
+    "grade_reasons",
+    "segment",
+    "flags",
+    "at_risk",
+    "churn_probability",
+    "yearly_value_fen",
+    "at_stake_fen",
+    "churn_figures",
+    "graded_at",
+]
+
+
 @transaction.atomic
 def customers_recompute(*, merchant: Merchant, today: date | None = None) -> int:
     """Fit the merchant's churn model, then grade, segment and flag every customer; snapshot
@@ -110,12 +118,7 @@ def customers_recompute(*, merchant: Merchant, today: date | None = None) -> int
     customers = list(Customer.objects.filter(merchant=merchant).select_for_update().order_by("pk"))
     histories = histories_of([c.pk for c in customers])
     now = timezone.now()
-    buyers = [c for c in customers if histories[c.pk].days]
-    recency = quintile_scores(
-        [(today - histories[c.pk].days[-1]).days for c in buyers], higher_is_better=False
-    )
-    frequency = quintile_scores([len(histories[c.pk].days) for c in buyers])
-    segments = {c.pk: rfm_segment(r, f) for c, r, f in zip(buyers, recency, frequency, strict=True)}
+    segments = rfm_segments(customers, histories, today)
     _, readings = churn_model_fit(
         merchant=merchant,
         prefs=prefs,
@@ -124,54 +127,59 @@ def customers_recompute(*, merchant: Merchant, today: date | None = None) -> int
     )
     for customer in customers:
         history = histories[customer.pk]
-        if history.days:
-            graded = grade(
-                indicator_values(history, today, customer.satisfaction),
-                prefs.indicators,
-                tier_a_min=prefs.tier_a_min,
-                tier_b_min=prefs.tier_b_min,
-                end_below_growth_points=prefs.end_below_growth_points,
-            )
-            customer.score, customer.tier = graded.score, graded.tier
-            customer.recommendation, customer.grade_reasons = graded.recommendation, graded.reasons
-        else:
-            customer.score, customer.tier, customer.recommendation = None, "", ""
-            customer.grade_reasons = ["尚无消费记录"]
+        customer_grade_apply(customer, history, prefs=prefs, today=today)
         reading = readings.get(customer.pk)
-        customer.segment = churn_segment(segments.get(customer.pk, ""), reading)
-        flags = [
-            {"code": f.code, "reason": f.reason}
-            for f in anomaly_flags(history, arrears_fen=customer.arrears_fen).flags
-        ]
-        if reading is not None and reading.at_risk:
-            flags.insert(0, {"code": "overdue", "reason": churn_explanation_zh(reading.figures)})
-        customer.flags = flags
-        customer.at_risk = bool(reading and reading.at_risk)
-        customer.churn_probability = reading.probability if reading else None
-        customer.yearly_value_fen = reading.yearly_value_fen if reading else 0
-        customer.at_stake_fen = reading.at_stake_fen if reading else 0
-        customer.churn_figures = reading.figures if reading else {}
+        customer_churn_apply(customer, history, reading, rfm=segments.get(customer.pk, ""))
         customer.graded_at = now
-    Customer.objects.bulk_update(
-        customers,
-        [
-            "score",
-            "tier",
-            "recommendation",
-            "grade_reasons",
-            "segment",
-            "flags",
-            "at_risk",
-            "churn_probability",
-            "yearly_value_fen",
-            "at_stake_fen",
-            "churn_figures",
-            "graded_at",
-        ],
-        batch_size=1000,
-    )
+    Customer.objects.bulk_update(customers, RECOMPUTED, batch_size=1000)
     kpi_snapshot_write(merchant=merchant, customers=customers, histories=histories, today=today)
     return len(customers)
+
+
+def rfm_segments(customers, histories, today: date) -> dict[int, str]:
+    """Customer id -> RFM segment, by recency and frequency quintiles among the buyers."""
+    buyers = [c for c in customers if histories[c.pk].days]
+    recency = quintile_scores(
+        [(today - histories[c.pk].days[-1]).days for c in buyers], higher_is_better=False
+    )
+    frequency = quintile_scores([len(histories[c.pk].days) for c in buyers])
+    return {c.pk: rfm_segment(r, f) for c, r, f in zip(buyers, recency, frequency, strict=True)}
+
+
+def customer_grade_apply(customer: Customer, history: History, *, prefs, today: date) -> None:
+    """Score, tier, recommendation and reasons from the scorecard (none without a purchase)."""
+    if not history.days:
+        customer.score, customer.tier, customer.recommendation = None, "", ""
+        customer.grade_reasons = ["尚无消费记录"]
+        return
+    graded = grade(
+        indicator_values(history, today, customer.satisfaction),
+        prefs.indicators,
+        tier_a_min=prefs.tier_a_min,
+        tier_b_min=prefs.tier_b_min,
+        end_below_growth_points=prefs.end_below_growth_points,
+    )
+    customer.score, customer.tier = graded.score, graded.tier
+    customer.recommendation, customer.grade_reasons = graded.recommendation, graded.reasons
+
+
+def customer_churn_apply(
+    customer: Customer, history: History, reading: Reading | None, *, rfm: str
+) -> None:
+    """Segment, flags (the churn model's overdue flag first) and the churn figures."""
+    customer.segment = churn_segment(rfm, reading)
+    flags = [
+        {"code": f.code, "reason": f.reason}
+        for f in anomaly_flags(history, arrears_fen=customer.arrears_fen).flags
+    ]
+    if reading is not None and reading.at_risk:
+        flags.insert(0, {"code": "overdue", "reason": churn_explanation_zh(reading.figures)})
+    customer.flags = flags
+    customer.at_risk = bool(reading and reading.at_risk)
+    customer.churn_probability = reading.probability if reading else None
+    customer.yearly_value_fen = reading.yearly_value_fen if reading else 0
+    customer.at_stake_fen = reading.at_stake_fen if reading else 0
+    customer.churn_figures = reading.figures if reading else {}
 
 
 def churn_segment(rfm: str, reading: Reading | None) -> str:

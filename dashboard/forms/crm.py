@@ -73,6 +73,11 @@ class ContactForm(DashboardForm):
         widget=forms.RadioSelect,
     )
     item_key = forms.CharField(required=False, max_length=80, widget=forms.HiddenInput)
+    # The keys of every reason of a today-list entry, space-separated: the outcome closes all.
+    item_keys = forms.CharField(required=False, max_length=2000, widget=forms.HiddenInput)
+
+    def clean_item_keys(self) -> list[str]:
+        return self.cleaned_data["item_keys"].split()
 
 
 class CallbackForm(DashboardForm):

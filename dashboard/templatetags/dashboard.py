@@ -1,6 +1,8 @@
 from decimal import Decimal
 
 from django import template
+from django.utils import formats
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from core.codes import short_code_format
@@ -16,6 +18,17 @@ def yuan(fen: int | None) -> str:
     if fen is None:
         return ""
     return f"{Decimal(fen) / 100:,.2f}"
+
+
+@register.filter
+def distance(metres: int | None) -> str:
+    """A distance in the reader's language: "800 米" / "800 m", "1.2 公里" / "1.2 km"."""
+    if metres in (None, ""):
+        return ""
+    metres = int(metres)
+    if metres < 1000:
+        return gettext("%(metres)s 米") % {"metres": metres}
+    return gettext("%(km)s 公里") % {"km": formats.number_format(metres / 1000, 1)}
 
 
 @register.filter

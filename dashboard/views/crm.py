@@ -1,7 +1,7 @@
 """Customers (the CRM): the directory with search and filters, a customer's timeline, today's
 list with one-tap call and SMS and the outcome form, the tier roster, plans awaiting the
 owner's approval, analytics charts. Every rule is the crm app's (services, selectors,
-worklist, analytics); these views parse and render."""
+today, analytics); these views parse and render."""
 
 from collections import Counter
 from datetime import timedelta
@@ -11,19 +11,20 @@ from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from core.errors import DomainError, NotFound
 from coupons.models import Campaign, CampaignStatus
-from crm import analytics, selectors, services, worklist
+from crm import analytics, selectors, services
 from crm.models import MaintenancePlan, PlanStatus, Tier
+from crm.timeline import timeline_text
+from crm.today import TodaySource, today_entries, today_list
 from merchants.errors import StaffPermissionMissing
 from merchants.models import StaffPermission
-from merchants.selectors import merchant_permission_check
+from merchants.selectors import merchant_permission_check, shops_of
 from notifications.marketing import marketing_consents_of
 
-from ..access import is_htmx, merchant_page
+from ..access import is_htmx, merchant_page, shops_in_view
 from ..counter import new_key
 from ..forms.crm import CallbackForm, ContactForm, CustomerFilterForm, ReturnForm
 
@@ -54,7 +55,7 @@ def customer_page(request, customer, contact_form=None, status=200, callback_for
         or CallbackForm(initial={"due": timezone.localdate() + timedelta(days=1)}),
         "customer": customer,
         "level": selectors.customer_level_names([customer]).get(customer.pk, ""),
-        "timeline": selectors.timeline(customer)[:100],
+        "timeline": [(event, timeline_text(event)) for event in selectors.timeline(customer)[:100]],
         "contact_form": contact_form or ContactForm(),
         "consent": marketing_consents_of(
             merchant_id=customer.merchant_id, phones=[customer.phone]
@@ -126,70 +127,37 @@ def customer_contact(request, customer_id):
     return customer_page(request, customer, contact_form=form, status=INVALID)
 
 
-SOURCE_LABELS = {
-    "complaint": gettext_lazy("投诉"),
-    "at_risk": gettext_lazy("流失预警"),
-    "purchase_callback": gettext_lazy("消费回访"),
-    "service_level": gettext_lazy("服务标准"),
-    "long_no_contact": gettext_lazy("久未联系"),
-    "low_satisfaction": gettext_lazy("满意度低"),
-    "birthday": gettext_lazy("生日"),
-    "holiday": gettext_lazy("节日问候"),
-    "random_sample": gettext_lazy("抽查回访"),
-    "callback": gettext_lazy("约定回电"),
-}
-URGENCY_LABELS = [
-    gettext_lazy("投诉"),
-    gettext_lazy("已逾期 / 流失预警"),
-    gettext_lazy("今天到期"),
-    gettext_lazy("近期"),
-]
+def today_rows(entries) -> list[dict]:
+    """The page's rows: one per customer (crm.today.today_entries), the outcome form closing
+    every reason of the entry."""
+    return [
+        {
+            "item": entry.first,
+            "items": [{"item": item, "source": source_label(item.source)} for item in entry.items],
+            "urgency": entry.urgency,
+            "urgency_label": entry.urgency_label,
+            "form": ContactForm(initial={"item_keys": " ".join(entry.keys)}),
+        }
+        for entry in entries
+    ]
 
 
-def urgency(item, day) -> int:
-    """Complaints first, then overdue or at-risk, then due today, then the rest."""
-    if item.source == "complaint":
-        return 0
-    if item.due < day or item.source == "at_risk":
-        return 1
-    return 2 if item.due == day else 3
-
-
-def today_rows(items, day) -> list[dict]:
-    """One entry per customer with all their reasons, the most urgent first; the outcome form
-    closes the most urgent reason."""
-    by_customer: dict[int, list] = {}
-    for item in items:
-        by_customer.setdefault(item.customer_id, []).append(item)
-    rows = []
-    for reasons in by_customer.values():
-        reasons.sort(key=lambda item: (urgency(item, day), item.due))
-        first = reasons[0]
-        rank = urgency(first, day)
-        rows.append(
-            {
-                "item": first,
-                "items": [
-                    {"item": item, "source": SOURCE_LABELS.get(item.source, item.source)}
-                    for item in reasons
-                ],
-                "urgency": rank,
-                "urgency_label": URGENCY_LABELS[rank],
-                "form": ContactForm(initial={"item_key": first.key}),
-            }
-        )
-    rows.sort(key=lambda row: (row["urgency"], row["item"].due, row["item"].customer_id))
-    return rows
+def source_label(source: str) -> str:
+    return TodaySource(source).label if source in TodaySource.values else source
 
 
 @merchant_page(permission=VIEW)
 def today(request):
-    items = worklist.today_list(request.merchant, request.user)
-    day = timezone.localdate()
+    chosen = shops_in_view(request, shops_of(request.user))[1]
+    items = today_list(
+        request.merchant, request.user, shop_ids=None if chosen is None else [chosen.pk]
+    )
     counts = Counter(item.source for item in items)
     context = {
-        "rows": today_rows(items, day),
-        "counts": [(SOURCE_LABELS.get(source, source), n) for source, n in counts.most_common()],
+        "rows": today_rows(today_entries(items, timezone.localdate())),
+        "counts": [(source_label(source), n) for source, n in counts.most_common()],
+        "all_shops": shops_of(request.user).order_by("pk"),
+        "chosen": chosen,
     }
     return render(request, "dashboard/crm/today.html", context)
 

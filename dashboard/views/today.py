@@ -7,7 +7,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 
 from consumers.selectors import bookings_between, orders_to_accept, reviews_unanswered
-from crm import worklist
+from crm.today import today_list
 from merchants.models import Category, ShopPhoto, StaffPermission
 from merchants.selectors import shop_is_open, shops_of
 
@@ -43,7 +43,7 @@ def home(request):
     if may(user, StaffPermission.MANAGE_CUSTOMERS):
         context["unanswered"] = reviews_unanswered(user).filter(shop__in=shops).count()
     if may(user, StaffPermission.VIEW_CUSTOMERS):
-        context["today_list_count"] = len(worklist.today_list(request.merchant, user))
+        context["today_list_count"] = len(today_list(request.merchant, user))
     context["shops"] = (
         shops.annotate(is_open_now=shop_is_open(now))
         .prefetch_related(

@@ -26,7 +26,7 @@ from crm.selectors import DEFAULTS, audience_consumer_ids
 from crm.services import customers_recompute, retention_task_create
 from crm.services.churn import churn_explanation
 from crm.tasks import customers_recompute_all, customers_recompute_merchant
-from crm.worklist import today_list
+from crm.today import today_list
 from tests.conftest import client_for
 from tests.factories import MerchantFactory, UserFactory
 

@@ -2,7 +2,7 @@ import pytest
 from django.core.management import call_command
 
 from crm.models import Customer, MaintenancePlan
-from crm.worklist import today_list
+from crm.today import today_list
 from merchants.models import Merchant
 
 

@@ -4,8 +4,8 @@ from datetime import date, timedelta
 
 import pytest
 
-from crm.analysis import History, anomaly_flags, band_points, grade, quintile_scores, rfm_segment
 from crm.models import CrmSettings
+from crm.scoring import History, anomaly_flags, band_points, grade, quintile_scores, rfm_segment
 from tests.conftest import client_for
 from tests.factories import MerchantFactory
 

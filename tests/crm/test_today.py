@@ -8,8 +8,8 @@ import pytest
 from crm import services
 from crm.dates import add_months, holidays_of_year, next_birthday
 from crm.models import Complaint, CrmSettings, ServiceStandard
-from crm.services.work import complaint_resolve
-from crm.worklist import today_list
+from crm.services.complaints import complaint_resolve
+from crm.today import today_list
 from tests.conftest import client_for
 from tests.factories import MerchantFactory, StaffFactory
 

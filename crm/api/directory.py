@@ -1,4 +1,4 @@
-"""The directory: list, add, profile, timeline, CSV import and export, grading and segments.
+"""The directory: list, add, profile, timeline, CSV import and export, CSV import and export.
 Staff read with `view_customers` and write with `manage_customers`; settings are the owner's."""
 
 from django.http import HttpResponse
@@ -11,25 +11,24 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.permissions import IsMerchantMember
-from core.pagination import CursorPagination, WholeList, whole_page
-from crm.errors import CsvUnreadable, CustomerExists, InvalidScorecard, NotOurStaff
+from core.pagination import CursorPagination
+from crm.errors import CsvUnreadable, CustomerExists, NotOurStaff
 from merchants.errors import NotAMerchant
 from notifications.marketing import marketing_consent_set, marketing_consents_of
 from notifications.models import ConsentSource
 
 from .. import selectors, services
-from ..analysis import INDICATORS
 from ..consents import consents_of
 from ..errors import CustomerHasNoPhone
 from ..models import Segment, Tier
 from .serializers import (
+    TAGS,
     CrmCustomerCreateSerializer,
     CrmCustomerInputSerializer,
     CrmCustomerSerializer,
     CrmInteractionSerializer,
 )
 
-TAGS = ["merchant: crm"]
 CSV_RESPONSE = {(200, "text/csv"): OpenApiTypes.BINARY}
 
 
@@ -209,140 +208,3 @@ class CustomerExportView(APIView):
         response = HttpResponse(body, content_type="text/csv")
         response["Content-Disposition"] = 'attachment; filename="customers.csv"'
         return response
-
-
-# --- grading ---------------------------------------------------------------------------------
-
-
-class BandSerializer(serializers.Serializer):
-    min = serializers.FloatField(min_value=-1e9, max_value=1e9)
-    points = serializers.IntegerField(min_value=0, max_value=100)
-
-
-class IndicatorSerializer(serializers.Serializer):
-    key = serializers.ChoiceField(choices=list(INDICATORS))
-    weight = serializers.IntegerField(min_value=0, max_value=100)
-    bands = BandSerializer(many=True, min_length=1, max_length=20)
-
-
-class CrmSettingsSerializer(serializers.Serializer):
-    indicators = IndicatorSerializer(many=True, min_length=1, max_length=len(INDICATORS))
-    tier_a_min = serializers.IntegerField(min_value=1, max_value=100)
-    tier_b_min = serializers.IntegerField(min_value=0, max_value=99)
-    end_below_growth_points = serializers.IntegerField(min_value=0, max_value=100)
-    gift_budget_fen = serializers.DictField(
-        child=serializers.IntegerField(min_value=0, max_value=10**9),
-        help_text='Per tier and customer: {"A": 20000, "B": 5000, "C": 0}.',
-    )
-    churn_horizon_days = serializers.IntegerField(
-        min_value=7,
-        max_value=365,
-        allow_null=True,
-        required=False,
-        help_text="H of 'no visit within H days'; null: from the merchant's own visit gaps.",
-    )
-    at_risk_daily_calls = serializers.IntegerField(
-        min_value=1,
-        max_value=500,
-        required=False,
-        help_text="How many at-risk customers the staff can call a day: the at-risk list's cut.",
-    )
-    long_no_contact_days = serializers.IntegerField(min_value=1, max_value=3650)
-    low_satisfaction_max = serializers.IntegerField(min_value=1, max_value=5)
-    random_sample_size = serializers.IntegerField(min_value=0, max_value=50)
-    holiday_tiers = serializers.ListField(
-        child=serializers.ChoiceField(choices=Tier.choices), max_length=3
-    )
-    complaint_response_hours = serializers.IntegerField(min_value=1, max_value=720)
-
-    def validate_gift_budget_fen(self, value):
-        if set(value) - set(Tier.values):
-            raise serializers.ValidationError(_("只能按 A、B、C 设置。"))
-        return value
-
-
-class ScorecardView(APIView):
-    """GET the scorecard and CRM settings; PUT (owner) replaces them."""
-
-    errors = {"get": (NotAMerchant,), "put": (InvalidScorecard, NotAMerchant)}
-
-    permission_classes = [IsMerchantMember]
-
-    @extend_schema(tags=TAGS, responses=CrmSettingsSerializer)
-    def get(self, request):
-        merchant = selectors.member_check(request.user, selectors.VIEW)
-        return Response(CrmSettingsSerializer(selectors.settings_of(merchant)).data)
-
-    @extend_schema(tags=TAGS, request=CrmSettingsSerializer, responses=CrmSettingsSerializer)
-    def put(self, request):
-        merchant = selectors.owner_check(request.user)
-        data = CrmSettingsSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        saved = services.crm_settings_save(merchant=merchant, **data.validated_data)
-        return Response(CrmSettingsSerializer(saved).data)
-
-
-class RosterPagination(CursorPagination):
-    ordering = ("tier", "-score", "pk")
-
-
-class RosterView(APIView):
-    """The tier roster: graded customers with score, tier, recommendation and reasons, by tier
-    and best score first."""
-
-    errors = {"get": (NotAMerchant,)}
-
-    permission_classes = [IsMerchantMember]
-    pagination_class = RosterPagination
-
-    class FilterSerializer(serializers.Serializer):
-        tier = serializers.ChoiceField(choices=Tier.choices, required=False)
-
-    @extend_schema(
-        tags=TAGS, parameters=[FilterSerializer], responses=CrmCustomerSerializer(many=True)
-    )
-    def get(self, request):
-        merchant = selectors.member_check(request.user, selectors.VIEW)
-        params = self.FilterSerializer(data=request.query_params)
-        params.is_valid(raise_exception=True)
-        found = selectors.roster(merchant, params.validated_data.get("tier", ""))
-        paginator = self.pagination_class()
-        page = paginator.paginate_queryset(found, request, view=self)
-        return paginator.get_paginated_response(customers_out(page, many=True))
-
-
-class RecomputeView(APIView):
-    """Grade, segment and flag every customer now (the nightly run does the same)."""
-
-    errors = {"post": (NotAMerchant,)}
-
-    permission_classes = [IsMerchantMember]
-
-    class OutputSerializer(serializers.Serializer):
-        customers = serializers.IntegerField()
-
-    @extend_schema(tags=TAGS, request=None, responses=OutputSerializer)
-    def post(self, request):
-        merchant = selectors.member_check(request.user, selectors.MANAGE)
-        return Response({"customers": services.customers_recompute(merchant=merchant)})
-
-
-class SegmentsView(APIView):
-    """RFM segments with their customer counts: the audiences coupons and deals can target."""
-
-    errors = {"get": (NotAMerchant,)}
-
-    permission_classes = [IsMerchantMember]
-    pagination_class = WholeList
-
-    class OutputSerializer(serializers.Serializer):
-        segment = serializers.CharField()
-        label = serializers.CharField()
-        customers = serializers.IntegerField()
-
-    @extend_schema(tags=TAGS, responses=OutputSerializer(many=True))
-    def get(self, request):
-        from ..analytics import customer_groups
-
-        merchant = selectors.member_check(request.user, selectors.VIEW)
-        return Response(whole_page(customer_groups(merchant)["segments"]))
