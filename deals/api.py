@@ -14,12 +14,12 @@ from rest_framework.response import Response
 
 from accounts.permissions import IsMerchantMember
 from core.schema import error_response
+from core.segments import Segment
 from core.serializers import BoundedDateTimeField
 from coupons.api.campaigns import MAX_FEN
 from coupons.api.serializers import CampaignSerializer
 from coupons.errors import InvalidCampaign
 from coupons.models import BenefitKind
-from crm.models import Segment
 from loyalty.models import Level
 from merchants.errors import NotAMerchant, ShopNotAssigned, StaffPermissionMissing
 from merchants.models import Service, Shop, StaffPermission

@@ -31,7 +31,7 @@ from django.db.models import (
 )
 from django.db.models.functions import JSONObject
 
-from config.db_router import read_replica
+from core.db_router import read_replica
 from merchants.models import Category, Shop, ShopCategory, ShopPhoto, ShopStatus
 from merchants.selectors import shop_is_open
 

@@ -40,8 +40,8 @@ from consumers.models import (
     TimeSlot,
 )
 from consumers.selectors import no_show_fee_fen
+from core import events
 from core.codes import short_code_new
-from crm.services.feed import customer_touch
 from merchants.errors import PublicServiceNotBookable
 from merchants.models import Service, Shop, ShopStatus
 from payments.backends import PayRequest
@@ -306,7 +306,8 @@ def order_consume(*, order: Order | int, via: str, actor: User | None) -> Order:
     transit(order, "consume", actor=actor, role=role, via=via)
     settlement_entry_record(order=order, kind=EntryKind.SALE, amount_fen=order.amount_fen)
     billing.order_points_earn(order=order)
-    customer_touch(
+    events.publish(
+        "customer_touched",
         merchant_id=order.merchant_id,
         consumer_id=order.consumer_id,
         kind="purchase",
