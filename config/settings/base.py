@@ -90,6 +90,7 @@ INSTALLED_APPS = [
     "crm",
     "privacy",
     "verification",
+    "demo",
 ]
 
 MIDDLEWARE = [
