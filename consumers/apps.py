@@ -23,3 +23,8 @@ class ConsumersConfig(AppConfig):
         from payments.purposes import purpose_register
 
         purpose_register(ORDER_PURPOSE, paid=order_payment_paid, closed=order_payment_closed)
+
+        from consumers.selectors import orders_held_by_dispute
+        from core import events
+
+        events.subscribe("payout_holds", orders_held_by_dispute)

@@ -164,6 +164,13 @@ def disputes_of_merchant_user(user: User):
     )
 
 
+def orders_held_by_dispute() -> QuerySet:
+    """Order ids under an open dispute: not paid out (settlement asks by "payout_holds")."""
+    from .models import Dispute, DisputeStatus
+
+    return Dispute.objects.filter(status=DisputeStatus.OPEN).values("order_id")
+
+
 def reviews_of_merchant_user(user: User) -> QuerySet[Review]:
     """Every review of the user's shops, hidden ones included, newest first."""
     return (

@@ -1,5 +1,7 @@
 import sys
 
+# The project's Celery app (config.celery_app) as the current app: config sits above core.
+from celery import current_app as celery_app
 from django.db import connections
 from django.http import JsonResponse
 from django.views import csrf, defaults
@@ -7,8 +9,6 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET
 from kombu import Connection
-
-from config.celery_app import app as celery_app
 
 from .errors import ServiceUnavailable, error_body
 from .faults import RETRY_AFTER_SECONDS, is_unavailable, unavailable_noted

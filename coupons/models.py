@@ -114,7 +114,7 @@ class Campaign(models.Model):
         _("适用人群"), max_length=14, choices=Audience.choices, default=Audience.ANYONE
     )
     levels = models.ManyToManyField("loyalty.Level", related_name="campaigns", blank=True)
-    # RFM segments of the merchant's CRM (crm.models.Segment values), audience `segments`.
+    # RFM segments of the merchant's CRM (core.segments.Segment values), audience `segments`.
     segments = ArrayField(models.CharField(max_length=12), default=list, blank=True)
 
     created_at = models.DateTimeField(auto_now_add=True)

@@ -19,10 +19,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import Role, User
+from core import segments
 from core.codes import InvalidCode, qr_payload_read, short_code_normalize
 from core.errors import DomainError
-from crm.models import Customer
-from crm.selectors import in_segments
 from loyalty.models import CardStatus, MembershipCard
 from merchants.models import Shop
 from merchants.selectors import shops_of
@@ -69,7 +68,7 @@ def audience_includes(campaign: Campaign, user: User) -> bool:
     if campaign.audience == Audience.LEVELS:
         return campaign.levels.filter(pk__in=_member_levels(user)).exists()
     if campaign.audience == Audience.SEGMENTS:
-        return in_segments(campaign.merchant_id, user.pk, campaign.segments)
+        return segments.in_segments(campaign.merchant_id, user.pk, campaign.segments)
     return user.phone_verified and campaign.customers.filter(phone=user.phone).exists()
 
 
@@ -86,7 +85,8 @@ def _audience_filter(user: User | None) -> Q:
     )
     # The consumer's CRM segment at the campaign's merchant is one of the campaign's segments.
     segmented = (
-        Customer.objects.filter(merchant_id=OuterRef("merchant_id"), consumer=user)
+        segments.directory()
+        .filter(merchant_id=OuterRef("merchant_id"), consumer=user)
         .annotate(
             listed_at=Func(
                 OuterRef("segments"),

@@ -52,23 +52,52 @@ def _rate(part: int, whole: int) -> float:
 
 def campaign_stats(campaign: Campaign, *, first: date | None = None, last: date | None = None):
     """Totals, funnel and daily figures; days default to the campaign's life so far."""
-    zone = timezone.get_current_timezone()
     first = first or timezone.localdate(campaign.created_at)
     last = last or timezone.localdate()
     coupons = Coupon.objects.filter(campaign=campaign)
     standing = Redemption.objects.filter(campaign=campaign, reversed_at__isnull=True)
-
     totals = coupons.aggregate(
         issued=Count("pk"),
         claimed=Count("pk", filter=Q(channel=CouponChannel.CLAIM)),
         sent=Count("pk", filter=Q(channel=CouponChannel.ISSUE)),
         printed=Count("pk", filter=Q(channel=CouponChannel.PAPER)),
     )
+    used = _redemption_totals(standing)
+    reversed_count = Redemption.objects.filter(campaign=campaign, reversed_at__isnull=False).count()
+    return {
+        "campaign": campaign.pk,
+        "title": campaign.title,
+        "total_quantity": campaign.total_quantity,
+        **totals,
+        "redeemed": used["redeemed"],
+        "reversed": reversed_count,
+        "redemption_rate": _rate(used["redeemed"], totals["issued"]),
+        "time_to_redeem_median_seconds": _seconds(used["median_seconds"]),
+        "time_to_redeem_average_seconds": _seconds(used["average_seconds"]),
+        "revenue_fen": used["revenue_fen"],
+        "discount_fen": used["discount_fen"],
+        "payable_fen": used["payable_fen"],
+        "funnel": [
+            {"stage": "quantity", "label": "发行量", "count": campaign.total_quantity},
+            {
+                "stage": "issued",
+                "label": "已发放（领取、定向发放、纸质）",
+                "count": totals["issued"],
+            },
+            {"stage": "redeemed", "label": "已核销", "count": used["redeemed"]},
+        ],
+        "first_day": first,
+        "last_day": last,
+        "daily": _daily(coupons, standing, first, last),
+    }
+
+
+def _redemption_totals(standing) -> dict:
     waited = Extract(
         ExpressionWrapper(F("redeemed_at") - F("coupon__issued_at"), output_field=DurationField()),
         "epoch",
     )
-    used = standing.aggregate(
+    return standing.aggregate(
         redeemed=Count("pk"),
         revenue_fen=Sum("order_amount_fen", default=0),
         discount_fen=Sum("discount_fen", default=0),
@@ -76,8 +105,15 @@ def campaign_stats(campaign: Campaign, *, first: date | None = None, last: date 
         median_seconds=Median(waited),
         average_seconds=Avg(waited),
     )
-    reversed_count = Redemption.objects.filter(campaign=campaign, reversed_at__isnull=False).count()
 
+
+def _seconds(value) -> int | None:
+    return None if value is None else round(value)
+
+
+def _daily(coupons, standing, first: date, last: date) -> list[dict]:
+    """One DayFigures per day from `first` to `last`, days in the current time zone."""
+    zone = timezone.get_current_timezone()
     days = [first + timedelta(days=n) for n in range((last - first).days + 1)]
     figures = {day: DayFigures(day) for day in days}
     in_range = {"day__gte": first, "day__lte": last}
@@ -104,36 +140,7 @@ def campaign_stats(campaign: Campaign, *, first: date | None = None, last: date 
             row["revenue_fen"],
             row["discount_fen"],
         )
-
-    def seconds(value) -> int | None:
-        return None if value is None else round(value)
-
-    return {
-        "campaign": campaign.pk,
-        "title": campaign.title,
-        "total_quantity": campaign.total_quantity,
-        **totals,
-        "redeemed": used["redeemed"],
-        "reversed": reversed_count,
-        "redemption_rate": _rate(used["redeemed"], totals["issued"]),
-        "time_to_redeem_median_seconds": seconds(used["median_seconds"]),
-        "time_to_redeem_average_seconds": seconds(used["average_seconds"]),
-        "revenue_fen": used["revenue_fen"],
-        "discount_fen": used["discount_fen"],
-        "payable_fen": used["payable_fen"],
-        "funnel": [
-            {"stage": "quantity", "label": "发行量", "count": campaign.total_quantity},
-            {
-                "stage": "issued",
-                "label": "已发放（领取、定向发放、纸质）",
-                "count": totals["issued"],
-            },
-            {"stage": "redeemed", "label": "已核销", "count": used["redeemed"]},
-        ],
-        "first_day": first,
-        "last_day": last,
-        "daily": [asdict(figures[day]) for day in days],
-    }
+    return [asdict(figures[day]) for day in days]
 
 
 CSV_HEADER = ["日期", "发放张数", "其中顾客领取", "核销张数", "订单金额（元）", "优惠金额（元）"]

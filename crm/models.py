@@ -16,6 +16,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from phonenumber_field.modelfields import PhoneNumberField
 
+from core.segments import Segment
+
 
 class Tier(models.TextChoices):
     A = "A", "A"
@@ -27,16 +29,6 @@ class Recommendation(models.TextChoices):
     IMPROVE = "improve", _("提升")
     MAINTAIN = "maintain", _("维持")
     END = "end", _("终止")
-
-
-class Segment(models.TextChoices):
-    CHAMPIONS = "champions", _("重要价值")
-    LOYAL = "loyal", _("忠诚")
-    POTENTIAL = "potential", _("潜力")
-    NEW = "new", _("新客")
-    AT_RISK = "at_risk", _("流失预警")
-    HIBERNATING = "hibernating", _("沉睡")
-    LOST = "lost", _("已流失")
 
 
 class ContactChannel(models.TextChoices):

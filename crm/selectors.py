@@ -5,11 +5,12 @@ from django.db.models.functions import Cast
 from django.utils.translation import gettext as _
 
 from accounts.models import Role, User
+from core.segments import segment_member_ids
 from merchants.models import Merchant, StaffPermission
 from merchants.selectors import merchant_of, merchant_permission_check
 
 from .errors import NotOurStaff, OwnerOnly
-from .models import CrmSettings, Customer, Interaction, InteractionKind
+from .models import CrmSettings, Customer, Interaction
 from .scoring import DEFAULT_INDICATORS
 
 VIEW = StaffPermission.VIEW_CUSTOMERS
@@ -167,18 +168,6 @@ def roster(merchant: Merchant, tier: str = "") -> QuerySet[Customer]:
 
 
 def audience_consumer_ids(merchant: Merchant | int, *segments: str) -> QuerySet:
-    """Consumer ids of the merchant's customers in any of the segments: for coupon campaigns
-    (audience "segments") and flash deals pushed to a customer list. "at_risk" and "lost" are
-    the churn model's (crm.services.grading.churn_segment), the others RFM's."""
-    merchant_id = merchant if isinstance(merchant, int) else merchant.pk
-    return Customer.objects.filter(
-        merchant_id=merchant_id, segment__in=segments, consumer__isnull=False
-    ).values_list("consumer_id", flat=True)
-
-
-def in_segments(merchant_id: int, consumer_id: int, segments: list[str]) -> bool:
-    return audience_consumer_ids(merchant_id, *segments).filter(consumer_id=consumer_id).exists()
-
-
-def contacts_of(customer_ids) -> QuerySet[Interaction]:
-    return Interaction.objects.filter(customer_id__in=customer_ids, kind=InteractionKind.CONTACT)
+    """Consumer ids of the merchant's customers in any of the segments (core.segments, which
+    the offers ask through the directory registered in CrmConfig.ready)."""
+    return segment_member_ids(merchant if isinstance(merchant, int) else merchant.pk, segments)

@@ -63,6 +63,80 @@ def _window(date_from: date | None, date_to: date | None) -> tuple[datetime, dat
     return start, end
 
 
+def _coupon_records(shops: QuerySet[Shop], start, end, limit: int) -> list[CounterRecord]:
+    rows = Redemption.objects.filter(
+        shop__in=shops, redeemed_at__gte=start, redeemed_at__lt=end
+    ).select_related("shop", "staff", "campaign", "coupon")[:limit]
+    return [
+        CounterRecord(
+            at=row.redeemed_at,
+            kind="coupon",
+            label=row.campaign.title,
+            shop=row.shop.name,
+            staff=row.staff.name or str(row.staff.phone),
+            reference=row.coupon.code,
+            amount_fen=row.order_amount_fen,
+            discount_fen=row.discount_fen,
+            note=("已撤销：" + row.reversal_reason) if row.reversed_at else "",
+        )
+        for row in rows
+    ]
+
+
+def _card_records(shops: QuerySet[Shop], start, end, limit: int) -> list[CounterRecord]:
+    rows = (
+        LedgerEntry.objects.filter(
+            shop__in=shops,
+            channel=Channel.COUNTER,
+            created_at__gte=start,
+            created_at__lt=end,
+        )
+        .exclude(balance_delta_fen=0, points_delta=0)
+        .select_related("shop", "card", "created_by")[:limit]
+    )
+    return [
+        CounterRecord(
+            at=row.created_at,
+            kind="card",
+            label=str(row.get_kind_display()),
+            shop=row.shop.name if row.shop else "",
+            staff=(row.created_by.name or str(row.created_by.phone)) if row.created_by else "",
+            reference=row.card.number,
+            amount_fen=row.balance_delta_fen,
+            discount_fen=0,
+            note=row.note,
+        )
+        for row in rows
+    ]
+
+
+def _order_records(shops: QuerySet[Shop], start, end, limit: int) -> list[CounterRecord]:
+    rows = Order.objects.filter(
+        shop__in=shops,
+        consumed_via=ConsumedVia.COUNTER,
+        consumed_at__gte=start,
+        consumed_at__lt=end,
+    ).select_related("shop", "service")[:limit]
+    return [
+        CounterRecord(
+            at=row.consumed_at,
+            kind="order",
+            label=row.service.name,
+            shop=row.shop.name,
+            staff="",
+            reference=row.code,
+            amount_fen=row.amount_fen,
+            discount_fen=row.member_discount_fen + row.points_discount_fen,
+            note="",
+        )
+        for row in rows
+    ]
+
+
+# What the counter records, by kind; counter_history's `kind` filter picks one ("" for all).
+COUNTER_RECORDS = {"coupon": _coupon_records, "card": _card_records, "order": _order_records}
+
+
 def counter_history(
     shops: QuerySet[Shop],
     *,
@@ -75,70 +149,9 @@ def counter_history(
     orders redeemed), newest first."""
     start, end = _window(date_from, date_to)
     records: list[CounterRecord] = []
-    if kind in ("", "coupon"):
-        rows = Redemption.objects.filter(
-            shop__in=shops, redeemed_at__gte=start, redeemed_at__lt=end
-        ).select_related("shop", "staff", "campaign", "coupon")[:limit]
-        records += [
-            CounterRecord(
-                at=row.redeemed_at,
-                kind="coupon",
-                label=row.campaign.title,
-                shop=row.shop.name,
-                staff=row.staff.name or str(row.staff.phone),
-                reference=row.coupon.code,
-                amount_fen=row.order_amount_fen,
-                discount_fen=row.discount_fen,
-                note=("已撤销：" + row.reversal_reason) if row.reversed_at else "",
-            )
-            for row in rows
-        ]
-    if kind in ("", "card"):
-        rows = (
-            LedgerEntry.objects.filter(
-                shop__in=shops,
-                channel=Channel.COUNTER,
-                created_at__gte=start,
-                created_at__lt=end,
-            )
-            .exclude(balance_delta_fen=0, points_delta=0)
-            .select_related("shop", "card", "created_by")[:limit]
-        )
-        records += [
-            CounterRecord(
-                at=row.created_at,
-                kind="card",
-                label=str(row.get_kind_display()),
-                shop=row.shop.name if row.shop else "",
-                staff=(row.created_by.name or str(row.created_by.phone)) if row.created_by else "",
-                reference=row.card.number,
-                amount_fen=row.balance_delta_fen,
-                discount_fen=0,
-                note=row.note,
-            )
-            for row in rows
-        ]
-    if kind in ("", "order"):
-        rows = Order.objects.filter(
-            shop__in=shops,
-            consumed_via=ConsumedVia.COUNTER,
-            consumed_at__gte=start,
-            consumed_at__lt=end,
-        ).select_related("shop", "service")[:limit]
-        records += [
-            CounterRecord(
-                at=row.consumed_at,
-                kind="order",
-                label=row.service.name,
-                shop=row.shop.name,
-                staff="",
-                reference=row.code,
-                amount_fen=row.amount_fen,
-                discount_fen=row.member_discount_fen + row.points_discount_fen,
-                note="",
-            )
-            for row in rows
-        ]
+    for source_kind, source in COUNTER_RECORDS.items():
+        if kind in ("", source_kind):
+            records += source(shops, start, end, limit)
     records.sort(key=lambda record: record.at, reverse=True)
     return records[:limit]
 

@@ -14,12 +14,13 @@ from rest_framework.response import Response
 
 from accounts.permissions import IsMerchantMember
 from core.schema import error_response
+from core.segments import Segment
 from core.serializers import BoundedDateTimeField
 from coupons.api.campaigns import MAX_FEN
 from coupons.api.serializers import CampaignSerializer
 from coupons.errors import InvalidCampaign
 from coupons.models import BenefitKind
-from crm.models import Segment
+from geo.radius import RADIUS_MAX_M, RADIUS_MIN_M
 from loyalty.models import Level
 from merchants.errors import NotAMerchant, ShopNotAssigned, StaffPermissionMissing
 from merchants.models import Service, Shop, StaffPermission
@@ -84,7 +85,7 @@ class FlashDealInputSerializer(serializers.Serializer):
     duration_minutes = serializers.IntegerField(min_value=5, max_value=720)
     target = serializers.ChoiceField(choices=DealTarget.choices)
     radius_m = serializers.IntegerField(
-        required=False, min_value=100, max_value=20000, help_text="target `radius`"
+        required=False, min_value=RADIUS_MIN_M, max_value=RADIUS_MAX_M, help_text="target `radius`"
     )
     customer_phones = serializers.ListField(
         child=PhoneNumberField(), required=False, max_length=10_000, help_text="customer_list"

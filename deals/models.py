@@ -12,6 +12,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from geo.radius import RADIUS_MAX_M, RADIUS_MIN_M
+
 
 class DealTarget(models.TextChoices):
     RADIUS = "radius", _("门店周边的订阅者")
@@ -59,7 +61,8 @@ class FlashDeal(models.Model):
                 condition=Q(ends_at__gt=models.F("starts_at")), name="deal_ends_after_start"
             ),
             models.CheckConstraint(
-                condition=~Q(target="radius") | Q(radius_m__gte=100, radius_m__lte=20000),
+                condition=~Q(target="radius")
+                | Q(radius_m__gte=RADIUS_MIN_M, radius_m__lte=RADIUS_MAX_M),
                 name="deal_radius_target_has_radius",
             ),
             models.CheckConstraint(

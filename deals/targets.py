@@ -8,7 +8,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from accounts.models import User
-from crm.selectors import audience_consumer_ids
+from core import segments as customer_segments
 from geo.matching import subscribers_of_shop_deal
 from loyalty.models import CardStatus, MembershipCard
 
@@ -69,7 +69,7 @@ def level_holder_ids(levels) -> set[int]:
 
 def segment_member_ids(merchant_id: int, segments: list[str]) -> set[int]:
     """The merchant's customers with an account in any of the CRM segments."""
-    return set(audience_consumer_ids(merchant_id, *segments))
+    return set(customer_segments.segment_member_ids(merchant_id, segments))
 
 
 @target_resolver(DealTarget.LEVELS)

@@ -1,9 +1,9 @@
 from rest_framework.routers import SimpleRouter
 
-from . import api, api_consumer
+from . import api, consumer_api
 
 router = SimpleRouter()
 router.register("merchant/flash-deals", api.FlashDealViewSet, basename="merchant-flash-deal")
-router.register("flash-deals", api_consumer.FlashDealNearViewSet, basename="flash-deal")
+router.register("flash-deals", consumer_api.FlashDealNearViewSet, basename="flash-deal")
 
 urlpatterns = router.urls

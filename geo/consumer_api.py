@@ -14,6 +14,7 @@ from merchants.models import Category, Shop, ShopStatus
 
 from . import services
 from .models import ActivityCluster, CheckIn, Place, PlaceKind, Subscription
+from .radius import RADIUS_MAX_M, RADIUS_MIN_M
 
 TAGS = ["flash deal subscriptions"]
 LAT = {"min_value": -90, "max_value": 90}
@@ -132,7 +133,7 @@ class SubscriptionInputSerializer(serializers.Serializer):
         allow_null=True,
         help_text="One of my places; empty = around my activity area.",
     )
-    radius_m = serializers.IntegerField(min_value=100, max_value=20000)
+    radius_m = serializers.IntegerField(min_value=RADIUS_MIN_M, max_value=RADIUS_MAX_M)
 
     def __init__(self, *args, consumer=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -141,7 +142,9 @@ class SubscriptionInputSerializer(serializers.Serializer):
 
 
 class SubscriptionUpdateSerializer(serializers.Serializer):
-    radius_m = serializers.IntegerField(min_value=100, max_value=20000, required=False)
+    radius_m = serializers.IntegerField(
+        min_value=RADIUS_MIN_M, max_value=RADIUS_MAX_M, required=False
+    )
     active = serializers.BooleanField(required=False)
 
 

@@ -19,6 +19,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from .radius import RADIUS_MAX_M, RADIUS_MIN_M
+
 
 class PlaceKind(models.TextChoices):
     HOME = "home", _("家")
@@ -99,7 +101,7 @@ class Subscription(models.Model):
                 name="subscription_category_or_shop",
             ),
             models.CheckConstraint(
-                condition=Q(radius_m__gte=100, radius_m__lte=20000),
+                condition=Q(radius_m__gte=RADIUS_MIN_M, radius_m__lte=RADIUS_MAX_M),
                 name="subscription_radius_100m_to_20km",
             ),
         ]

@@ -31,7 +31,7 @@ from django.db.models import (
 )
 from django.db.models.functions import JSONObject
 
-from config.db_router import read_replica
+from core.db_router import read_replica
 from merchants.models import Category, Shop, ShopCategory, ShopPhoto, ShopStatus
 from merchants.selectors import shop_is_open
 
@@ -116,6 +116,15 @@ def candidates(query: DiscoverQuery, now: datetime) -> QuerySet[Shop]:
     """The page's shops in order, with everything the page shows: the query the bench runs.
 
     Nearest first, the order is the index's (sphere distance); `nearest_page` refines it."""
+    rows, location = _matching(query, now)
+    rows = rows.annotate(distance=GeometryDistance(location, query.point))
+    if query.text:
+        rows = rows.annotate(text_score=text_score(query.text)).filter(text_score__gt=0)
+    return _page_columns(_ordered(rows, query), query, now)
+
+
+def _matching(query: DiscoverQuery, now: datetime) -> tuple[QuerySet[Shop], str]:
+    """The active shops the filters keep, and the location column the place filters use."""
     rows = Shop.objects.using(read_replica()).filter(status=ShopStatus.ACTIVE)
     location = "location"
     place = Q()
@@ -135,9 +144,10 @@ def candidates(query: DiscoverQuery, now: datetime) -> QuerySet[Shop]:
         rows = rows.filter(rating__gte=query.min_rating)
     if query.open_now:
         rows = rows.filter(shop_is_open(now))
-    rows = rows.annotate(distance=GeometryDistance(location, query.point))
-    if query.text:
-        rows = rows.annotate(text_score=text_score(query.text)).filter(text_score__gt=0)
+    return rows, location
+
+
+def _ordered(rows: QuerySet[Shop], query: DiscoverQuery) -> QuerySet[Shop]:
     if query.sort == "relevance":
         # Text match counts most, then rating (0-5 -> 0-1), then nearness (1 at 0 m, 0.5 at 1 km).
         score = F("text_score") * 2.0 if query.text else Value(0.0)
@@ -149,14 +159,16 @@ def candidates(query: DiscoverQuery, now: datetime) -> QuerySet[Shop]:
             # Beyond the cursor's geodesic distance g0 means a sphere distance >= g0 / (1 + e).
             rows = rows.filter(distance__gte=query.after[0] / (1 + SPHERE_ERROR))
         # `<->` alone, so the GiST index yields rows in order; nearest_page() refines it.
-        rows = rows.order_by(F("distance").asc())
-    else:
-        key, ascending = SORT_KEYS[query.sort]
-        if query.after is not None:
-            value, last_id = query.after
-            beyond = Q(**{f"{key}__gt" if ascending else f"{key}__lt": value})
-            rows = rows.filter(beyond | Q(**{key: value, "pk__gt": last_id}))
-        rows = rows.order_by(F(key).asc() if ascending else F(key).desc(), "pk")
+        return rows.order_by(F("distance").asc())
+    key, ascending = SORT_KEYS[query.sort]
+    if query.after is not None:
+        value, last_id = query.after
+        beyond = Q(**{f"{key}__gt" if ascending else f"{key}__lt": value})
+        rows = rows.filter(beyond | Q(**{key: value, "pk__gt": last_id}))
+    return rows.order_by(F(key).asc() if ascending else F(key).desc(), "pk")
+
+
+def _page_columns(rows: QuerySet[Shop], query: DiscoverQuery, now: datetime) -> QuerySet[Shop]:
     return rows.defer("location").annotate(
         # Coordinates as plain floats: parsing 20 geography values through GEOS costs more
         # than the rest of the row.

@@ -1,14 +1,22 @@
 from datetime import datetime
+from typing import Protocol
 
 from django.conf import settings
 from django.db import transaction
 from django.db.models import Count, Exists, OuterRef, Sum
 from django.utils import timezone
 
-from consumers.models import Dispute, DisputeStatus, Order
+from core import events
 from merchants.models import Merchant
 
 from .models import CommissionRate, EntryKind, PayoutBatch, PayoutStatus, SettlementEntry
+
+
+class Earning(Protocol):
+    """What settlement reads of an order (consumers.Order, which sits above settlement)."""
+
+    pk: int
+    merchant_id: int
 
 
 def commission_rate_bp(merchant_id: int) -> int:
@@ -21,7 +29,7 @@ def commission_of(amount_fen: int, rate_bp: int) -> int:
     return (amount_fen * rate_bp + 5000) // 10000
 
 
-def settlement_entry_record(*, order: Order, kind: str, amount_fen: int) -> SettlementEntry:
+def settlement_entry_record(*, order: Earning, kind: str, amount_fen: int) -> SettlementEntry:
     """What the merchant earned from `order`: a sale (consumed) or a fee it kept. Recording the
     same kind twice returns the first entry; call inside the order's transaction."""
     rate = commission_rate_bp(order.merchant_id)
@@ -40,7 +48,7 @@ def settlement_entry_record(*, order: Order, kind: str, amount_fen: int) -> Sett
     return entry
 
 
-def settlement_reverse(*, order: Order) -> SettlementEntry | None:
+def settlement_reverse(*, order: Earning) -> SettlementEntry | None:
     """Undo everything the merchant earned from a refunded order, to the fen: one entry that is
     the exact negative of the order's entries so far (paid out or not)."""
     totals = SettlementEntry.objects.filter(order=order).aggregate(
@@ -64,10 +72,14 @@ def settlement_reverse(*, order: Order) -> SettlementEntry | None:
 
 def payable_entries(merchant_id: int, until: datetime):
     """A merchant's unpaid entries made before `until`, leaving out orders under dispute."""
-    disputed = Dispute.objects.filter(order=OuterRef("order"), status=DisputeStatus.OPEN)
-    return SettlementEntry.objects.filter(
+    entries = SettlementEntry.objects.filter(
         merchant_id=merchant_id, batch__isnull=True, created_at__lt=until
-    ).exclude(Exists(disputed))
+    )
+    # The apps above say which orders are held (consumers: an open dispute); settlement does
+    # not import them. Each answer is a queryset of held order ids, `values("order_id")`.
+    for held in events.publish("payout_holds"):
+        entries = entries.exclude(Exists(held.filter(order_id=OuterRef("order"))))
+    return entries
 
 
 @transaction.atomic

@@ -24,8 +24,7 @@ MARKED_FILES = {
     "slow": (
         "tests/reliability/test_schema_fuzz.py",
         "tests/platform/test_entry_scripts.py",
-        "_demo.py",
-        "_demo_seed.py",
+        "tests/demo/",
     ),
 }
 

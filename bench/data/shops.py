@@ -13,7 +13,7 @@ from functools import cache
 from django.db import connection
 
 from accounts.models import Role, User
-from merchants.management.commands.seed_demo import BRANDS, DISTRICTS, SHOP_KINDS
+from demo.shops import BRANDS, DISTRICTS, SHOP_KINDS
 from merchants.models import Category, Merchant, Shop, ShopCategory
 from merchants.services import pinyin_of
 

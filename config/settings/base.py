@@ -90,6 +90,7 @@ INSTALLED_APPS = [
     "crm",
     "privacy",
     "verification",
+    "demo",
 ]
 
 MIDDLEWARE = [
@@ -130,14 +131,14 @@ DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 # Short OLTP queries: JIT compilation costs more than it saves (600 ms on a KNN query at 1M rows).
 DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
-# Read replicas for lag-tolerant reads (discovery): see config.db_router.
+# Read replicas for lag-tolerant reads (discovery): see core.db_router.
 for index, url in enumerate(env.list("DATABASE_REPLICA_URLS", default=[])):
     DATABASES[f"replica{index}"] = {
         **env.db_url_config(url),
         "CONN_MAX_AGE": 60,
         "OPTIONS": {"options": "-c jit=off"},
     }
-DATABASE_ROUTERS = ["config.db_router.PrimaryReplicaRouter"]
+DATABASE_ROUTERS = ["core.db_router.PrimaryReplicaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env("REDIS_URL", default="redis://127.0.0.1:6379/0")

@@ -13,7 +13,7 @@ from consumers.models import (
     Order,
     OrderState,
 )
-from crm.services.feed import customer_touch
+from core import events
 
 from .orders import order_consume, order_refund
 from .transitions import order_lock
@@ -36,7 +36,8 @@ def dispute_open(*, order: Order, opened_by: User, side: str, reason: str) -> Di
     except IntegrityError as error:  # the partial unique index: one open dispute per order
         raise DisputeOpen() from error
     if side == ActorRole.CONSUMER:  # the customer complains: the merchant's CRM follows it up
-        customer_touch(
+        events.publish(
+            "customer_touched",
             merchant_id=order.merchant_id,
             consumer_id=order.consumer_id,
             kind="complaint",

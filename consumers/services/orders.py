@@ -40,8 +40,8 @@ from consumers.models import (
     TimeSlot,
 )
 from consumers.selectors import no_show_fee_fen
+from core import events
 from core.codes import short_code_new
-from crm.services.feed import customer_touch
 from merchants.errors import PublicServiceNotBookable
 from merchants.models import Service, Shop, ShopStatus
 from payments.backends import PayRequest
@@ -143,11 +143,46 @@ def order_create(
     quote = billing.member_quote(
         consumer=consumer, shop=shop, amount_fen=list_amount, points=points
     )
+    order = order_new(
+        consumer=consumer,
+        service=service,
+        slot=slot,
+        quantity=quantity,
+        quote=quote,
+        voucher_valid_days=policy.voucher_valid_days,
+        now=now,
+        fulfilment=fulfilment,
+        location=location,
+        home=home,
+        note=note,
+    )
+    payment = billing.order_charge(order=order, method=payment_method, token=payment_token, pay=pay)
+    if payment is None:  # nothing left to pay
+        order_placed(order_lock(order), note="无需支付")
+    return Order.objects.get(pk=order.pk)
+
+
+def order_new(
+    *,
+    consumer: User,
+    service: Service,
+    slot: TimeSlot | None,
+    quantity: int,
+    quote: billing.MemberQuote,
+    voucher_valid_days: int,
+    now: datetime,
+    fulfilment: str,
+    location: Point | None,
+    home: dict,
+    note: str,
+) -> Order:
+    """The order row awaiting payment, and its "create" event (order_create's)."""
+    list_amount = service.price_fen * quantity
     order = Order.objects.create(
         code=short_code_new(10),
         consumer=consumer,
-        merchant_id=shop.merchant_id,
-        shop=shop,
+        merchant_id=service.shop.merchant_id,
+        shop=service.shop,
         service=service,
         slot=slot,
         kind=OrderKind.BOOKING if slot else OrderKind.PURCHASE,
@@ -160,13 +195,13 @@ def order_create(
         amount_fen=list_amount - quote.member_discount_fen - quote.points_discount_fen,
         card=quote.card,
         fulfilment=fulfilment,
-        address=address if location else "",
+        address=home["address"] if location else "",
         location=location,
-        contact_phone=contact_phone,
+        contact_phone=home["contact_phone"],
         note=note,
         starts_at=slot.starts_at if slot else None,
         ends_at=slot.ends_at if slot else None,
-        valid_until=None if slot else now + timedelta(days=policy.voucher_valid_days),
+        valid_until=None if slot else now + timedelta(days=voucher_valid_days),
         state=OrderState.AWAITING_PAYMENT,
     )
     OrderEvent.objects.create(
@@ -177,10 +212,7 @@ def order_create(
         actor=consumer,
         actor_role=ActorRole.CONSUMER,
     )
-    payment = billing.order_charge(order=order, method=payment_method, token=payment_token, pay=pay)
-    if payment is None:  # nothing left to pay
-        order_placed(order_lock(order), note="无需支付")
-    return Order.objects.get(pk=order.pk)
+    return order
 
 
 def order_placed(order: Order, *, note: str = "") -> None:
@@ -306,7 +338,8 @@ def order_consume(*, order: Order | int, via: str, actor: User | None) -> Order:
     transit(order, "consume", actor=actor, role=role, via=via)
     settlement_entry_record(order=order, kind=EntryKind.SALE, amount_fen=order.amount_fen)
     billing.order_points_earn(order=order)
-    customer_touch(
+    events.publish(
+        "customer_touched",
         merchant_id=order.merchant_id,
         consumer_id=order.consumer_id,
         kind="purchase",

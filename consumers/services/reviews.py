@@ -29,7 +29,7 @@ from consumers.models import (
     ReviewStatus,
 )
 from consumers.rating import shop_ratings_refresh
-from crm.services.feed import customer_touch
+from core import events
 from merchants.errors import NotAMerchant
 from merchants.images import image_process
 from merchants.models import Shop
@@ -97,7 +97,8 @@ def review_create_general(*, consumer: User, shop: Shop, rating: int, text: str 
 
 
 def review_to_crm(review: Review, *, merchant_id: int) -> None:
-    customer_touch(
+    events.publish(
+        "customer_touched",
         merchant_id=merchant_id,
         consumer_id=review.consumer_id,
         kind="review",

@@ -17,9 +17,9 @@ from rest_framework.response import Response
 
 from accounts.permissions import IsMerchantMember
 from core.idempotency import IDEMPOTENCY_PARAMETER, idempotent
+from core.segments import Segment
 from core.serializers import BoundedDateTimeField
 from coupons.errors import InvalidCampaign
-from crm.models import Segment
 from loyalty.models import Level
 from merchants.errors import NotAMerchant, ShopNotAssigned, StaffPermissionMissing
 from merchants.models import Service, Shop, StaffPermission

@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
-from crm.services.feed import customer_touch
+from core import events
 from merchants.models import Shop
 
 from ..errors import AlreadyReversed, ReversalWindowClosed
@@ -44,7 +44,8 @@ def coupon_redeem(
     if not used:  # cannot happen under the row lock; the unique index would stop it anyway
         raise already_redeemed(coupon)
     applied = check.applied
-    customer_touch(
+    events.publish(
+        "customer_touched",
         merchant_id=shop.merchant_id,
         consumer_id=coupon.holder_id,
         kind="coupon",

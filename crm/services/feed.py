@@ -1,5 +1,7 @@
-"""The directory fills itself: the write services of loyalty, consumers and coupons call
-`customer_touch` after a card, a purchase, an order, a redemption, a review or a dispute.
+"""The directory fills itself: the write services of loyalty, consumers and coupons publish
+"customer_touched" (core.events; crm subscribes `customer_touch` in CrmConfig.ready) after a
+card, a purchase, an order, a redemption, a review or a dispute. They sit below crm and do not
+import it.
 
 With CRM_FEED_ASYNC the touch is written as a PendingTouch in the caller's transaction and
 applied on commit by a Celery task (crm.tasks.customer_touch_apply_task), so the counter's

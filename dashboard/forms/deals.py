@@ -7,6 +7,7 @@ from coupons.models import BenefitKind
 from crm.models import Segment
 from deals.models import DealTarget, FlashDeal
 from deals.services import MAX_MINUTES, MIN_MINUTES
+from geo.radius import RADIUS_MAX_M, RADIUS_MIN_M
 from loyalty.models import Level
 from merchants.models import Service
 
@@ -79,8 +80,8 @@ class FlashDealForm(DashboardForm):
     radius_m = forms.IntegerField(
         label=_("推送半径（米）"),
         required=False,
-        min_value=100,
-        max_value=20000,
+        min_value=RADIUS_MIN_M,
+        max_value=RADIUS_MAX_M,
         initial=2000,
         widget=forms.NumberInput(attrs={"step": 100}),
     )
@@ -146,7 +147,7 @@ class AudienceForm(forms.Form):
 
     shop = forms.ModelChoiceField(queryset=Service.objects.none())
     target = forms.ChoiceField(choices=DealTarget.choices)
-    radius_m = forms.IntegerField(required=False, min_value=100, max_value=20000)
+    radius_m = forms.IntegerField(required=False, min_value=RADIUS_MIN_M, max_value=RADIUS_MAX_M)
     levels = forms.ModelMultipleChoiceField(queryset=Level.objects.none(), required=False)
     segments = forms.MultipleChoiceField(choices=Segment.choices, required=False)
     customer_phones = PhoneListField(required=False)

@@ -6,9 +6,9 @@ from django.utils import timezone
 from phonenumber_field.phonenumber import PhoneNumber
 
 from accounts.models import Role, User
+from core import events
 from core.codes import short_code_new
 from core.errors import NotFound
-from crm.services.feed import customer_touch
 from merchants.models import Shop
 
 from ..errors import CardAlreadyHeld, CardNotValidHere, NotAConsumer
@@ -49,7 +49,8 @@ def card_create(
                 )
         except IntegrityError:
             continue
-        customer_touch(
+        events.publish(
+            "customer_touched",
             merchant_id=program.merchant_id,
             consumer_id=consumer.pk,
             kind="card",

@@ -23,7 +23,7 @@ from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from accounts.models import User
-from crm.services.feed import customer_touch
+from core import events
 from merchants.models import Shop
 
 from ..errors import CardNotUsable, CardNotValidHere, InvalidRedemption
@@ -160,7 +160,8 @@ def card_purchase_record(
     )
     card_level_review(card)
     if channel != Channel.ONLINE:  # online purchases reach the CRM as consumed orders
-        customer_touch(
+        events.publish(
+            "customer_touched",
             merchant_id=card.program.merchant_id,
             consumer_id=card.consumer_id,
             kind="purchase",

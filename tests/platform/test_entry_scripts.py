@@ -8,10 +8,7 @@ import urllib.error
 import urllib.request
 
 import pytest
-from django.core.management import call_command
 
-from accounts.models import User
-from merchants.models import Merchant, Shop
 from tests.conftest import ROOT, free_port, process_env, stop, wait_for_port
 
 
@@ -125,21 +122,6 @@ def test_bootstrap_starts_its_own_postgis_cluster_when_none_answers():
             check=False,
             capture_output=True,
         )
-
-
-@pytest.mark.django_db
-def test_seed_demo_loads_shops_and_logins_once(api):
-    call_command("seed_demo", shops=12)
-    call_command("seed_demo", shops=12)  # the second run changes nothing
-    assert Shop.objects.count() == 12
-    assert Merchant.objects.get(owner__phone="+8613800000000").shops.count() == 5
-    assert User.objects.filter(phone="+8613900000000").exists()
-    assert all(
-        shop.services.exists() or shop.categories.filter(is_public_service=True).exists()
-        for shop in Shop.objects.all()
-    )
-    login = api.post("/api/v1/auth/login/", {"phone": "13800000000", "password": "O2O-demo-2026"})
-    assert login.status_code == 200
 
 
 def test_a_task_sent_to_one_queue_lands_in_that_queue_only():

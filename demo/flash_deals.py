@@ -5,6 +5,8 @@ published flash deal in their inbox. Idempotent: skipped once the merchant has f
 from django.db import transaction
 
 from accounts.models import User
+from deals.models import FlashDeal
+from deals.services import flash_deal_create, flash_deal_fan_out, flash_deal_publish
 from geo.services import (
     activity_area_refresh,
     check_in_create,
@@ -13,9 +15,6 @@ from geo.services import (
     subscription_create,
 )
 from merchants.models import Merchant
-
-from .models import FlashDeal
-from .services import flash_deal_create, flash_deal_fan_out, flash_deal_publish
 
 NORTH_1KM = 1000 / 111_320  # degrees of latitude
 

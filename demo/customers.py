@@ -8,11 +8,9 @@ from datetime import timedelta
 from django.db import transaction
 from django.utils import timezone
 
-from merchants.models import Merchant
-
-from .models import CrmSettings, CustomerSource
-from .selectors import DEFAULTS
-from .services import (
+from crm.models import CrmSettings, Customer, CustomerSource
+from crm.selectors import DEFAULTS
+from crm.services import (
     complaint_create,
     customer_add,
     customers_recompute,
@@ -21,7 +19,8 @@ from .services import (
     plan_submit,
     service_standards_set,
 )
-from .services.feed import purchase_record
+from crm.services.feed import purchase_record
+from merchants.models import Merchant
 
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗"
 GIVEN = ["伟", "芳", "娜", "敏", "静", "丽", "强", "磊", "洋", "艳", "勇", "军", "杰", "娟", "涛"]
@@ -38,43 +37,10 @@ STANDARDS = [
 def demo_crm_load(merchant: Merchant, *, customers: int = 40, seed: int = 8) -> bool:
     if CrmSettings.objects.filter(merchant=merchant).exists():
         return False
-    rng = random.Random(seed)  # noqa: S311  demo data, not secrets
+    rng = random.Random(seed)
     CrmSettings.objects.create(merchant=merchant, **DEFAULTS)
     service_standards_set(merchant=merchant, standards=STANDARDS)
-    now = timezone.now()
-    today = timezone.localdate()
-    made = []
-    for index in range(customers):
-        birthday = (
-            today
-            - timedelta(days=365 * rng.randint(20, 60))
-            + timedelta(days=3 if index % 10 == 0 else rng.randint(0, 364))
-        )
-        customer = customer_add(
-            merchant=merchant,
-            phone=f"+86139{20260000 + index:08d}",
-            name=rng.choice(SURNAMES) + rng.choice(GIVEN) + rng.choice(["", *GIVEN]),
-            birthday=birthday,
-            birthday_lunar=index % 13 == 0,
-            tags=rng.sample(["常客", "学生", "上班族", "爱烫发", "价格敏感"], 2),
-            source=CustomerSource.IMPORT,
-        )
-        gap = rng.choice([10, 21, 30, 45, 75])
-        churn_at = rng.randint(60, 300) if index % 5 == 0 else None  # one in five drifted away
-        day = rng.randint(0, gap)
-        while day < 365:
-            if churn_at is not None and day > churn_at:
-                break
-            name, price = rng.choice(SERVICES)
-            purchase_record(
-                customer=customer,
-                at=now - timedelta(days=365 - day, hours=rng.randint(0, 8)),
-                amount_fen=price,
-                service_name=name,
-                reference=f"demo:{index}:{day}",
-            )
-            day += max(1, int(rng.gauss(gap, gap / 4)))
-        made.append(customer)
+    made = [demo_customer_add(rng, merchant, index) for index in range(customers)]
     complaint_create(
         merchant=merchant,
         customer=made[1],
@@ -83,6 +49,48 @@ def demo_crm_load(merchant: Merchant, *, customers: int = 40, seed: int = 8) -> 
         owner=None,
     )
     customers_recompute(merchant=merchant)
+    demo_targets_and_plan(merchant)
+    return True
+
+
+def demo_customer_add(rng: random.Random, merchant: Merchant, index: int) -> Customer:
+    """One customer with a year of purchases; one in five drifted away part way through."""
+    today = timezone.localdate()
+    birthday = (
+        today
+        - timedelta(days=365 * rng.randint(20, 60))
+        + timedelta(days=3 if index % 10 == 0 else rng.randint(0, 364))
+    )
+    customer = customer_add(
+        merchant=merchant,
+        phone=f"+86139{20260000 + index:08d}",
+        name=rng.choice(SURNAMES) + rng.choice(GIVEN) + rng.choice(["", *GIVEN]),
+        birthday=birthday,
+        birthday_lunar=index % 13 == 0,
+        tags=rng.sample(["常客", "学生", "上班族", "爱烫发", "价格敏感"], 2),
+        source=CustomerSource.IMPORT,
+    )
+    now = timezone.now()
+    gap = rng.choice([10, 21, 30, 45, 75])
+    churn_at = rng.randint(60, 300) if index % 5 == 0 else None
+    day = rng.randint(0, gap)
+    while day < 365:
+        if churn_at is not None and day > churn_at:
+            break
+        name, price = rng.choice(SERVICES)
+        purchase_record(
+            customer=customer,
+            at=now - timedelta(days=365 - day, hours=rng.randint(0, 8)),
+            amount_fen=price,
+            service_name=name,
+            reference=f"demo:{index}:{day}",
+        )
+        day += max(1, int(rng.gauss(gap, gap / 4)))
+    return customer
+
+
+def demo_targets_and_plan(merchant: Merchant) -> None:
+    today = timezone.localdate()
     kpi_target_set(merchant=merchant, kpi="churn_rate", target=15, valid_from=today)
     kpi_target_set(merchant=merchant, kpi="satisfaction", target=4.5, valid_from=today)
     plan_submit(
@@ -97,4 +105,3 @@ def demo_crm_load(merchant: Merchant, *, customers: int = 40, seed: int = 8) -> 
             deadline=today + timedelta(days=90),
         )
     )
-    return True

@@ -8,10 +8,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import User
+from coupons import services
+from coupons.models import Audience, BenefitKind, Campaign
 from merchants.models import Merchant, Service
-
-from . import services
-from .models import Audience, BenefitKind, Campaign
 
 
 @transaction.atomic

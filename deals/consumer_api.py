@@ -12,6 +12,7 @@ from core.coords import CoordTypeMixin, WGS84InputMixin
 from core.pagination import CursorPagination
 from coupons.api.serializers import CampaignPublicSerializer
 from geo.consumer_api import LAT, LNG
+from geo.radius import RADIUS_MAX_M, RADIUS_MIN_M
 from merchants.api.serializers import CategoryBriefSerializer, LatLngField
 from merchants.models import Category, Shop
 
@@ -26,7 +27,11 @@ class NearQuerySerializer(WGS84InputMixin, serializers.Serializer):
     lat = serializers.FloatField(**LAT)
     lng = serializers.FloatField(**LNG)
     radius_m = serializers.IntegerField(
-        required=False, default=3000, min_value=100, max_value=20000, help_text="metres"
+        required=False,
+        default=3000,
+        min_value=RADIUS_MIN_M,
+        max_value=RADIUS_MAX_M,
+        help_text="metres",
     )
     category = serializers.SlugRelatedField(
         slug_field="slug",

@@ -8,9 +8,8 @@ from django.utils import timezone
 
 from accounts.models import User
 from moderation.models import BannedWord
-
-from .consents import KINDS
-from .models import DocumentKind, PolicyDocument
+from privacy.consents import KINDS
+from privacy.models import DocumentKind, PolicyDocument
 
 TEXTS = {
     DocumentKind.PRIVACY: (

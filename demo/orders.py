@@ -10,12 +10,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import Role, User
-from loyalty.selectors import card_for_purchase
-from merchants.models import Merchant, Service, Shop
-
-from .models import ConsumedVia, ResourceKind, Review
-from .rating import category_priors_refresh, shop_ratings_refresh
-from .services import (
+from consumers.models import ConsumedVia, ResourceKind, Review
+from consumers.rating import category_priors_refresh, shop_ratings_refresh
+from consumers.services import (
     order_consume,
     order_create,
     order_policy_set,
@@ -24,6 +21,8 @@ from .services import (
     review_reply,
     slots_create,
 )
+from loyalty.selectors import card_for_purchase
+from merchants.models import Merchant, Service, Shop
 
 REVIEW_TEXTS = {
     5: ["非常满意，下次还来！", "服务细致，环境干净。", "性价比很高，推荐。"],

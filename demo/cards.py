@@ -4,10 +4,8 @@ card with some history. Idempotent: a merchant that has a program is left alone.
 from decimal import Decimal
 
 from accounts.models import User
-from merchants.models import Merchant
-
-from .models import CardProgram
-from .services import (
+from loyalty.models import CardProgram
+from loyalty.services import (
     card_design_publish,
     card_design_update,
     card_grant,
@@ -16,6 +14,7 @@ from .services import (
     card_purchase_record,
     card_top_up,
 )
+from merchants.models import Merchant
 
 DEMO_CARD_PASSWORD = "246810"  # noqa: S105  printed by seed_demo; demo data only
 LEVELS = [
