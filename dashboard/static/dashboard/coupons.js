@@ -1,16 +1,10 @@
-// The coupon designer shows only the fields of the chosen benefit, validity mode and audience;
-// the others stay in the form (hidden) so the server still sees what was typed.
+// The coupon designer shows only the fields of the chosen validity mode and audience (the
+// benefit's: benefits.js); the others stay in the form (hidden) so the server still sees them.
 (function () {
   "use strict";
   const form = document.getElementById("campaign-form");
   if (!form) return;
   const SHOWN = {
-    benefit_kind: {
-      amount_off: ["amount_off_fen", "min_spend_fen"],
-      percent_off: ["percent_off", "percent_cap_fen", "min_spend_fen"],
-      free_item: ["service", "min_spend_fen"],
-      special_price: ["service", "special_price_fen"],
-    },
     validity: {
       fixed: ["valid_from", "valid_until"],
       relative: ["valid_days_after_issue"],
