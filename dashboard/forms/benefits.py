@@ -1,6 +1,6 @@
 """The benefit fields of the coupon designer and the flash-deal composer, from the kinds' specs
 (coupons.benefits): one form field per benefit column, by its unit, and the map of which fields
-each kind shows (dashboard/_benefit_fields.html hands it to dashboard/benefits.js)."""
+each kind shows (dashboard/_benefit_fields.html hands it to dashboard/choices.js)."""
 
 from decimal import Decimal
 
