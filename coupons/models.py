@@ -13,6 +13,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from phonenumber_field.modelfields import PhoneNumberField
 
+# BenefitKind lives beside the kinds' specs; importing it from here still works.
+from .benefits import BenefitKind, benefits_constraint
+
 
 class CampaignStatus(models.TextChoices):
     DRAFT = "draft", _("草稿")
@@ -21,52 +24,11 @@ class CampaignStatus(models.TextChoices):
     ENDED = "ended", _("已结束")
 
 
-class BenefitKind(models.TextChoices):
-    AMOUNT_OFF = "amount_off", _("立减")
-    PERCENT_OFF = "percent_off", _("折扣")
-    FREE_ITEM = "free_item", _("赠送服务或商品")
-    SPECIAL_PRICE = "special_price", _("服务特价")
-
-
 class Audience(models.TextChoices):
     ANYONE = "anyone", _("所有人")
     LEVELS = "levels", _("指定会员等级")
     CUSTOMER_LIST = "customer_list", _("指定顾客名单")
     SEGMENTS = "segments", _("指定客户分群")
-
-
-# Which benefit columns each kind uses; the others must be empty (checked by the database).
-BENEFIT_FIELDS = {
-    BenefitKind.AMOUNT_OFF: Q(
-        amount_off_fen__gt=0,
-        percent_off__isnull=True,
-        percent_cap_fen__isnull=True,
-        service__isnull=True,
-        special_price_fen__isnull=True,
-    ),
-    BenefitKind.PERCENT_OFF: Q(
-        amount_off_fen__isnull=True,
-        percent_off__gte=1,
-        percent_off__lte=99,
-        service__isnull=True,
-        special_price_fen__isnull=True,
-    )
-    & (Q(percent_cap_fen__isnull=True) | Q(percent_cap_fen__gt=0)),
-    BenefitKind.FREE_ITEM: Q(
-        amount_off_fen__isnull=True,
-        percent_off__isnull=True,
-        percent_cap_fen__isnull=True,
-        service__isnull=False,
-        special_price_fen__isnull=True,
-    ),
-    BenefitKind.SPECIAL_PRICE: Q(
-        amount_off_fen__isnull=True,
-        percent_off__isnull=True,
-        percent_cap_fen__isnull=True,
-        service__isnull=False,
-        special_price_fen__gte=0,
-    ),
-}
 
 
 class Campaign(models.Model):
@@ -151,10 +113,7 @@ class Campaign(models.Model):
                 name="campaign_one_kind_of_validity",
             ),
             models.CheckConstraint(
-                condition=Q(
-                    *[Q(benefit_kind=kind) & fields for kind, fields in BENEFIT_FIELDS.items()],
-                    _connector=Q.OR,
-                ),
+                condition=benefits_constraint(),
                 name="campaign_benefit_fields_match_kind",
             ),
         ]

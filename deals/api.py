@@ -1,10 +1,6 @@
 """The merchant's flash deals: create, list, publish, stats (owner, or staff with
 manage_coupons; stats also with view_analytics). Another merchant's deal is 404."""
 
-from datetime import timedelta
-
-from django.utils import timezone
-from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from phonenumber_field.serializerfields import PhoneNumberField
 from rest_framework import mixins, serializers, status, viewsets
@@ -16,17 +12,16 @@ from accounts.permissions import IsMerchantMember
 from core.schema import error_response
 from core.segments import Segment
 from core.serializers import BoundedDateTimeField
-from coupons.api.campaigns import MAX_FEN
-from coupons.api.serializers import CampaignSerializer
+from coupons.api.serializers import BenefitInputSerializer, CampaignSerializer
 from coupons.errors import InvalidCampaign
-from coupons.models import BenefitKind
 from geo.radius import RADIUS_MAX_M, RADIUS_MIN_M
 from loyalty.models import Level
 from merchants.errors import NotAMerchant, ShopNotAssigned, StaffPermissionMissing
-from merchants.models import Service, Shop, StaffPermission
+from merchants.models import Shop, StaffPermission
 from merchants.selectors import merchant_permission_check, shops_write_check
 
 from . import services
+from .errors import InvalidDeal
 from .models import DealTarget, FlashDeal
 from .selectors import deal_shop_ids, flash_deal_stats
 
@@ -56,29 +51,12 @@ class FlashDealSerializer(serializers.ModelSerializer):
         ]
 
 
-class FlashDealInputSerializer(serializers.Serializer):
+class FlashDealInputSerializer(BenefitInputSerializer):
     """The offer (money in fen, as for campaigns), the window and the target."""
 
     title = serializers.CharField(max_length=60)
     description = serializers.CharField(required=False, allow_blank=True, max_length=300)
     shop = serializers.PrimaryKeyRelatedField(queryset=Shop.objects.none())
-    benefit_kind = serializers.ChoiceField(choices=BenefitKind.choices)
-    amount_off_fen = serializers.IntegerField(
-        required=False, allow_null=True, min_value=1, max_value=MAX_FEN
-    )
-    percent_off = serializers.IntegerField(
-        required=False, allow_null=True, min_value=1, max_value=99
-    )
-    percent_cap_fen = serializers.IntegerField(
-        required=False, allow_null=True, min_value=1, max_value=MAX_FEN
-    )
-    service = serializers.PrimaryKeyRelatedField(
-        queryset=Service.objects.none(), required=False, allow_null=True
-    )
-    special_price_fen = serializers.IntegerField(
-        required=False, allow_null=True, min_value=0, max_value=MAX_FEN
-    )
-    min_spend_fen = serializers.IntegerField(required=False, min_value=0, max_value=MAX_FEN)
     total_quantity = serializers.IntegerField(min_value=1, max_value=10_000_000)
     per_customer_limit = serializers.IntegerField(required=False, min_value=1, max_value=100)
     starts_at = BoundedDateTimeField(required=False, help_text="Default: now.")
@@ -103,17 +81,10 @@ class FlashDealInputSerializer(serializers.Serializer):
         required=False, default=False, help_text="SMS as well (customer_list only)."
     )
 
-    def validate_starts_at(self, value):
-        now = timezone.now()
-        if not now - timedelta(days=1) <= value <= now + timedelta(days=90):
-            raise serializers.ValidationError(_("开始时间须在 90 天之内。"))
-        return value
-
     def __init__(self, *args, merchant=None, **kwargs):
-        super().__init__(*args, **kwargs)
+        super().__init__(*args, merchant=merchant, **kwargs)
         if merchant is not None:
             self.fields["shop"].queryset = merchant.shops.all()
-            self.fields["service"].queryset = Service.objects.filter(shop__merchant=merchant)
             self.fields["levels"].child_relation.queryset = Level.objects.filter(
                 program__merchant=merchant
             )
@@ -165,7 +136,10 @@ class FlashDealViewSet(
     mixins.RetrieveModelMixin,
     viewsets.GenericViewSet,
 ):
-    errors = {"create": (InvalidCampaign, NotAMerchant, ShopNotAssigned)}
+    errors = {
+        "create": (InvalidDeal, InvalidCampaign, NotAMerchant, ShopNotAssigned),
+        "update": (InvalidDeal, InvalidCampaign, NotAMerchant, ShopNotAssigned),
+    }
     permission_classes = [IsMerchantMember]
     serializer_class = FlashDealSerializer
     lookup_value_regex = r"[0-9]{1,18}"

@@ -16,13 +16,14 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from phonenumber_field.phonenumber import PhoneNumber
 
+from coupons.benefits import BENEFIT_FIELDS
 from coupons.errors import InvalidTransition
 from coupons.models import Audience as CampaignAudience
 from coupons.models import CampaignStatus
 from coupons.services import campaign_create, campaign_transition, campaign_update
-from coupons.services.campaigns import BENEFIT_FIELDS
 from loyalty.models import Level
 from merchants.models import Merchant, Shop
 from notifications.models import MessageKind
@@ -40,6 +41,8 @@ CAMPAIGN_AUDIENCE = {
     DealTarget.SEGMENTS: CampaignAudience.SEGMENTS,
 }
 MIN_MINUTES, MAX_MINUTES = 5, 12 * 60
+# A deal starts at most a day back (a form left open overnight) and at most 90 days ahead.
+START_WINDOW = (timedelta(days=1), timedelta(days=90))
 
 
 @dataclass(frozen=True)
@@ -71,7 +74,10 @@ class DealTerms:
             problems["shop"] = ["只能选择本商户的门店。"]
         if not MIN_MINUTES <= self.duration_minutes <= MAX_MINUTES:
             problems["duration_minutes"] = [f"闪购时长须在 {MIN_MINUTES} 分钟到 12 小时之间。"]
-        if self.ends_at <= now:
+        earliest, latest = now - START_WINDOW[0], now + START_WINDOW[1]
+        if not earliest <= self.starts_at <= latest:
+            problems["starts_at"] = [_("开始时间须在 90 天之内。")]
+        elif self.ends_at <= now:
             problems["starts_at"] = ["闪购结束时间已过。"]
         if self.target == DealTarget.RADIUS and self.radius_m is None:
             problems["radius_m"] = ["按距离推送需要填写推送半径。"]

@@ -22,56 +22,27 @@ from core.serializers import BoundedDateTimeField
 from coupons.errors import InvalidCampaign
 from loyalty.models import Level
 from merchants.errors import NotAMerchant, ShopNotAssigned, StaffPermissionMissing
-from merchants.models import Service, Shop, StaffPermission
+from merchants.models import Shop, StaffPermission
 from merchants.selectors import merchant_permission_check, shops_write_check
 
 from .. import services
-from ..models import Audience, BenefitKind, Campaign, Coupon
+from ..models import Audience, Campaign, Coupon
 from ..selectors import campaign_shop_ids, terms_shop_ids
 from .paper import PaperBatchActions
-from .serializers import CampaignSerializer, MerchantCouponSerializer
+from .serializers import BenefitInputSerializer, CampaignSerializer, MerchantCouponSerializer
 from .tracking import TrackingActions
 
 MANAGE = StaffPermission.MANAGE_COUPONS
 TAGS = ["merchant coupons"]
 MAX_ISSUE = 1000
-MAX_FEN = 10**10  # 1 亿元
 
 
-class CampaignInputSerializer(serializers.Serializer):
+class CampaignInputSerializer(BenefitInputSerializer):
     """Money in fen. Validity: either `valid_from` + `valid_until` (aware datetimes; a naive
     one is Asia/Shanghai) or `valid_days_after_issue`."""
 
     title = serializers.CharField(max_length=60)
     description = serializers.CharField(required=False, allow_blank=True)
-    benefit_kind = serializers.ChoiceField(choices=BenefitKind.choices)
-    amount_off_fen = serializers.IntegerField(
-        required=False, allow_null=True, min_value=1, max_value=MAX_FEN
-    )
-    percent_off = serializers.IntegerField(
-        required=False,
-        allow_null=True,
-        min_value=1,
-        max_value=99,
-        help_text="Percent taken off: 20 = 8折, 15 = 8.5折.",
-    )
-    percent_cap_fen = serializers.IntegerField(
-        required=False,
-        allow_null=True,
-        min_value=1,
-        max_value=MAX_FEN,
-        help_text="Most a percent off takes off.",
-    )
-    service = serializers.PrimaryKeyRelatedField(
-        queryset=Service.objects.none(),
-        required=False,
-        allow_null=True,
-        help_text="The free service or product (free_item), or the one at a special price.",
-    )
-    special_price_fen = serializers.IntegerField(
-        required=False, allow_null=True, min_value=0, max_value=MAX_FEN
-    )
-    min_spend_fen = serializers.IntegerField(required=False, min_value=0, max_value=MAX_FEN)
     valid_from = BoundedDateTimeField(required=False, allow_null=True)
     valid_until = BoundedDateTimeField(required=False, allow_null=True)
     valid_days_after_issue = serializers.IntegerField(
@@ -103,10 +74,9 @@ class CampaignInputSerializer(serializers.Serializer):
     )
 
     def __init__(self, *args, merchant=None, **kwargs):
-        super().__init__(*args, **kwargs)
-        if merchant is not None:  # only the merchant's own shops, services and levels
+        super().__init__(*args, merchant=merchant, **kwargs)
+        if merchant is not None:  # only the merchant's own shops and levels
             self.fields["shops"].child_relation.queryset = merchant.shops.all()
-            self.fields["service"].queryset = Service.objects.filter(shop__merchant=merchant)
             self.fields["levels"].child_relation.queryset = Level.objects.filter(
                 program__merchant=merchant
             )

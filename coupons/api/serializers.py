@@ -7,11 +7,36 @@ from rest_framework import serializers
 
 from core.codes import qr_payload, short_code_format
 from core.redaction import phone_masked
+from core.serializers import MoneyFenField
+from merchants.models import Service
 from moderation.serializers import UnderReviewField
 
-from ..benefits import benefit_text, validity_text
+from ..benefits import COLUMNS, benefit_choices, benefit_text, validity_text
 from ..models import Campaign, Coupon
 from ..selectors import coupon_state
+
+
+def _benefit_input_fields() -> dict:
+    """The benefit terms' input fields, from the kinds' specs (coupons.benefits)."""
+    return {
+        "benefit_kind": serializers.ChoiceField(choices=benefit_choices()),
+        **{name: column.api_field() for name, column in COLUMNS.items()},
+        "min_spend_fen": MoneyFenField(required=False),
+    }
+
+
+class BenefitInputSerializer(
+    type("BenefitInputFields", (serializers.Serializer,), _benefit_input_fields())
+):
+    """The benefit terms as every view that takes them parses them (money in fen). The kinds
+    are read from the registry when the serializer is made; `merchant` narrows `service` to
+    its own services."""
+
+    def __init__(self, *args, merchant=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["benefit_kind"].choices = benefit_choices()
+        if merchant is not None:
+            self.fields["service"].queryset = Service.objects.filter(shop__merchant=merchant)
 
 
 class CouponShopSerializer(serializers.Serializer):
@@ -36,11 +61,7 @@ class BenefitMixin(serializers.Serializer):
 BENEFIT_FIELDS = [
     "benefit_kind",
     "benefit_text",
-    "amount_off_fen",
-    "percent_off",
-    "percent_cap_fen",
-    "service",
-    "special_price_fen",
+    *COLUMNS,
     "min_spend_fen",
     "valid_from",
     "valid_until",

@@ -25,10 +25,10 @@ from merchants.models import Merchant, Service, Shop
 from moderation.errors import TextUnderReview
 from moderation.services import HELD, pending_of, screening_queue, text_screen
 
+from ..benefits import BENEFIT_FIELDS, benefit_spec, less, more, same
 from ..errors import InvalidCampaign, InvalidTransition, TermsLocked
 from ..models import (
     Audience,
-    BenefitKind,
     Campaign,
     CampaignCustomer,
     CampaignStatus,
@@ -36,20 +36,6 @@ from ..models import (
     CouponStatus,
 )
 
-BENEFIT_REQUIRED = {
-    BenefitKind.AMOUNT_OFF: {"amount_off_fen"},
-    BenefitKind.PERCENT_OFF: {"percent_off"},
-    BenefitKind.FREE_ITEM: {"service"},
-    BenefitKind.SPECIAL_PRICE: {"service", "special_price_fen"},
-}
-BENEFIT_OPTIONAL = {BenefitKind.PERCENT_OFF: {"percent_cap_fen"}}
-BENEFIT_FIELDS = (
-    "amount_off_fen",
-    "percent_off",
-    "percent_cap_fen",
-    "service",
-    "special_price_fen",
-)
 SCALAR_TERMS = (
     "benefit_kind",
     *BENEFIT_FIELDS,
@@ -109,23 +95,10 @@ class Terms:
 def terms_check(*, merchant: Merchant, terms: Terms, shops=(), levels=()) -> None:
     """Everything a campaign's terms must satisfy, draft or not; InvalidCampaign names each
     offending field."""
-    problems: dict[str, list[str]] = {}
     fields = terms.fields
-    kind = fields["benefit_kind"]
-    allowed = BENEFIT_REQUIRED[kind] | BENEFIT_OPTIONAL.get(kind, set())
-    for name in BENEFIT_FIELDS:
-        if name in BENEFIT_REQUIRED[kind] and fields[name] is None:
-            problems[name] = ["该优惠类型需要填写此项。"]
-        elif name not in allowed and fields[name] is not None:
-            problems[name] = ["该优惠类型不使用此项。"]
-    for name in ("amount_off_fen", "percent_cap_fen"):
-        if fields[name] is not None and fields[name] <= 0:
-            problems[name] = ["金额须大于 0。"]
-    if fields["percent_off"] is not None and not 1 <= fields["percent_off"] <= 99:
-        problems["percent_off"] = ["折扣须在 1 到 99 之间（减去的百分比，20 = 8 折）。"]
-    for name in ("special_price_fen", "min_spend_fen"):
-        if fields[name] is not None and fields[name] < 0:
-            problems[name] = ["金额不能为负。"]
+    problems = benefit_spec(fields["benefit_kind"]).problems(fields)
+    if fields["min_spend_fen"] is not None and fields["min_spend_fen"] < 0:
+        problems["min_spend_fen"] = ["金额不能为负。"]
     service: Service | None = fields["service"]
     if service is not None and service.shop.merchant_id != merchant.pk:
         problems["service"] = ["只能选择本商户的服务。"]
@@ -159,30 +132,15 @@ def terms_check(*, merchant: Merchant, terms: Terms, shops=(), levels=()) -> Non
         raise InvalidCampaign(fields=problems)
 
 
-def _more(old, new) -> bool:
-    return old is not None and new is not None and new >= old
-
-
-def _less(old, new) -> bool:
-    return old is not None and new is not None and new <= old
-
-
-# Published terms may change only this way: field -> (allowed(old, new), why not).
+# Published terms may change only this way: field -> (allowed(old, new), why not). The benefit
+# columns are their kind's (BenefitSpec.better_for_holders).
 FAVOURABLE = {
-    "benefit_kind": (lambda old, new: old == new, "已发布的活动不能更改优惠类型。"),
-    "service": (lambda old, new: old == new, "已发布的活动不能更换服务。"),
-    "amount_off_fen": (_more, "优惠金额只能提高。"),
-    "percent_off": (_more, "折扣只能加大。"),
-    "percent_cap_fen": (
-        lambda old, new: new is None or (old is not None and new >= old),
-        "优惠上限只能提高或取消。",
-    ),
-    "special_price_fen": (_less, "特价只能降低。"),
-    "min_spend_fen": (_less, "最低消费只能降低。"),
-    "valid_from": (_less, "有效期只能提前开始，不能推迟。"),
-    "valid_until": (_more, "有效期只能延长。"),
-    "valid_days_after_issue": (_more, "有效天数只能增加。"),
-    "per_customer_limit": (_more, "每人限领只能增加。"),
+    "benefit_kind": (same, "已发布的活动不能更改优惠类型。"),
+    "min_spend_fen": (less, "最低消费只能降低。"),
+    "valid_from": (less, "有效期只能提前开始，不能推迟。"),
+    "valid_until": (more, "有效期只能延长。"),
+    "valid_days_after_issue": (more, "有效天数只能增加。"),
+    "per_customer_limit": (more, "每人限领只能增加。"),
     # Fewer unissued coupons hurt no holder; fewer than already issued is impossible anyway.
     "total_quantity": (lambda old, new: True, ""),
 }
@@ -193,6 +151,9 @@ def favourable_check(*, old: Terms, new: Terms, issued_count: int) -> None:
     for name, (allowed, why) in FAVOURABLE.items():
         if old.fields[name] != new.fields[name] and not allowed(old.fields[name], new.fields[name]):
             problems[name] = [why]
+    if old.fields["benefit_kind"] == new.fields["benefit_kind"]:
+        spec = benefit_spec(new.fields["benefit_kind"])
+        problems |= spec.better_for_holders(old.fields, new.fields)
     # An empty set of shops means every shop: the widest there is.
     if old.shops != new.shops and not (not new.shops or (old.shops and new.shops >= old.shops)):
         problems["shops"] = ["已发布的活动只能增加适用门店。"]

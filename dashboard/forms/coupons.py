@@ -1,20 +1,18 @@
-from decimal import Decimal
-
 from django import forms
 from django.utils.translation import gettext_lazy as _
 from phonenumber_field.formfields import PhoneNumberField
 
 from core.serializers import date_bounds_check
-from coupons.models import Audience, BenefitKind, Campaign
+from coupons.models import Audience, Campaign
 from crm.models import Segment
 from loyalty.models import Level
 from merchants.models import Service
 
-from .base import DISCOUNT, DashboardForm, YuanField
+from .base import DashboardForm
+from .benefits import BenefitFormMixin
 
 DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 VALIDITY = [("fixed", _("固定日期")), ("relative", _("领取后若干天"))]
-MAX_YUAN = Decimal(100_000_000)
 
 
 class PhoneListField(forms.CharField):
@@ -35,39 +33,14 @@ class PhoneListField(forms.CharField):
         return phones
 
 
-class ServiceChoiceField(forms.ModelChoiceField):
-    """A service named with its shop: two shops often offer a service of the same name."""
-
-    def label_from_instance(self, obj: Service) -> str:
-        return f"{obj.shop.name} · {obj.name}"
-
-
-class CampaignForm(DashboardForm):
+class CampaignForm(BenefitFormMixin, DashboardForm):
     """The designer: field names are campaign_create's keywords, so the view passes them on."""
+
+    field_order = ["title", "description"]  # then the benefit, then the rest
 
     title = forms.CharField(label=_("标题"), max_length=60)
     description = forms.CharField(
         label=_("说明"), required=False, widget=forms.Textarea(attrs={"rows": 2})
-    )
-    benefit_kind = forms.ChoiceField(
-        label=_("优惠类型"), choices=BenefitKind.choices, widget=forms.RadioSelect
-    )
-    amount_off_fen = YuanField(label=_("立减金额（元）"), required=False, max_value=MAX_YUAN)
-    percent_off = forms.IntegerField(
-        label=_("折扣（减去的百分比）"),
-        required=False,
-        min_value=1,
-        max_value=99,
-        help_text=_("20 = 8 折，15 = 8.5 折"),
-        widget=DISCOUNT,
-    )
-    percent_cap_fen = YuanField(label=_("最多优惠（元）"), required=False, max_value=MAX_YUAN)
-    service = ServiceChoiceField(
-        label=_("赠送或特价的服务"), queryset=Service.objects.none(), required=False
-    )
-    special_price_fen = YuanField(label=_("特价（元）"), required=False, max_value=MAX_YUAN)
-    min_spend_fen = YuanField(
-        label=_("最低消费（元）"), required=False, max_value=MAX_YUAN, help_text=_("0 = 无门槛")
     )
     validity = forms.ChoiceField(
         label=_("有效期"), choices=VALIDITY, initial="relative", widget=forms.RadioSelect
@@ -112,18 +85,12 @@ class CampaignForm(DashboardForm):
     )
 
     def __init__(self, *args, merchant, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["service"].queryset = (
-            Service.objects.filter(shop__merchant=merchant)
-            .select_related("shop")
-            .order_by("shop_id", "name")
-        )
+        super().__init__(*args, merchant=merchant, **kwargs)
         self.fields["shops"].queryset = merchant.shops.order_by("pk")
         self.fields["levels"].queryset = Level.objects.filter(program__merchant=merchant)
 
     def clean(self):
         data = super().clean()
-        data["min_spend_fen"] = data.get("min_spend_fen") or 0
         if data.get("validity") == "fixed":
             data["valid_days_after_issue"] = None
         else:
@@ -141,12 +108,11 @@ class CampaignForm(DashboardForm):
     @staticmethod
     def initial_for(campaign: Campaign) -> dict:
         names = [
-            "title", "description", "benefit_kind", "amount_off_fen", "percent_off",
-            "percent_cap_fen", "service", "special_price_fen", "min_spend_fen", "valid_from",
-            "valid_until", "valid_days_after_issue", "total_quantity", "per_customer_limit",
-            "audience",
+            "title", "description", "valid_from", "valid_until", "valid_days_after_issue",
+            "total_quantity", "per_customer_limit", "audience",
         ]  # fmt: skip
         initial = {name: getattr(campaign, name) for name in names}
+        initial |= CampaignForm.benefit_initial(campaign)
         return initial | {
             "validity": "relative" if campaign.valid_days_after_issue else "fixed",
             "shops": list(campaign.shops.all()),

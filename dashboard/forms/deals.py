@@ -3,7 +3,6 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.serializers import date_bounds_check
-from coupons.models import BenefitKind
 from crm.models import Segment
 from deals.models import DealTarget, FlashDeal
 from deals.services import MAX_MINUTES, MIN_MINUTES
@@ -11,8 +10,9 @@ from geo.radius import RADIUS_MAX_M, RADIUS_MIN_M
 from loyalty.models import Level
 from merchants.models import Service
 
-from .base import DISCOUNT, DashboardForm, YuanField
-from .coupons import DATETIME, MAX_YUAN, PhoneListField
+from .base import DashboardForm
+from .benefits import BenefitFormMixin
+from .coupons import DATETIME, PhoneListField
 
 
 class ShopSelect(forms.Select):
@@ -27,8 +27,10 @@ class ShopSelect(forms.Select):
         return option
 
 
-class FlashDealForm(DashboardForm):
+class FlashDealForm(BenefitFormMixin, DashboardForm):
     """The composer: field names are flash_deal_create's keywords (the view passes them on)."""
+
+    field_order = ["shop", "title", "description"]  # then the benefit, then the rest
 
     shop = forms.ModelChoiceField(
         label=_("门店"), queryset=Service.objects.none(), widget=ShopSelect
@@ -36,26 +38,6 @@ class FlashDealForm(DashboardForm):
     title = forms.CharField(label=_("标题"), max_length=60)
     description = forms.CharField(
         label=_("说明"), required=False, widget=forms.Textarea(attrs={"rows": 2})
-    )
-    benefit_kind = forms.ChoiceField(
-        label=_("优惠类型"), choices=BenefitKind.choices, widget=forms.RadioSelect
-    )
-    amount_off_fen = YuanField(label=_("立减金额（元）"), required=False, max_value=MAX_YUAN)
-    percent_off = forms.IntegerField(
-        label=_("折扣（减去的百分比）"),
-        required=False,
-        min_value=1,
-        max_value=99,
-        help_text=_("20 = 8 折，15 = 8.5 折"),
-        widget=DISCOUNT,
-    )
-    percent_cap_fen = YuanField(label=_("最多优惠（元）"), required=False, max_value=MAX_YUAN)
-    service = forms.ModelChoiceField(
-        label=_("赠送或特价的服务"), queryset=Service.objects.none(), required=False
-    )
-    special_price_fen = YuanField(label=_("特价（元）"), required=False, max_value=MAX_YUAN)
-    min_spend_fen = YuanField(
-        label=_("最低消费（元）"), required=False, max_value=MAX_YUAN, help_text=_("0 = 无门槛")
     )
     total_quantity = forms.IntegerField(label=_("发行量"), min_value=1, max_value=10_000_000)
     per_customer_limit = forms.IntegerField(
@@ -101,26 +83,18 @@ class FlashDealForm(DashboardForm):
     sms = forms.BooleanField(label=_("同时发短信（仅限顾客名单）"), required=False)
 
     def __init__(self, *args, merchant, **kwargs):
-        super().__init__(*args, **kwargs)
+        super().__init__(*args, merchant=merchant, **kwargs)
         self.fields["shop"].queryset = merchant.shops.order_by("pk")
-        self.fields["service"].queryset = Service.objects.filter(shop__merchant=merchant)
         self.fields["levels"].queryset = Level.objects.filter(program__merchant=merchant)
-
-    def clean(self):
-        data = super().clean()
-        data["min_spend_fen"] = data.get("min_spend_fen") or 0
-        return data
 
     @staticmethod
     def initial_for(deal: FlashDeal) -> dict:
         """A draft's fields as the composer shows them (editing it replaces them all)."""
         campaign = deal.campaign
-        names = [
-            "title", "description", "benefit_kind", "amount_off_fen", "percent_off",
-            "percent_cap_fen", "service", "special_price_fen", "min_spend_fen", "total_quantity",
-            "per_customer_limit", "segments",
-        ]  # fmt: skip
-        return {name: getattr(campaign, name) for name in names} | {
+        names = ["title", "description", "total_quantity", "per_customer_limit", "segments"]
+        initial = {name: getattr(campaign, name) for name in names}
+        initial |= FlashDealForm.benefit_initial(campaign)
+        return initial | {
             "shop": deal.shop,
             "starts_at": timezone.localtime(deal.starts_at),
             "duration_minutes": int((deal.ends_at - deal.starts_at).total_seconds() // 60),

@@ -1,8 +1,11 @@
 """Flash-deal pages: the composer (its audience counted before sending, through the deals
 app's selector), publishing, the list, a deal's delivery stats; each role's answer."""
 
+from datetime import timedelta
+
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from deals.models import DealRecipient, DealStatus, FlashDeal
 from deals.services import flash_deal_fan_out
@@ -133,6 +136,9 @@ def test_composer_errors_are_shown_beside_their_fields_in_chinese(owner, hotpot)
     assert refused.context["form"].errors["radius_m"] == ["按距离推送需要填写推送半径。"]
     sms = owner.post(url("deal-new"), composed(hotpot, sms="on"))
     assert sms.context["form"].errors["sms"] == ["短信仅用于指定顾客名单的闪购。"]
+    far = timezone.localtime() + timedelta(days=91)
+    later = owner.post(url("deal-new"), composed(hotpot, starts_at=f"{far:%Y-%m-%dT%H:%M}"))
+    assert later.context["form"].errors["starts_at"] == ["开始时间须在 90 天之内。"]  # as the API
     assert 'aria-invalid="true"' in refused.content.decode()
     assert not FlashDeal.objects.exists()
 

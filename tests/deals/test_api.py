@@ -1,6 +1,9 @@
 """The merchant's flash-deal API: create, publish, list, stats; one merchant's deals only."""
 
+from datetime import timedelta
+
 import pytest
+from django.utils import timezone
 
 from deals.services import flash_deal_fan_out
 from merchants.models import StaffPermission
@@ -114,6 +117,13 @@ def test_invalid_deals_are_refused_with_the_fields_named():
         format="json",
     )
     assert long.status_code == 400
+    far = (timezone.now() + timedelta(days=91)).isoformat()
+    later = api.post(
+        "/api/v1/merchant/flash-deals/", {**DEAL, "shop": shop.pk, "starts_at": far}, format="json"
+    )
+    assert later.status_code == 400  # the service's rule (deals.services.START_WINDOW)
+    assert later.json()["code"] == "invalid_deal"
+    assert later.json()["fields"]["starts_at"] == ["开始时间须在 90 天之内。"]
 
 
 def test_a_merchant_sees_and_publishes_only_its_own_deals():

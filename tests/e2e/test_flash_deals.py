@@ -29,6 +29,9 @@ def test_owner_sets_a_radius_and_sees_the_audience_before_sending(page):
     expect(page.locator("#audience-count")).to_have_text("2")
     page.get_by_label("标题").fill("午市火锅立减 30 元")
     screenshot(page, "deal-composer")
+    page.get_by_label("服务特价").check()  # the composer shows the chosen kind's fields too
+    expect(page.get_by_label("特价（元）")).to_be_visible()
+    expect(page.get_by_label("最低消费（元）")).to_be_hidden()
     radius = page.locator("#deal-map path.leaflet-interactive")
     before = radius.bounding_box()["width"]
     page.locator("#radius-slider").fill("1000")  # the slider moves the field, circle and count
