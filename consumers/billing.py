@@ -31,9 +31,10 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from loyalty.errors import CardNotUsable, InsufficientPoints, InvalidRedemption
+from loyalty.locks import card_lock
 from loyalty.models import Channel, EntryKind, MembershipCard
 from loyalty.selectors import card_for_purchase, purchase_quote
-from loyalty.services.ledger import Movement, card_lock, points_debit
+from loyalty.services.ledger import Movement, points_debit
 from loyalty.services.purchases import (
     card_online_purchase_earn,
     card_reference_reverse,
