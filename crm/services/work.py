@@ -9,6 +9,7 @@ from accounts.models import User
 from merchants.models import Merchant
 
 from ..errors import ComplaintStateInvalid, RetentionTaskOpen, TaskClosed
+from ..locks import complaint_lock, customer_lock, task_lock
 from ..models import (
     Complaint,
     ComplaintStatus,
@@ -19,10 +20,6 @@ from ..models import (
     TaskKind,
     TaskStatus,
 )
-
-
-def customer_lock(customer: Customer) -> Customer:
-    return Customer.objects.select_for_update(of=("self",)).get(pk=customer.pk)
 
 
 @transaction.atomic
@@ -102,7 +99,7 @@ def complaint_create(
 
 @transaction.atomic
 def complaint_update(*, complaint: Complaint, owner: User | None = None, **changes) -> Complaint:
-    complaint = Complaint.objects.select_for_update().get(pk=complaint.pk)
+    complaint = complaint_lock(complaint)
     if complaint.status != ComplaintStatus.OPEN:
         raise ComplaintStateInvalid()
     fields = []
@@ -120,7 +117,7 @@ def complaint_update(*, complaint: Complaint, owner: User | None = None, **chang
 @transaction.atomic
 def complaint_resolve(*, complaint: Complaint, resolution: str, by: User) -> Complaint:
     """Resolved: the customer is then called back (the today list shows it until logged)."""
-    complaint = Complaint.objects.select_for_update().get(pk=complaint.pk)
+    complaint = complaint_lock(complaint)
     if complaint.status != ComplaintStatus.OPEN:
         raise ComplaintStateInvalid()
     complaint.status, complaint.resolution = ComplaintStatus.RESOLVED, resolution
@@ -182,7 +179,7 @@ def task_complete(
     retained: bool | None = None,
     spent_fen: int = 0,
 ) -> Task:
-    task = Task.objects.select_for_update().get(pk=task.pk)
+    task = task_lock(task)
     if task.status != TaskStatus.OPEN:
         raise TaskClosed()
     task.status, task.outcome, task.retained = TaskStatus.DONE, outcome, retained
