@@ -55,3 +55,18 @@ def run_concurrently(
             if isinstance(outcome, Exception):
                 raise outcome
     return outcomes
+
+
+def in_background(fn: Callable[..., Any], **kwargs: Any) -> threading.Thread:
+    """Start `fn(**kwargs)` in a thread, as a worker would run it beside the test (join it);
+    the thread closes its connections when done."""
+
+    def run() -> None:
+        try:
+            fn(**kwargs)
+        finally:
+            connections.close_all()
+
+    thread = threading.Thread(target=run, daemon=True)
+    thread.start()
+    return thread
