@@ -4,15 +4,19 @@ import ast
 import time
 
 import pytest
-from django.db import transaction
+from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
 
 from consumers.services import order_consume
+from crm.locks import hand_over_lock
 from loyalty.locks import cards_lock
 from settlement.locks import entries_lock
 from settlement.models import SettlementEntry
 from tests.concurrency import run_concurrently
 from tests.conftest import ROOT
 from tests.consumers.factories import BookableServiceFactory, SlotFactory, booking
+from tests.crm.helpers import customer_new
+from tests.factories import MerchantFactory, StaffFactory
 from tests.loyalty.factories import card_create_for, program_create
 
 NOT_APP_CODE = {"tests", "bench", "node_modules", "consumer_app", "docs", "media", "platform"}
@@ -91,3 +95,17 @@ def test_settlement_entries_locked_in_any_order_never_deadlock():
         entries_lock, [entries.order_by("pk"), entries.order_by("-pk")] * 2
     )
     assert outcomes == [pks] * 4
+
+
+@pytest.mark.django_db
+def test_the_hand_over_locks_the_crm_tables_in_the_documented_order():
+    merchant = MerchantFactory()
+    leaving = StaffFactory(merchant=merchant).user
+    mine = [customer_new(merchant, owner=leaving) for _ in range(3)]
+    with transaction.atomic(), CaptureQueriesContext(connection) as queries:
+        moved = hand_over_lock(merchant=merchant, staff=leaving)
+    locking = [q["sql"] for q in queries.captured_queries if "FOR UPDATE" in q["sql"]]
+    tables = [sql.split(" FROM ")[1].split()[0].strip('"') for sql in locking]
+    assert tables == ["crm_customer", "crm_maintenanceplan", "crm_task", "crm_complaint"]
+    assert all(" ORDER BY " in sql for sql in locking), locking  # rows in pk order (pks_lock)
+    assert moved["customers"] == sorted(c.pk for c in mine)
