@@ -14,6 +14,7 @@ from rest_framework_simplejwt.tokens import RefreshToken
 
 from .authentication import SESSION_CLAIM, session_revoke
 from .errors import AccountDisabled, InvalidCredentials, LoginLocked, PhoneTaken, WeakPassword
+from .locks import user_by_phone_lock
 from .models import Role, User
 
 
@@ -58,7 +59,7 @@ def user_sign_in_with_proven_phone(*, phone: PhoneNumber, now: datetime | None =
     """The caller proved `phone` (an SMS code): its account, marked verified, or a new consumer
     with no password. A concurrent first sign-in of the same phone finds the other's row."""
     now = now or timezone.now()
-    user = User.objects.select_for_update().filter(phone=phone).first()
+    user = user_by_phone_lock(phone)
     if user is None:
         try:
             with transaction.atomic():
@@ -66,7 +67,7 @@ def user_sign_in_with_proven_phone(*, phone: PhoneNumber, now: datetime | None =
                     phone, None, role=Role.CONSUMER, phone_verified_at=now
                 )
         except IntegrityError:
-            user = User.objects.select_for_update().get(phone=phone)
+            user = user_by_phone_lock(phone)
     if not user.is_active:
         raise AccountDisabled()
     if user.phone_verified_at is None:

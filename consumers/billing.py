@@ -30,10 +30,12 @@ from django.conf import settings
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from consumers.locks import order_payment_lock
 from loyalty.errors import CardNotUsable, InsufficientPoints, InvalidRedemption
+from loyalty.locks import card_lock
 from loyalty.models import Channel, EntryKind, MembershipCard
 from loyalty.selectors import card_for_purchase, purchase_quote
-from loyalty.services.ledger import Movement, card_lock, points_debit
+from loyalty.services.ledger import Movement, points_debit
 from loyalty.services.purchases import (
     card_online_purchase_earn,
     card_reference_reverse,
@@ -77,13 +79,6 @@ def member_quote(*, consumer: User, shop: Shop, amount_fen: int, points: int) ->
         points_used=points,
         points_discount_fen=quote.points_value_fen,
     )
-
-
-def order_payment(order, *, lock: bool = False) -> Payment | None:
-    if order.payment_id is None:
-        return None
-    payments = Payment.objects.select_for_update() if lock else Payment.objects
-    return payments.get(pk=order.payment_id)
 
 
 def order_points_spend(order) -> None:
@@ -144,7 +139,7 @@ def order_refund(*, order, by: User | None = None, reason: str = "") -> None:
     """Make the money given back equal the order's `refunded_fen` (set by the caller under the
     order's lock) and reverse the order's points rows. Idempotent: called again, it finds
     nothing left to refund and no row left to reverse."""
-    payment = order_payment(order, lock=True)
+    payment = order_payment_lock(order)
     if payment is not None:
         due = order.refunded_fen - payment.refunded_fen
         if due > 0:

@@ -197,12 +197,15 @@ def coupon_code_read(text: str) -> str:
     return code
 
 
-def coupon_for_counter(*, merchant_id: int, code: str, lock: bool = False) -> Coupon:
+def counter_coupons(*, merchant_id: int, code: str) -> QuerySet[Coupon]:
     """The merchant's coupon with this code; another merchant's is not found, like a wrong one."""
-    coupons = Coupon.objects.select_related("campaign__service")
-    if lock:
-        coupons = coupons.select_for_update(of=("self",))
-    coupon = coupons.filter(code=code, campaign__merchant_id=merchant_id).first()
+    return Coupon.objects.select_related("campaign__service").filter(
+        code=code, campaign__merchant_id=merchant_id
+    )
+
+
+def coupon_for_counter(*, merchant_id: int, code: str) -> Coupon:
+    coupon = counter_coupons(merchant_id=merchant_id, code=code).first()
     if coupon is None:
         raise CouponNotFound()
     return coupon

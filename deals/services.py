@@ -31,6 +31,7 @@ from notifications.services import Notification, notifications_send_many
 from notifications.tasks import outbox_deliver_on_commit
 
 from .errors import DealAlreadyPublished, DealOver, InvalidDeal
+from .locks import flash_deal_lock
 from .models import DealStatus, DealTarget, FlashDeal
 from .targets import audience_of
 
@@ -166,7 +167,7 @@ def flash_deal_update(*, deal: FlashDeal, now: datetime | None = None, **fields)
     """Replace a draft's offer, window and target as a whole (the same fields as creating it);
     once published it is 409 `deal_already_published`: it has been pushed to people."""
     now = now or timezone.now()
-    deal = FlashDeal.objects.select_for_update().select_related("merchant").get(pk=deal.pk)
+    deal = flash_deal_lock(deal.pk)
     if deal.status != DealStatus.DRAFT:
         raise DealAlreadyPublished()
     terms = deal_terms(now=now, **fields)
@@ -185,7 +186,7 @@ def flash_deal_publish(*, deal: FlashDeal, now: datetime | None = None) -> Flash
     from .tasks import flash_deal_fan_out
 
     now = now or timezone.now()
-    deal = FlashDeal.objects.select_for_update().get(pk=deal.pk)
+    deal = flash_deal_lock(deal.pk)
     if deal.status != DealStatus.DRAFT:
         raise DealAlreadyPublished()
     if deal.ends_at <= now:
@@ -205,7 +206,7 @@ def flash_deal_publish(*, deal: FlashDeal, now: datetime | None = None) -> Flash
 
 
 def _deal_transition(deal: FlashDeal, action: str, now: datetime | None) -> FlashDeal:
-    deal = FlashDeal.objects.select_for_update().get(pk=deal.pk)
+    deal = flash_deal_lock(deal.pk)
     if deal.status != DealStatus.PUBLISHED:
         raise InvalidTransition()
     campaign_transition(campaign=deal.campaign, action=action, now=now)

@@ -14,6 +14,7 @@ from accounts.models import User
 from merchants.models import Category, Shop
 
 from .errors import InvalidSubscription, LocationConsentRequired, PlaceTaken
+from .locks import activity_area_lock, location_consent_lock
 from .models import (
     ActivityArea,
     ActivityCluster,
@@ -55,7 +56,7 @@ def location_consent_grant(
     *, consumer: User, channel: str = "app", version: int | None = None
 ) -> LocationConsent:
     now = timezone.now()
-    consent, _ = LocationConsent.objects.select_for_update().get_or_create(consumer=consumer)
+    consent = location_consent_lock(consumer)
     consent.granted, consent.channel, consent.version = True, channel, version
     consent.granted_at, consent.withdrawn_at = now, None
     consent.save()
@@ -67,7 +68,7 @@ def location_consent_grant(
 def location_consent_withdraw(*, consumer: User) -> LocationConsent:
     """Stop every location feature and delete what they hold: check-ins, the activity area
     and its clusters, and the subscriptions around it (those around a saved place stay)."""
-    consent, _ = LocationConsent.objects.select_for_update().get_or_create(consumer=consumer)
+    consent = location_consent_lock(consumer)
     consent.granted, consent.withdrawn_at = False, timezone.now()
     consent.save()
     location_data_delete(consumer_id=consumer.pk)
@@ -289,7 +290,7 @@ def activity_area_refresh(
     """Infer the area again. A corrected area is kept unless the consumer asks for a fresh
     one (discard_corrections)."""
     now = now or timezone.now()
-    area, _ = ActivityArea.objects.select_for_update().get_or_create(consumer=consumer)
+    area = activity_area_lock(consumer)
     if not location_consented(consumer_id=consumer.pk):  # no inference without consent
         ActivityCluster.objects.filter(consumer=consumer).delete()
         return area
@@ -320,7 +321,7 @@ def activity_area_correct(
 ) -> ActivityArea:
     """Switch the area off or on, or replace its clusters with the consumer's own
     ({lat, lng, radius_m} each); corrected clusters survive later inference."""
-    area, _ = ActivityArea.objects.select_for_update().get_or_create(consumer=consumer)
+    area = activity_area_lock(consumer)
     if enabled is not None:
         area.enabled = enabled
     if clusters is not None:

@@ -16,6 +16,7 @@ from moderation.services import HELD, screening_queue, text_screen
 
 from .errors import InvalidHours, PublicServiceNotBookable
 from .images import image_process
+from .locks import shop_lock
 from .models import (
     Category,
     HoursException,
@@ -173,7 +174,7 @@ def shop_update(
 ) -> Shop:
     """Edit a shop; its category links keep a copy of the location, moved in the same
     transaction under a row lock so discovery never sees the two disagree."""
-    shop = Shop.objects.select_for_update().get(pk=shop.pk)
+    shop = shop_lock(shop.pk)
     if not reviewed:  # staff approved it already (moderation), else the word list first
         screening = text_screen({k: fields[k] for k in ("name", "description") if k in fields})
         screening_queue(screening, subject="merchants.shop", object_id=shop.pk)

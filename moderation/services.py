@@ -21,6 +21,7 @@ from core import events
 
 from . import registry
 from .errors import AlreadyDecided
+from .locks import moderation_item_lock
 from .matching import hits_in
 from .models import BannedWord, ItemStatus, ModerationItem
 
@@ -81,7 +82,7 @@ def screening_queue(
 
 @transaction.atomic
 def moderation_decide(*, item_id: int, approve: bool, by: User, note: str = "") -> ModerationItem:
-    item = ModerationItem.objects.select_for_update().get(pk=item_id)
+    item = moderation_item_lock(item_id)
     if item.status != ItemStatus.PENDING:
         raise AlreadyDecided()
     item.status = ItemStatus.APPROVED if approve else ItemStatus.REJECTED

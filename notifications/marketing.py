@@ -22,6 +22,7 @@ from merchants.models import Merchant
 
 from .backends.base import DeliveryReceipt, InboundReply
 from .errors import MerchantNotVerified, PhoneNotVerified
+from .locks import marketing_consent_lock
 from .models import (
     ConsentSource,
     DeliveryStatus,
@@ -57,9 +58,9 @@ def marketing_consent_set(
         raise PhoneNotVerified()
     if source == ConsentSource.COUNTER and granted and not merchant.is_verified:
         raise MerchantNotVerified()
-    consent = (
-        MarketingConsent.objects.select_for_update().filter(phone=phone, merchant=merchant).first()
-    ) or MarketingConsent(phone=phone, merchant=merchant)
+    consent = marketing_consent_lock(phone=phone, merchant=merchant) or MarketingConsent(
+        phone=phone, merchant=merchant
+    )
     consent.granted, consent.source, consent.changed_at = granted, source, now
     consent.recorded_by = recorded_by
     if granted:

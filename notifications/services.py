@@ -29,6 +29,7 @@ from .backends import (
     backend_for,
 )
 from .errors import InvalidQuietHours
+from .locks import preference_lock
 from .marketing import (
     marketing_allowed_phones,
     marketing_text,
@@ -62,7 +63,7 @@ def preference_of(user: User) -> Preference:
 
 @transaction.atomic
 def preference_update(*, user: User, **changes) -> Preference:
-    preference = Preference.objects.select_for_update().filter(user=user).first()
+    preference = preference_lock(user)
     preference = preference or Preference(user=user)
     for name, value in changes.items():
         setattr(preference, name, value)

@@ -36,6 +36,7 @@ from merchants.models import Merchant, Shop
 
 from .backends import GatewayState, PaymentBackend, PayRequest, payment_backend
 from .errors import PaymentGatewayUnavailable, RefundDeclined, RefundTooLarge
+from .locks import payment_lock, refund_lock
 from .models import IssueKind, Payment, PaymentIssue, PaymentStatus, Refund, RefundStatus
 from .purposes import purpose_closed, purpose_paid
 
@@ -168,10 +169,6 @@ def issue_flag(*, kind: str, payment=None, refund=None, number="", **fields) -> 
     )
     logger.warning("payment issue %s %s %s", kind, backend, number)
     return issue
-
-
-def payment_lock(pk: int) -> Payment:
-    return Payment.objects.select_for_update(of=("self",)).get(pk=pk)
 
 
 @transaction.atomic
@@ -336,7 +333,7 @@ def refund_state_apply(*, backend: str, state: GatewayState) -> tuple[Outcome, R
         return Outcome.REFUSED, None
     payment_id, refund_id = found[0]
     payment = payment_lock(payment_id)
-    refund = Refund.objects.select_for_update(of=("self",)).get(pk=refund_id)
+    refund = refund_lock(refund_id)
     if state.amount_fen != refund.amount_fen:
         issue_flag(
             kind=IssueKind.AMOUNT_MISMATCH,

@@ -9,6 +9,7 @@ from django.utils import timezone
 from core import events
 from merchants.models import Merchant
 
+from .locks import entries_lock
 from .models import CommissionRate, EntryKind, PayoutBatch, PayoutStatus, SettlementEntry
 
 
@@ -90,7 +91,7 @@ def payout_batch_create(*, merchant: Merchant, until: datetime) -> PayoutBatch |
     The entries are locked first: a concurrent run waits, then re-checks `batch IS NULL` and
     finds them taken, so no entry is ever paid twice.
     """
-    entries = list(payable_entries(merchant.pk, until).order_by("pk").select_for_update())
+    entries = entries_lock(payable_entries(merchant.pk, until))
     amount = sum(e.amount_fen for e in entries)
     if not entries or amount <= 0:
         return None

@@ -26,6 +26,7 @@ from notifications.services import Notification, sms_transactional
 from notifications.tasks import outbox_deliver_on_commit
 
 from .errors import CaptchaInvalid, SmsCodeExhausted, SmsCodeInvalid, SmsCodeTooSoon
+from .locks import sms_code_live_lock
 from .models import CodePurpose, SmsCode
 
 CODE_DIGITS = 6
@@ -116,12 +117,7 @@ def sms_code_consume(
     now = now or timezone.now()
     number = str(phone)
     with transaction.atomic():
-        row = (
-            SmsCode.objects.select_for_update()
-            .filter(phone=number, purpose=purpose, used_at__isnull=True, expires_at__gt=now)
-            .order_by("-created_at", "-pk")
-            .first()
-        )
+        row = sms_code_live_lock(phone=number, purpose=purpose, now=now)
         if row is None:
             raise SmsCodeInvalid(fields={"code": [str(SmsCodeInvalid.message)]})
         if row.attempts >= settings.SMS_CODE_MAX_ATTEMPTS:

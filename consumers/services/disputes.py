@@ -5,6 +5,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from consumers.errors import DisputeNotAllowed, DisputeOpen
+from consumers.locks import dispute_lock, order_lock
 from consumers.models import (
     ActorRole,
     ConsumedVia,
@@ -16,7 +17,6 @@ from consumers.models import (
 from core import events
 
 from .orders import order_consume, order_refund
-from .transitions import order_lock
 
 DISPUTABLE = {OrderState.CONFIRMED, OrderState.CONSUMED, OrderState.NO_SHOW}
 
@@ -53,7 +53,7 @@ def dispute_resolve(
 ) -> Dispute:
     """For the consumer: the order is refunded in full. For the merchant: a confirmed order
     counts as consumed; a consumed or no-show order stays as it is."""
-    dispute = Dispute.objects.select_for_update().get(pk=dispute.pk)
+    dispute = dispute_lock(dispute.pk)
     if dispute.status != DisputeStatus.OPEN:
         return dispute
     dispute.status = DisputeStatus.FOR_CONSUMER if for_consumer else DisputeStatus.FOR_MERCHANT

@@ -25,6 +25,7 @@ from consumers.errors import (
     SlotUnavailable,
     VoucherExpired,
 )
+from consumers.locks import order_lock
 from consumers.models import (
     ActorRole,
     ConsumedVia,
@@ -51,7 +52,7 @@ from settlement.models import EntryKind
 from settlement.services import settlement_entry_record, settlement_reverse
 
 from .slots import slot_release, slot_reserve
-from .transitions import illegal, order_lock, transit, transition_check
+from .transitions import illegal, transit, transition_check
 
 # --- placing an order ------------------------------------------------------------------------
 

@@ -19,6 +19,7 @@ from consumers.errors import (
     ReviewTooSoon,
     TooManyPhotos,
 )
+from consumers.locks import order_lock, review_lock
 from consumers.models import (
     Order,
     OrderState,
@@ -32,18 +33,13 @@ from consumers.rating import shop_ratings_refresh
 from core import events
 from merchants.errors import NotAMerchant
 from merchants.images import image_process
+from merchants.locks import shop_lock
 from merchants.models import Shop
 from merchants.selectors import merchant_of
 from moderation.services import screening_queue, text_screen
 
-from .transitions import order_lock
-
 GENERAL_REVIEW_INTERVAL = timedelta(days=30)
 MAX_PHOTOS = 9
-
-
-def shop_lock(shop_id: int) -> Shop:
-    return Shop.objects.select_for_update(of=("self",)).get(pk=shop_id)
 
 
 @transaction.atomic
@@ -110,7 +106,7 @@ def review_to_crm(review: Review, *, merchant_id: int) -> None:
 
 @transaction.atomic
 def review_photo_add(*, review: Review, upload: UploadedFile) -> ReviewPhoto:
-    review = Review.objects.select_for_update().get(pk=review.pk)
+    review = review_lock(review.pk)
     if review.photos.count() >= MAX_PHOTOS:
         raise TooManyPhotos()
     return ReviewPhoto.objects.create(review=review, **image_process(upload).model_fields())
@@ -154,7 +150,7 @@ def review_report(*, review: Review, reporter: User, reason: str, text: str = ""
     report counts only from an account at least REVIEW_REPORT_ACCOUNT_MIN_DAYS (7) old that
     does not speak for the shop's merchant, of a reason staff have not already kept the review
     against ("keep" stands against later reports of the same kind)."""
-    review = Review.objects.select_for_update().get(pk=review.pk)  # reports counted one by one
+    review = review_lock(review.pk)  # reports counted one by one
     kept_against = review.reports.filter(status=ReportStatus.DISMISSED, reason=reason).exists()
     established = reporter.date_joined <= timezone.now() - timedelta(
         days=settings.REVIEW_REPORT_ACCOUNT_MIN_DAYS
@@ -195,7 +191,7 @@ def review_moderate(*, review: Review, keep: bool) -> Review:
     """Platform staff decide: shown again (its pending reports dismissed, which also stands
     against later reports of the same reasons), or removed from the shop's page and rating."""
     shop_lock(review.shop_id)
-    review = Review.objects.select_for_update().get(pk=review.pk)
+    review = review_lock(review.pk)
     review.status = ReviewStatus.VISIBLE if keep else ReviewStatus.REMOVED
     review.save(update_fields=["status"])
     review.reports.filter(status=ReportStatus.PENDING).update(

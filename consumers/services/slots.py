@@ -6,6 +6,7 @@ from django.db import transaction
 from django.db.models import F
 
 from consumers.errors import ServiceNotBookable, SlotFull, SlotHasBookings
+from consumers.locks import order_policy_lock
 from consumers.models import ResourceKind, ShopOrderPolicy, TimeSlot
 from merchants.errors import PublicServiceNotBookable
 from merchants.models import Service, Shop
@@ -92,7 +93,7 @@ POLICY_FIELDS = {
 def order_policy_set(*, shop: Shop, **fields) -> ShopOrderPolicy:
     """Change a shop's order policy; orders already placed keep the terms they were sold on
     where those were copied (validity, acceptance deadline)."""
-    policy, _ = ShopOrderPolicy.objects.select_for_update().get_or_create(shop=shop)
+    policy = order_policy_lock(shop)
     changed = set(fields) & POLICY_FIELDS
     for name in changed:
         setattr(policy, name, fields[name])

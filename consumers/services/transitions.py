@@ -21,12 +21,6 @@ ACTIONS = {
 }
 
 
-def order_lock(order: Order | int) -> Order:
-    """The order, re-read under a row lock: every transition starts here."""
-    pk = order if isinstance(order, int) else order.pk
-    return Order.objects.select_for_update(of=("self",)).get(pk=pk)
-
-
 def illegal(order: Order, event: str) -> IllegalTransition:
     state = OrderState(order.state).label
     detail = _("订单状态为“%(state)s”，不能%(action)s。") % {

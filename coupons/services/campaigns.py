@@ -27,6 +27,7 @@ from moderation.services import HELD, pending_of, screening_queue, text_screen
 
 from ..benefits import BENEFIT_FIELDS, benefit_spec, less, more, same
 from ..errors import InvalidCampaign, InvalidTransition, TermsLocked
+from ..locks import campaign_lock
 from ..models import (
     Audience,
     Campaign,
@@ -257,7 +258,7 @@ def campaign_update(*, campaign: Campaign, reviewed: bool = False, **changes) ->
     `customer_phones` (each a full replacement). Extending validity extends the unused coupons
     already out, so holders get what the new terms promise.
     """
-    campaign = Campaign.objects.select_for_update().get(pk=campaign.pk)
+    campaign = campaign_lock(campaign.pk)
     if not reviewed:  # public text passes the word list first; a hit keeps the old text
         screening = text_screen({name: changes[name] for name in COSMETIC if name in changes})
         screening_queue(screening, subject=CAMPAIGN, object_id=campaign.pk)
@@ -346,7 +347,7 @@ def campaign_transition(
 @transaction.atomic
 def campaign_delete(*, campaign: Campaign) -> None:
     """Only a draft can be deleted: nothing was promised to anyone yet."""
-    campaign = Campaign.objects.select_for_update().get(pk=campaign.pk)
+    campaign = campaign_lock(campaign.pk)
     if campaign.status != CampaignStatus.DRAFT:
         raise InvalidTransition(_("只有草稿可以删除；已发布的活动请结束它。"))
     campaign.delete()

@@ -18,8 +18,9 @@ from core import events
 from merchants.models import Shop
 
 from ..errors import AlreadyReversed, ReversalWindowClosed
+from ..locks import coupon_for_counter_lock, redemption_lock
 from ..models import Coupon, CouponStatus, Redemption
-from ..selectors import already_redeemed, coupon_check, coupon_for_counter, reversal_window
+from ..selectors import already_redeemed, coupon_check, reversal_window
 
 
 @transaction.atomic
@@ -34,7 +35,7 @@ def coupon_redeem(
 ) -> Redemption:
     """Use the coupon with `code` at `shop`; raises the counter's errors (see coupon_check)."""
     now = now or timezone.now()
-    coupon = coupon_for_counter(merchant_id=shop.merchant_id, code=code, lock=True)
+    coupon = coupon_for_counter_lock(merchant_id=shop.merchant_id, code=code)
     check = coupon_check(coupon=coupon, shop=shop, now=now, order_amount_fen=order_amount_fen)
     if check.problem is not None:
         raise check.problem
@@ -74,8 +75,7 @@ def redemption_reverse(
     """Undo a redemption made by mistake, within the reversal window: the coupon can be used
     again, and the redemption stays on record marked reversed (by whom, when, why)."""
     now = now or timezone.now()
-    Coupon.objects.select_for_update().filter(pk=redemption.coupon_id).get()
-    redemption = Redemption.objects.select_for_update().get(pk=redemption.pk)
+    redemption = redemption_lock(redemption)
     if redemption.reversed_at is not None:
         raise AlreadyReversed()
     if now - redemption.redeemed_at > reversal_window():

@@ -9,6 +9,7 @@ from accounts.models import User
 from merchants.models import Merchant
 
 from ..errors import ComplaintStateInvalid
+from ..locks import complaint_lock
 from ..models import (
     Complaint,
     ComplaintStatus,
@@ -53,7 +54,7 @@ def complaint_create(
 
 @transaction.atomic
 def complaint_update(*, complaint: Complaint, owner: User | None = None, **changes) -> Complaint:
-    complaint = Complaint.objects.select_for_update().get(pk=complaint.pk)
+    complaint = complaint_lock(complaint)
     if complaint.status != ComplaintStatus.OPEN:
         raise ComplaintStateInvalid()
     fields = []
@@ -71,7 +72,7 @@ def complaint_update(*, complaint: Complaint, owner: User | None = None, **chang
 @transaction.atomic
 def complaint_resolve(*, complaint: Complaint, resolution: str, by: User) -> Complaint:
     """Resolved: the customer is then called back (the today list shows it until logged)."""
-    complaint = Complaint.objects.select_for_update().get(pk=complaint.pk)
+    complaint = complaint_lock(complaint)
     if complaint.status != ComplaintStatus.OPEN:
         raise ComplaintStateInvalid()
     complaint.status, complaint.resolution = ComplaintStatus.RESOLVED, resolution

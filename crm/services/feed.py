@@ -20,6 +20,7 @@ from django.utils import timezone
 
 from accounts.models import User
 
+from ..locks import customers_locking, pending_touch_claim
 from ..models import (
     Complaint,
     ContactChannel,
@@ -99,9 +100,7 @@ def pending_touch_apply(pending_id: int) -> bool:
     """Apply one pending touch and delete it, together; False if it is gone (applied) or being
     applied by another worker right now."""
     with transaction.atomic():
-        pending = (
-            PendingTouch.objects.select_for_update(skip_locked=True).filter(pk=pending_id).first()
-        )
+        pending = pending_touch_claim(pending_id)
         if pending is None:
             return False
         customer_touch_apply(Touch(**pending.payload))
@@ -122,7 +121,7 @@ def pending_touches_due(*, now: datetime | None = None) -> list[int]:
 def customer_for_consumer(*, merchant_id: int, consumer: User, source: str) -> Customer:
     """The merchant's customer for this consumer, locked: found by account, else by the phone
     a hand-added or imported row carries (then linked), else created."""
-    customers = Customer.objects.select_for_update(of=("self",))
+    customers = customers_locking()
     found = customers.filter(merchant_id=merchant_id, consumer=consumer).first()
     if found:
         return found

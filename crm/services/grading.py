@@ -12,6 +12,7 @@ from merchants.models import Merchant
 
 from ..churn import AT_RISK_PROBABILITY, Visits
 from ..errors import InvalidScorecard
+from ..locks import merchant_customers_lock
 from ..models import (
     CrmSettings,
     Customer,
@@ -115,7 +116,7 @@ def customers_recompute(*, merchant: Merchant, today: date | None = None) -> int
 
     today = today or timezone.localdate()
     prefs = settings_of(merchant)
-    customers = list(Customer.objects.filter(merchant=merchant).select_for_update().order_by("pk"))
+    customers = merchant_customers_lock(merchant)
     histories = histories_of([c.pk for c in customers])
     now = timezone.now()
     segments = rfm_segments(customers, histories, today)

@@ -10,24 +10,19 @@ from accounts.models import User
 from merchants.models import Merchant
 
 from ..errors import BudgetOverStandard, NotOurStaff, PlanStateInvalid
+from ..locks import hand_over_lock, plan_lock
 from ..models import (
     Complaint,
-    ComplaintStatus,
     Customer,
     HandOver,
     MaintenancePlan,
     PlanStatus,
     Task,
     TaskKind,
-    TaskStatus,
 )
 
 EDITABLE = (PlanStatus.DRAFT, PlanStatus.RETURNED)
 PLAN_FIELDS = ("goal", "methods", "budget_fen", "deadline")
-
-
-def plan_lock(plan: MaintenancePlan) -> MaintenancePlan:
-    return MaintenancePlan.objects.select_for_update().get(pk=plan.pk)
 
 
 def plan_customers(plan: MaintenancePlan):
@@ -160,26 +155,7 @@ def staff_hand_over(
     exactly what moved. Future callbacks follow the customers (the today list is by owner)."""
     if from_staff.pk == to_staff.pk:
         raise NotOurStaff(fields={"to_staff": [_("接手店员不能与移交店员相同。")]})
-    customers = Customer.objects.select_for_update().filter(merchant=merchant, owner=from_staff)
-    tasks = Task.objects.select_for_update().filter(
-        merchant=merchant, assigned_to=from_staff, status=TaskStatus.OPEN
-    )
-    complaints = (
-        Complaint.objects.select_for_update()
-        .filter(merchant=merchant, owner=from_staff)
-        .exclude(status=ComplaintStatus.CLOSED)
-    )
-    plans = (
-        MaintenancePlan.objects.select_for_update()
-        .filter(merchant=merchant, staff=from_staff)
-        .exclude(status=PlanStatus.DONE)
-    )
-    moved = {
-        "customers": sorted(customers.values_list("pk", flat=True)),
-        "tasks": sorted(tasks.values_list("pk", flat=True)),
-        "complaints": sorted(complaints.values_list("pk", flat=True)),
-        "plans": sorted(plans.values_list("pk", flat=True)),
-    }
+    moved = hand_over_lock(merchant=merchant, staff=from_staff)
     Customer.objects.filter(pk__in=moved["customers"]).update(owner=to_staff)
     Task.objects.filter(pk__in=moved["tasks"]).update(assigned_to=to_staff)
     Complaint.objects.filter(pk__in=moved["complaints"]).update(owner=to_staff)

@@ -8,6 +8,7 @@ from django.utils import timezone
 from accounts.models import User
 
 from ..errors import RetentionTaskOpen, TaskClosed
+from ..locks import task_lock
 from ..models import (
     Customer,
     Interaction,
@@ -49,7 +50,7 @@ def task_complete(
     retained: bool | None = None,
     spent_fen: int = 0,
 ) -> Task:
-    task = Task.objects.select_for_update().get(pk=task.pk)
+    task = task_lock(task)
     if task.status != TaskStatus.OPEN:
         raise TaskClosed()
     task.status, task.outcome, task.retained = TaskStatus.DONE, outcome, retained

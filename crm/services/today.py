@@ -8,6 +8,7 @@ from django.utils import timezone, translation
 
 from accounts.models import User
 
+from ..locks import customer_lock
 from ..models import (
     Complaint,
     ComplaintStatus,
@@ -18,10 +19,6 @@ from ..models import (
     Task,
     TaskKind,
 )
-
-
-def customer_lock(customer: Customer) -> Customer:
-    return Customer.objects.select_for_update(of=("self",)).get(pk=customer.pk)
 
 
 @transaction.atomic

@@ -12,6 +12,7 @@ from core.errors import NotFound
 from merchants.models import Shop
 
 from ..errors import CardAlreadyHeld, CardNotValidHere, NotAConsumer
+from ..locks import card_lock, pending_invitation_lock
 from ..models import (
     CardInvitation,
     CardProgram,
@@ -87,7 +88,7 @@ def card_grant(
 @transaction.atomic
 def card_status_set(*, card: MembershipCard, status: str) -> MembershipCard:
     """Approve a pending card, freeze or unfreeze one."""
-    card = MembershipCard.objects.select_for_update(of=("self",)).get(pk=card.pk)
+    card = card_lock(card.pk)
     card.status = status
     card.save(update_fields=["status"])
     return card
@@ -117,12 +118,7 @@ def card_invite(
 
 def invitation_lock(*, invitation_id: int, consumer: User) -> CardInvitation:
     """The consumer's pending invitation, locked; any other is not found."""
-    invitation = (
-        CardInvitation.objects.select_for_update(of=("self",))
-        .filter(pk=invitation_id, phone=consumer.phone, status=InvitationStatus.PENDING)
-        .select_related("program", "level")
-        .first()
-    )
+    invitation = pending_invitation_lock(invitation_id=invitation_id, phone=consumer.phone)
     if invitation is None or consumer.role != Role.CONSUMER or not consumer.phone_verified:
         raise NotFound()
     return invitation

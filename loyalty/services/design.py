@@ -10,6 +10,7 @@ from PIL import Image
 from core.codes import qr_payload
 from merchants.images import image_process
 
+from ..locks import card_design_lock
 from ..models import CardDesign, CardProgram, MembershipCard
 from ..rendering import Face, print_png, screen_png
 
@@ -45,7 +46,7 @@ def card_design_image_set(*, program: CardProgram, upload: UploadedFile | None) 
 
 @transaction.atomic
 def card_design_publish(*, program: CardProgram) -> CardDesign:
-    design = CardDesign.objects.select_for_update().get(pk=design_of(program).pk)
+    design = card_design_lock(design_of(program).pk)
     design.published = {name: getattr(design, name) for name in DESIGN_FIELDS}
     if design.image:
         design.image.open("rb")

@@ -1,6 +1,6 @@
 """The ledger's primitives: every change to a card's points or stored value goes through here.
 
-Lock rule: a caller locks the card row (`card_lock`) before calling anything below, and keeps
+Lock rule: a caller locks the card row (`locks.card_lock`) before calling anything below, and keeps
 the lock until its transaction commits. Under that lock the cached `points` / `balance_fen`,
 the new ledger row (with the figures after it) and the points lots change together, so
 cached = sum of the ledger = sum of the lots' remaining, always. The database's check
@@ -20,25 +20,6 @@ from ..errors import InsufficientBalance, InsufficientPoints, ReversalNotPossibl
 from ..models import Channel, EntryKind, LedgerEntry, MembershipCard, PointsLot
 
 CREDIT_LOT_KINDS = (EntryKind.EARN, EntryKind.ADJUST)
-
-
-def card_lock(card_id: int) -> MembershipCard:
-    """The card row, locked until the transaction ends (cards are locked one at a time or in
-    primary-key order)."""
-    return (
-        MembershipCard.objects.select_for_update(of=("self",))
-        .select_related("program", "level", "consumer")
-        .get(pk=card_id)
-    )
-
-
-def cards_lock(card_ids: list[int]) -> list[MembershipCard]:
-    return list(
-        MembershipCard.objects.select_for_update(of=("self",))
-        .select_related("program", "level")
-        .filter(pk__in=card_ids)
-        .order_by("pk")
-    )
 
 
 @dataclass

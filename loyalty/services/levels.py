@@ -6,8 +6,8 @@ from django.db import transaction
 from django.db.models import Q, Sum
 from django.utils import timezone
 
+from ..locks import card_lock
 from ..models import CardProgram, EntryKind, LedgerEntry, Level, MembershipCard, UpgradeBasis
-from .ledger import card_lock
 
 
 def window_figure(card: MembershipCard) -> int:

@@ -19,8 +19,8 @@ from django.utils.translation import gettext as _
 from rest_framework import serializers
 
 from ..errors import PasswordNotSet, PasswordRequired, PasswordWrong, SpendingLocked
+from ..locks import card_lock
 from ..models import MembershipCard
-from .ledger import card_lock
 
 PIN_PATTERN = re.compile(r"\d{6}")
 

@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from merchants.models import Merchant, Shop
 
 from ..errors import InvalidProgram
+from ..locks import card_program_lock
 from ..models import CardProgram, Level, TopUpBonusTier
 
 PROGRAM_FIELDS = {
@@ -52,9 +53,7 @@ def card_program_save(
     """Create or replace the merchant's program. Levels are matched by rank: existing ones are
     updated (cards keep them), new ranks created; a rank that cards still hold stays."""
     levels_validate(levels)
-    program, _created = CardProgram.objects.select_for_update().get_or_create(
-        merchant=merchant, defaults={"name": fields.get("name") or merchant.name}
-    )
+    program = card_program_lock(merchant=merchant, name=fields.get("name") or merchant.name)
     for field in set(fields) & PROGRAM_FIELDS:
         setattr(program, field, fields[field])
     if program.max_top_up_fen < program.min_top_up_fen:

@@ -27,6 +27,7 @@ from core import events
 from merchants.models import Shop
 
 from ..errors import CardNotUsable, CardNotValidHere, InvalidRedemption
+from ..locks import card_lock, cards_lock
 from ..models import CardStatus, Channel, EntryKind, LedgerEntry, MembershipCard
 from ..selectors import (
     PurchaseQuote,
@@ -37,9 +38,7 @@ from ..selectors import (
 )
 from .ledger import (
     Movement,
-    card_lock,
     card_points_expire_due,
-    cards_lock,
     entry_reverse,
     points_credit,
     points_debit,

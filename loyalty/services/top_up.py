@@ -12,9 +12,10 @@ from payments.models import Payment, PaymentStatus
 from payments.services import payment_charge, payment_refund
 
 from ..errors import TopUpNotAllowed
+from ..locks import card_lock
 from ..models import Channel, EntryKind, LedgerEntry, MembershipCard
 from ..selectors import top_up_bonus_fen
-from .ledger import Movement, card_lock, entry_append
+from .ledger import Movement, entry_append
 from .purchases import card_reference_reverse, card_usable_check
 
 TOP_UP_PURPOSE = "card_top_up"

@@ -22,6 +22,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from pghistory.models import Context
 
+from accounts.locks import user_lock
 from accounts.models import Role, User
 from consumers.models import Dispute, Order, OrderEvent, Review, ReviewPhoto, ReviewReport
 from consumers.models.orders import DisputeStatus, OrderState
@@ -49,6 +50,7 @@ from verification.models import SmsCode
 from verification.services import sms_code_reauthenticate
 
 from ..errors import DeletionBlocked, DeletionNotPending, ReauthenticationFailed
+from ..locks import deletion_request_lock, pending_deletion_lock
 from ..models import Consent, DataExport, DeletionRequest, DeletionStatus
 
 OPEN_ORDER_STATES = [OrderState.PENDING, OrderState.CONFIRMED]
@@ -132,7 +134,7 @@ def deletion_request(
 
 @transaction.atomic
 def deletion_request_record(*, user: User, forfeit: bool, channel: str) -> DeletionRequest:
-    User.objects.select_for_update().get(pk=user.pk)  # one request at a time per account
+    user_lock(user.pk)  # one request at a time per account
     refused = blockers_refusal(deletion_blockers(user=user), forfeit=forfeit)
     if refused:
         raise DeletionBlocked(fields=refused)
@@ -152,11 +154,7 @@ def deletion_request_record(*, user: User, forfeit: bool, channel: str) -> Delet
 
 @transaction.atomic
 def deletion_cancel(*, user: User) -> DeletionRequest:
-    pending = (
-        DeletionRequest.objects.select_for_update()
-        .filter(user=user, status=DeletionStatus.PENDING)
-        .first()
-    )
+    pending = pending_deletion_lock(user)
     if pending is None:
         raise DeletionNotPending()
     pending.status, pending.cancelled_at = DeletionStatus.CANCELLED, timezone.now()
@@ -183,10 +181,10 @@ def deletions_due_erase(*, now: datetime | None = None) -> int:
 @transaction.atomic
 def account_erase(*, request_id: int, now: datetime | None = None) -> bool:
     now = now or timezone.now()
-    request = DeletionRequest.objects.select_for_update().filter(pk=request_id).first()
+    request = deletion_request_lock(request_id)
     if request is None or request.status != DeletionStatus.PENDING or request.due_at > now:
         return False
-    user = User.objects.select_for_update().get(pk=request.user_id)
+    user = user_lock(request.user_id)
     blockers = deletion_blockers(user=user, now=now)
     if blockers_refusal(blockers, forfeit=request.forfeit):
         return False

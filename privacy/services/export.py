@@ -34,6 +34,7 @@ from payments.models import Payment, Refund
 from verification.models import SmsCode
 
 from ..errors import ExportLinkInvalid, ExportNotReady
+from ..locks import export_lock, pending_export_lock
 from ..models import Consent, DataExport, DeletionRequest, ExportStatus
 
 SIGNER_SALT = "privacy.export.download"
@@ -154,11 +155,7 @@ def data_export_request(*, user: User) -> DataExport:
     """A pending export, or the one already pending; the task is enqueued on commit."""
     from ..tasks import data_export_prepare
 
-    export = (
-        DataExport.objects.select_for_update()
-        .filter(user=user, status=ExportStatus.PENDING)
-        .first()
-    )
+    export = pending_export_lock(user)
     if export is None:
         export = DataExport.objects.create(user=user, status=ExportStatus.PENDING)
     transaction.on_commit(lambda: data_export_prepare.delay(export.pk))
@@ -167,7 +164,7 @@ def data_export_request(*, user: User) -> DataExport:
 
 @transaction.atomic
 def data_export_prepare_by_id(*, export_id: int) -> DataExport | None:
-    export = DataExport.objects.select_for_update().filter(pk=export_id).first()
+    export = export_lock(export_id)
     if export is None or export.status != ExportStatus.PENDING:
         return export  # done already: the task is idempotent
     body = json.dumps(export_document(export.user), ensure_ascii=False, indent=1)
@@ -198,7 +195,7 @@ def data_export_download(*, token: str) -> tuple[str, bytes]:
         claims = signing.loads(token, salt=SIGNER_SALT, max_age=link_minutes() * 60)
     except signing.BadSignature as error:  # expired links are bad signatures too
         raise ExportLinkInvalid() from error
-    export = DataExport.objects.select_for_update().filter(pk=claims.get("export")).first()
+    export = export_lock(claims.get("export"))
     if export is None or export.status != ExportStatus.READY or not export.file:
         raise ExportLinkInvalid()
     with export.file.open("rb") as handle:

@@ -4,7 +4,7 @@ import pytest
 from captcha.models import CaptchaStore
 
 from notifications.models import OutboxMessage
-from tests.consumers.test_capacity_concurrency import race
+from tests.concurrency import run_concurrently
 from verification.errors import SmsCodeExhausted, SmsCodeTooSoon
 from verification.models import SmsCode
 from verification.services import captcha_new, sms_code_consume, sms_code_send
@@ -21,7 +21,9 @@ def answered() -> dict:
 @pytest.mark.django_db(transaction=True)
 def test_concurrent_requests_for_one_phone_send_one_code():
     challenges = [answered() for _ in range(THREADS)]
-    outcomes = race(lambda i: sms_code_send(phone=PHONE, purpose="login", **challenges[i]), THREADS)
+    outcomes = run_concurrently(
+        lambda i: sms_code_send(phone=PHONE, purpose="login", **challenges[i]), n=THREADS
+    )
     refused = [o for o in outcomes if isinstance(o, SmsCodeTooSoon)]
     assert len(refused) == THREADS - 1, outcomes
     assert SmsCode.objects.filter(phone=PHONE).count() == 1
@@ -33,8 +35,8 @@ def test_concurrent_guesses_never_get_more_than_five_tries():
     code = OutboxMessage.objects.get(address=PHONE).data["code"]  # what the phone got
     guesses = [g for g in (f"{n:06d}" for n in range(THREADS * 2 + 1)) if g != code]
     guesses = guesses[: THREADS * 2]
-    outcomes = race(
-        lambda i: sms_code_consume(phone=PHONE, purpose="login", code=guesses[i]), len(guesses)
+    outcomes = run_concurrently(
+        lambda i: sms_code_consume(phone=PHONE, purpose="login", code=guesses[i]), n=len(guesses)
     )
     codes = sorted(type(o).__name__ for o in outcomes)
     assert codes == ["SmsCodeExhausted"] * (len(guesses) - 4) + ["SmsCodeInvalid"] * 4

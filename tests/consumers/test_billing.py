@@ -1,10 +1,7 @@
 """Orders and money: the charge through the payment backend, the member price and points of the
 consumer's card, points earned on consumption, and refunds that reverse payment and points."""
 
-import threading
-
 import pytest
-from django.db import connection
 from django.db.models import Sum
 from drf_spectacular.generators import SchemaGenerator
 
@@ -26,6 +23,7 @@ from loyalty.services import card_adjust
 from payments.errors import PaymentDeclined, PaymentGatewayUnavailable
 from payments.models import Payment, Refund
 from settlement.models import SettlementEntry
+from tests.concurrency import run_concurrently
 from tests.conftest import client_for
 from tests.factories import ShopFactory
 from tests.loyalty.factories import PIN, card_create_for, ledger_violations, program_create
@@ -283,25 +281,10 @@ def test_two_orders_at_once_never_spend_the_same_points_twice():
     shop = ShopFactory()
     card = member_at(shop, points=1_000)
     slot = SlotFactory(service=BookableServiceFactory(shop=shop, price_fen=10_000), capacity=10)
-    barrier = threading.Barrier(2)
-    outcomes = []
-
-    def place():
-        barrier.wait()
-        try:
-            booking(slot=slot, consumer=card.consumer, points=600)
-            outcomes.append("ok")
-        except InsufficientPoints:
-            outcomes.append("insufficient_points")
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=place) for _ in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert sorted(outcomes) == ["insufficient_points", "ok"]
+    outcomes = run_concurrently(
+        lambda _: booking(slot=slot, consumer=card.consumer, points=600), n=2
+    )
+    assert sorted(type(o).__name__ for o in outcomes) == ["InsufficientPoints", "Order"], outcomes
     assert points_of(card) == 400
     assert Order.objects.count() == 1 == Payment.objects.count()
     assert TimeSlot.objects.get(pk=slot.pk).booked == 1

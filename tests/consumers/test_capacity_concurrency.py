@@ -1,40 +1,15 @@
 """A slot is never oversold, however many consumers book its last places at once."""
 
-import threading
-
 import pytest
-from django.db import connection
 
 from consumers.errors import SlotFull
 from consumers.models import Order, TimeSlot
 from consumers.services import order_cancel_by_consumer
+from tests.concurrency import run_concurrently
 
 from .factories import SlotFactory, booking, consumer_new
 
 THREADS = 12
-
-
-def race(target, count):
-    barrier = threading.Barrier(count)
-    outcomes, lock = [], threading.Lock()
-
-    def run(index):
-        try:
-            barrier.wait()
-            result = target(index)
-        except Exception as error:  # recorded and asserted on below
-            result = error
-        finally:
-            connection.close()
-        with lock:
-            outcomes.append(result)
-
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return outcomes
 
 
 @pytest.mark.django_db(transaction=True)
@@ -42,7 +17,7 @@ def race(target, count):
 def test_concurrent_bookings_never_exceed_capacity(capacity):
     slot = SlotFactory(capacity=capacity)
     consumers = [consumer_new() for _ in range(THREADS)]
-    outcomes = race(lambda i: booking(slot=slot, consumer=consumers[i]), THREADS)
+    outcomes = run_concurrently(lambda i: booking(slot=slot, consumer=consumers[i]), n=THREADS)
     placed = [o for o in outcomes if isinstance(o, Order)]
     refused = [o for o in outcomes if isinstance(o, SlotFull)]
     assert len(placed) == capacity
@@ -65,7 +40,7 @@ def test_bookings_racing_cancellations_keep_the_count_exact():
             return order_cancel_by_consumer(order=order, actor=order.consumer)
         return booking(slot=slot, consumer=newcomers[index // 2])
 
-    outcomes = race(act, 12)
+    outcomes = run_concurrently(act, n=12)
     assert all(isinstance(o, Order | SlotFull) for o in outcomes), outcomes
     assert Order.objects.filter(slot=slot, state="cancelled_by_consumer").count() == 6
     live = Order.objects.filter(slot=slot, state="confirmed").count()

@@ -1,16 +1,15 @@
 """core.idempotency: a retried request replays the first answer; work happens once."""
 
-import threading
 import uuid
 
 import pytest
-from django.db import connection
 from django.urls import path
 from rest_framework.views import APIView
 
 from core.errors import Conflict
 from core.idempotency import idempotent
 from core.models import IdempotencyRecord
+from tests.concurrency import run_concurrently
 from tests.conftest import client_for
 
 
@@ -78,23 +77,14 @@ def test_keys_belong_to_their_user(consumer, merchant):
 
 @pytest.mark.django_db(transaction=True)
 def test_concurrent_requests_with_one_key_act_once(consumer):
-    answers = []
+    def call(_):
+        return (
+            client_for(consumer)
+            .post("/count/", {"amount": 1}, HTTP_IDEMPOTENCY_KEY="key-concurrent")
+            .json()
+        )
 
-    def call():
-        try:
-            answers.append(
-                client_for(consumer)
-                .post("/count/", {"amount": 1}, HTTP_IDEMPOTENCY_KEY="key-concurrent")
-                .json()
-            )
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=call) for _ in range(8)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    answers = run_concurrently(call, n=8, raise_errors=True)
     assert runs() == 1
     assert len(answers) == 8
     assert all(answer == answers[0] for answer in answers)

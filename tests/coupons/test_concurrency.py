@@ -4,7 +4,6 @@ PostgreSQL at a time (the machine's PostgreSQL allows 100 connections, shared by
 
 import json
 import subprocess
-import threading
 import urllib.error
 import urllib.request
 import uuid
@@ -13,6 +12,7 @@ import pytest
 
 from accounts.services import tokens_for
 from coupons.models import Campaign, Coupon, Redemption
+from tests.concurrency import run_concurrently
 from tests.conftest import ROOT, free_port, process_env, stop, wait_for_port
 from tests.factories import ShopFactory, UserFactory
 
@@ -64,19 +64,7 @@ def post(url: str, token: str, body: dict, key: str | None = None) -> tuple[int,
 
 def all_at_once(calls) -> list[tuple[int, dict]]:
     """Run the calls in threads released together; their answers in order."""
-    barrier = threading.Barrier(len(calls))
-    answers: list = [None] * len(calls)
-
-    def run(index, call):
-        barrier.wait()
-        answers[index] = call()
-
-    threads = [threading.Thread(target=run, args=pair) for pair in enumerate(calls)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return answers
+    return run_concurrently(lambda call: call(), args=calls, raise_errors=True)
 
 
 def test_100_concurrent_redemptions_of_one_code_succeed_exactly_once(web, merchant):

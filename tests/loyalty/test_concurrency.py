@@ -1,40 +1,18 @@
 """Races against the real database: threads, each on its own connection."""
 
-import threading
 from unittest import mock
 
 import pytest
-from django.db import connection
 
 from loyalty.errors import InsufficientBalance, PasswordWrong, SpendingLocked
 from loyalty.models import EntryKind, LedgerEntry, MembershipCard
 from loyalty.services import card_password_check, card_purchase_record, card_top_up
 from loyalty.services.password import CardPinHasher
+from tests.concurrency import run_concurrently
 from tests.conftest import client_for
 from tests.factories import StaffFactory
 
 from .factories import card_create_for, key, ledger_violations, program_create, shop_for
-
-
-def run_threads(count: int, work) -> list:
-    outcomes: list = []
-    barrier = threading.Barrier(count)
-
-    def runner(index):
-        try:
-            barrier.wait()
-            outcomes.append(work(index))
-        except Exception as error:  # the outcome is what the test looks at
-            outcomes.append(error)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=runner, args=(i,)) for i in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return outcomes
 
 
 @pytest.mark.django_db(transaction=True)
@@ -60,7 +38,7 @@ def test_concurrent_spends_never_overdraw_the_balance():
             idempotency_key=key(),
         )
 
-    outcomes = run_threads(8, spend)
+    outcomes = run_concurrently(spend, n=8)
     errors = [o for o in outcomes if isinstance(o, Exception)]
     assert all(isinstance(e, InsufficientBalance) for e in errors), errors
     assert len(outcomes) - len(errors) == 3  # 3 x 30 yuan fit in 100 yuan, the 4th does not
@@ -80,8 +58,8 @@ def test_concurrent_wrong_passwords_check_at_most_five_guesses():
         return real_check(self, password, encoded)
 
     with mock.patch.object(CardPinHasher, "pepper_matching", counting_check):
-        outcomes = run_threads(
-            12, lambda i: card_password_check(card_id=card.pk, password=f"{100000 + i}")
+        outcomes = run_concurrently(
+            lambda i: card_password_check(card_id=card.pk, password=f"{100000 + i}"), n=12
         )
     assert len(checked) == 5
     assert sum(isinstance(o, PasswordWrong) for o in outcomes) == 4
@@ -107,7 +85,7 @@ def test_one_idempotency_key_sent_concurrently_records_one_purchase():
         )
         return response.status_code, response.json()
 
-    outcomes = run_threads(6, post)
+    outcomes = run_concurrently(post, n=6)
     assert not [o for o in outcomes if isinstance(o, Exception)], outcomes
     assert {status for status, _ in outcomes} == {201}
     assert all(body == outcomes[0][1] for _, body in outcomes)

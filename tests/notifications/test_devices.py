@@ -2,10 +2,8 @@
 
 import json
 import secrets
-import threading
 
 import pytest
-from django.db import connection
 
 from notifications.backends import ChannelBackend, PushReceipt
 from notifications.models import Device, OutboxMessage
@@ -16,6 +14,7 @@ from notifications.services import (
     outbox_due,
     outbox_send,
 )
+from tests.concurrency import run_concurrently
 from tests.conftest import client_for
 from tests.factories import MerchantFactory, UserFactory
 
@@ -219,21 +218,11 @@ def test_one_token_registered_from_several_threads_at_once_is_stored_once():
     inserts it, the others find it and move it; nobody fails."""
     consumers = [UserFactory() for _ in range(6)]
     token = apns_token()
-    barrier = threading.Barrier(len(consumers))
-    created: list[bool] = []
 
     def register(consumer):
-        barrier.wait()
-        try:
-            created.append(device_register(consumer=consumer, platform="ios", token=token)[1])
-        finally:
-            connection.close()
+        return device_register(consumer=consumer, platform="ios", token=token)[1]
 
-    threads = [threading.Thread(target=register, args=(c,)) for c in consumers]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    created = run_concurrently(register, args=consumers, raise_errors=True)
     assert sorted(created) == [False] * 5 + [True]
     [device] = Device.objects.filter(token=token)
     assert device.consumer in consumers and device.active

@@ -13,6 +13,7 @@ from payments.errors import RefundTooLarge
 from payments.models import IssueKind, Payment, PaymentIssue, PaymentStatus, RefundStatus
 from payments.reconciliation import reconcile
 from payments.services import payment_code_settle, payment_refund, payments_due_check
+from tests.concurrency import in_background
 from tests.consumers.factories import SlotFactory, booking
 from tests.loyalty.factories import card_create_for, program_create, shop_for
 
@@ -125,8 +126,7 @@ def test_a_bar_code_that_needs_the_customers_confirmation(alipay, settings):
         pay=PayRequest(channel="code", auth_code="286543210987654321"),
     )
     assert result.payment.status == PaymentStatus.PENDING
-    worker = threading.Thread(target=payment_code_settle, kwargs={"payment_id": result.payment.pk})
-    worker.start()
+    worker = in_background(payment_code_settle, payment_id=result.payment.pk)
     threading.Timer(0.3, alipay.customer_confirms, [result.payment.trade_no]).start()
     worker.join(timeout=10)
     payment = Payment.objects.get(pk=result.payment.pk)

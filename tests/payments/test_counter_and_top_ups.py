@@ -3,7 +3,6 @@ customer's payment code (付款码) may need the customer's confirmation, polled
 with each step in plain words for the cashier. And the daily reconciliation of the fake's
 statement against our books."""
 
-import threading
 import time
 from datetime import timedelta
 
@@ -14,6 +13,7 @@ from loyalty.models import MembershipCard
 from payments.models import IssueKind, Payment, PaymentIssue, PaymentStatus, Reconciliation
 from payments.reconciliation import reconcile
 from payments.services import payment_code_settle, payment_refund
+from tests.concurrency import in_background
 from tests.conftest import client_for
 from tests.factories import StaffFactory
 from tests.loyalty.factories import card_create_for, program_create, shop_for
@@ -32,9 +32,7 @@ def counter(wechat, settings, monkeypatch):
     workers = []
 
     def enqueue(payment_id):
-        worker = threading.Thread(target=payment_code_settle, kwargs={"payment_id": payment_id})
-        workers.append(worker)
-        worker.start()
+        workers.append(in_background(payment_code_settle, payment_id=payment_id))
 
     monkeypatch.setattr("payments.services.payment_code_wait_enqueue", enqueue)
     program = program_create()

@@ -3,9 +3,7 @@ verification (public-key mode), notifications POSTed to our callback on a live s
 
 import base64
 import io
-import threading
 import time
-from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from cryptography.hazmat.primitives import hashes, serialization
@@ -17,6 +15,7 @@ from loyalty.models import MembershipCard
 from payments.backends import PayRequest
 from payments.models import IssueKind, Payment, PaymentIssue, PaymentStatus, Refund, RefundStatus
 from payments.services import payment_refund, payments_due_check
+from tests.concurrency import run_concurrently
 from tests.conftest import client_for
 from tests.consumers.conftest import key
 from tests.consumers.factories import SlotFactory, booking, consumer_new
@@ -313,14 +312,7 @@ def test_the_same_notification_arriving_at_once_on_several_connections_is_applie
     payment = payment_of(order)
     wechat.customer_pays(payment.trade_no)
     event = wechat.transaction_event(wechat.trades[payment.trade_no])
-    start = threading.Barrier(4)
-
-    def deliver():
-        start.wait()
-        return wechat.deliver(event)
-
-    with ThreadPoolExecutor(4) as pool:
-        answers = list(pool.map(lambda _: deliver(), range(4)))
+    answers = run_concurrently(lambda _: wechat.deliver(event), n=4)
     assert answers == [204] * 4
     assert OrderEvent.objects.filter(order=order, event="pay").count() == 1
     assert state_of(order) == OrderState.CONFIRMED

@@ -1,12 +1,10 @@
 """Settlement: entries per order, weekly payout batches that reconcile to the fen."""
 
 import random
-import threading
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
-from django.db import connection
 from django.db.models import Sum
 
 from accounts.models import User
@@ -24,6 +22,7 @@ from loyalty.services import card_adjust
 from payments.models import Payment, Refund
 from settlement.models import CommissionRate, PayoutBatch, SettlementEntry
 from settlement.services import batch_totals_check, commission_of, payout_batches_create
+from tests.concurrency import run_concurrently
 from tests.conftest import client_for
 from tests.consumers.conftest import shift
 from tests.consumers.factories import BookableServiceFactory, SlotFactory, booking
@@ -194,20 +193,7 @@ def test_concurrent_batch_runs_never_pay_an_entry_twice():
         order = booking(slot=SlotFactory(service=BookableServiceFactory()))
         order_consume(order=order, via="counter", actor=order.merchant.owner)
     until = datetime(2100, 1, 1, tzinfo=SHANGHAI)
-    barrier = threading.Barrier(4)
-
-    def run():
-        barrier.wait()
-        try:
-            payout_batches_create(until=until)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run) for _ in range(4)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    run_concurrently(lambda _: payout_batches_create(until=until), n=4, raise_errors=True)
     assert PayoutBatch.objects.count() == 5  # one per merchant, never two
     assert (
         PayoutBatch.objects.aggregate(a=Sum("amount_fen"))["a"]
