@@ -7,7 +7,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 
 from consumers.selectors import bookings_between, orders_to_accept, reviews_unanswered
-from crm.today import today_list
+from crm.today import today_entries, today_list
 from merchants.models import Category, ShopPhoto, StaffPermission
 from merchants.selectors import shop_is_open, shops_of
 
@@ -43,7 +43,11 @@ def home(request):
     if may(user, StaffPermission.MANAGE_CUSTOMERS):
         context["unanswered"] = reviews_unanswered(user).filter(shop__in=shops).count()
     if may(user, StaffPermission.VIEW_CUSTOMERS):
-        context["today_list_count"] = len(today_list(request.merchant, user))
+        # One per customer, as the list shows them, for the shop in view.
+        items = today_list(
+            request.merchant, user, now=now, shop_ids=None if chosen is None else [chosen.pk]
+        )
+        context["today_list_count"] = len(today_entries(items, timezone.localdate(now)))
     context["shops"] = (
         shops.annotate(is_open_now=shop_is_open(now))
         .prefetch_related(
