@@ -7,6 +7,10 @@ from bisect import bisect_left
 from dataclasses import dataclass, field
 from datetime import date
 
+from django.utils.translation import gettext_noop
+
+from .wording import in_language
+
 BASELINE_PURCHASES = 10  # the rolling baseline: up to this many purchases before the recent ones
 RECENT_PURCHASES = 3
 DROP_BELOW = 0.5  # recent average under half the baseline
@@ -77,12 +81,18 @@ def simple_rule_at_risk(history: History, today: date) -> bool:
 # --- scorecard ---------------------------------------------------------------------------------
 
 INDICATORS = {
-    "spend": "近一年消费（元）",
-    "frequency": "近一年到店次数",
-    "recency": "距上次到店（天）",
-    "satisfaction": "满意度（1-5）",
-    "growth": "消费增长（%）",
+    "spend": gettext_noop("近一年消费（元）"),
+    "frequency": gettext_noop("近一年到店次数"),
+    "recency": gettext_noop("距上次到店（天）"),
+    "satisfaction": gettext_noop("满意度（1-5）"),
+    "growth": gettext_noop("消费增长（%）"),
 }
+# The "why" of a grade, stored in Chinese on the customer (Customer.grade_reasons) and shown
+# in the reader's language by grade_reason_text.
+REASON_INDICATOR = gettext_noop("%(indicator)s %(value)s → %(points)s 分 × 权重 %(weight)s")
+REASON_TOTAL = gettext_noop("总分 %(score)s（A ≥ %(a)s，B ≥ %(b)s）→ %(tier)s")
+REASON_NO_PURCHASE = gettext_noop("尚无消费记录")
+REASONS = [REASON_INDICATOR, REASON_TOTAL, REASON_NO_PURCHASE]
 
 DEFAULT_INDICATORS = [
     {
@@ -191,7 +201,13 @@ def grade(
         if indicator["key"] == "growth":
             growth_points = points
         reasons.append(
-            f"{INDICATORS[indicator['key']]} {value:g} → {points} 分 × 权重 {indicator['weight']}"
+            REASON_INDICATOR
+            % {
+                "indicator": INDICATORS[indicator["key"]],
+                "value": f"{value:g}",
+                "points": points,
+                "weight": indicator["weight"],
+            }
         )
     score = (2 * weighted + total_weight) // (2 * total_weight)
     if score >= tier_a_min:
@@ -202,8 +218,13 @@ def grade(
         tier, recommendation = "C", "end"
     else:
         tier, recommendation = "C", "improve"
-    reasons.append(f"总分 {score}（A ≥ {tier_a_min}，B ≥ {tier_b_min}）→ {tier}")
+    reasons.append(REASON_TOTAL % {"score": score, "a": tier_a_min, "b": tier_b_min, "tier": tier})
     return Grade(score, tier, recommendation, reasons)
+
+
+def grade_reason_text(reason: str) -> str:
+    """One stored reason of a grade in the active language."""
+    return in_language(reason, REASONS, frozenset({"indicator"}))
 
 
 # --- RFM -----------------------------------------------------------------------------------------

@@ -7,13 +7,10 @@ that matches a shape is rendered again through the catalogue with the values it 
 shop's and customer's own words stay as written). A new shape is one line below.
 """
 
-import re
-from functools import cache
-
-from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from .models import Interaction, InteractionKind
+from .wording import in_language
 
 SHAPES = {
     InteractionKind.PURCHASE: [
@@ -28,26 +25,11 @@ SHAPES = {
     InteractionKind.TASK: [gettext_noop("%(kind)s任务完成：%(outcome)s")],
 }
 # Values that are themselves catalogue labels (a task kind's name), translated too.
-LABELS = {"kind"}
-PLACEHOLDER = re.compile(r"%\((\w+)\)s")
-
-
-@cache
-def pattern_of(message: str) -> re.Pattern:
-    parts = PLACEHOLDER.split(message)  # text, name, text, name, ..., text
-    regex = "".join(
-        f"(?P<{part}>.*?)" if index % 2 else re.escape(part) for index, part in enumerate(parts)
-    )
-    return re.compile(f"^{regex}$", re.S)
+LABELS = frozenset({"kind"})
 
 
 def timeline_text(event: Interaction) -> str:
     """The row's summary in the active language."""
     if event.kind == InteractionKind.CONTACT and event.purpose:
         return event.get_purpose_display()
-    for message in SHAPES.get(event.kind, []):
-        found = pattern_of(message).match(event.summary)
-        if found:
-            values = {k: _(v) if k in LABELS else v for k, v in found.groupdict().items()}
-            return _(message) % values if values else _(message)
-    return event.summary
+    return in_language(event.summary, SHAPES.get(event.kind, []), LABELS)

@@ -23,6 +23,7 @@ from ..models import (
 )
 from ..scoring import (
     INDICATORS,
+    REASON_NO_PURCHASE,
     History,
     anomaly_flags,
     grade,
@@ -151,7 +152,7 @@ def customer_grade_apply(customer: Customer, history: History, *, prefs, today: 
     """Score, tier, recommendation and reasons from the scorecard (none without a purchase)."""
     if not history.days:
         customer.score, customer.tier, customer.recommendation = None, "", ""
-        customer.grade_reasons = ["尚无消费记录"]
+        customer.grade_reasons = [REASON_NO_PURCHASE]
         return
     graded = grade(
         indicator_values(history, today, customer.satisfaction),

@@ -6,6 +6,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from core.codes import short_code_format
+from crm.scoring import grade_reason_text
 from dashboard.nav import crm_links, merchant_links, shop_links
 from merchants.models import StaffPermission
 
@@ -35,6 +36,12 @@ def distance(metres: int | None) -> str:
 def short_code(code: str) -> str:
     """K7QM3XHDPA -> K7QM-3XHD-PA, as printed and read aloud."""
     return short_code_format(code or "")
+
+
+@register.filter
+def grade_reason(reason: str) -> str:
+    """One stored reason of a customer's grade in the reader's language."""
+    return grade_reason_text(reason)
 
 
 @register.filter

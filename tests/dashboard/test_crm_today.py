@@ -11,6 +11,7 @@ from django.utils import timezone, translation
 
 from crm import services
 from crm.models import CrmSettings, Customer, CustomerSource
+from crm.services.grading import customers_recompute
 from merchants.models import StaffPermission
 from tests.conftest import client_for
 from tests.consumers.factories import BookableServiceFactory, purchase
@@ -70,7 +71,7 @@ def test_the_shop_filter_keeps_each_shops_customers(merchant, two_shops):
     assert listed(owner.get(today, {"shop": a.pk})) == {at_a.pk}
     assert listed(owner.get(today, {"shop": b.pk})) == {at_b.pk}
     page = owner.get(today).content.decode()
-    assert 'id="shop-filter"' in page and f'value="{b.pk}"' in page
+    assert 'id="shop-filter"' in page and f'<option value="{b.pk}"' in page
     api = client_for(merchant.owner)
     found = api.get("/api/v1/merchant/crm/today/", {"shop": b.pk}).json()["results"]
     assert {i["customer_id"] for i in found} == {at_b.pk}
@@ -82,7 +83,7 @@ def test_staff_of_shop_a_are_offered_shop_a_only_and_never_reach_shop_b(merchant
     today = reverse("dashboard:crm-today")
     assert listed(browser.get(today, {"shop": a.pk})) == {at_a.pk}
     assert browser.get(today, {"shop": b.pk}).status_code == 404
-    assert f'value="{b.pk}"' not in browser.get(today).content.decode()
+    assert f'<option value="{b.pk}"' not in browser.get(today).content.decode()
     api = client_for(member.user)
     assert api.get("/api/v1/merchant/crm/today/", {"shop": b.pk}).status_code == 404
     mine = api.get("/api/v1/merchant/crm/today/", {"shop": a.pk}).json()["results"]
@@ -116,7 +117,7 @@ def visible_text(html: str, data: list[str]) -> str:
     return text
 
 
-def test_the_list_and_a_timeline_speak_english(merchant, two_shops):
+def test_the_list_a_timeline_and_the_grades_speak_english(merchant, two_shops):
     from datetime import timedelta
 
     _, _, _, at_a, at_b = two_shops
@@ -131,6 +132,8 @@ def test_the_list_and_a_timeline_speak_english(merchant, two_shops):
     services.contact_log(customer=at_b, staff=merchant.owner, channel="phone", purpose="care")
     task = services.callback_book(customer=at_a, by=merchant.owner, due=timezone.localdate())
     services.task_complete(task=task, by=merchant.owner, outcome="好")
+    customers_recompute(merchant=merchant)  # the grades' reasons, shown behind "why"
+    assert Customer.objects.get(pk=at_a.pk).grade_reasons
     english = Client(HTTP_ACCEPT_LANGUAGE="en")
     english.force_login(merchant.owner)
     data = [
@@ -149,6 +152,7 @@ def test_the_list_and_a_timeline_speak_english(merchant, two_shops):
         reverse("dashboard:crm-today"),
         reverse("dashboard:customer", args=[at_a.pk]),
         reverse("dashboard:customer", args=[at_b.pk]),
+        reverse("dashboard:crm-roster"),
     ]
     for url in pages:
         response = english.get(url)
