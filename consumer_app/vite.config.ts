@@ -36,6 +36,8 @@ export default defineConfig({
         navigateFallback: "/app/index.html",
         navigateFallbackAllowlist: [/^\/app\//],
         cleanupOutdatedCaches: true,
+        // Web Push: shows what the server pushes and opens the app on a click (public/).
+        importScripts: ["push-handler.js"],
       },
     }),
   ],

@@ -15,9 +15,15 @@ from core.errors import NotFound
 from core.redaction import mask
 from core.serializers import LocalTimeField
 from merchants.models import Merchant
-from notifications.errors import InvalidQuietHours, MerchantNotVerified, PhoneNotVerified
+from notifications.errors import (
+    InvalidQuietHours,
+    MerchantNotVerified,
+    PhoneNotVerified,
+    WebPushUnavailable,
+)
 
 from . import services
+from .backends.webpush import vapid_public_key, web_push_available
 from .marketing import marketing_consent_set
 from .models import (
     ConsentSource,
@@ -29,6 +35,7 @@ from .models import (
     MessageKind,
     Preference,
 )
+from .subscriptions import web_auth_secret, web_push_endpoint, web_subscription_key
 
 TAGS = ["inbox and notifications"]
 
@@ -216,6 +223,9 @@ class PreferenceView(APIView):
         return Response(PreferenceSerializer(preference).data, status=status.HTTP_200_OK)
 
 
+NATIVE_PLATFORMS = [(p.value, p.label) for p in DevicePlatform if p != DevicePlatform.WEB]
+
+
 class DeviceSerializer(serializers.ModelSerializer):
     token_tail = serializers.SerializerMethodField()
 
@@ -229,7 +239,9 @@ class DeviceSerializer(serializers.ModelSerializer):
 
 
 class DeviceInputSerializer(serializers.Serializer):
-    platform = serializers.ChoiceField(choices=DevicePlatform.choices)
+    """A phone's app: the token its platform's push service gave it."""
+
+    platform = serializers.ChoiceField(choices=NATIVE_PLATFORMS)
     token = serializers.CharField(
         min_length=16,
         max_length=512,
@@ -243,21 +255,79 @@ class DeviceInputSerializer(serializers.Serializer):
     app_version = serializers.CharField(max_length=32, required=False, allow_blank=True)
 
 
+class WebPushKeysSerializer(serializers.Serializer):
+    """PushSubscription.toJSON().keys (RFC 8291), base64url."""
+
+    p256dh = serializers.CharField(
+        max_length=100,
+        validators=[web_subscription_key],
+        help_text="The browser's P-256 public key, uncompressed (65 bytes).",
+    )
+    auth = serializers.CharField(
+        max_length=32, validators=[web_auth_secret], help_text="The 16-byte auth secret."
+    )
+
+
+class WebDeviceInputSerializer(serializers.Serializer):
+    """A browser's push subscription, as PushSubscription.toJSON() gives it."""
+
+    platform = serializers.ChoiceField(choices=[DevicePlatform.WEB.value])
+    endpoint = serializers.CharField(
+        max_length=1024,
+        validators=[web_push_endpoint],
+        help_text="The push service's URL for this subscription: https.",
+    )
+    keys = WebPushKeysSerializer()
+    app_version = serializers.CharField(max_length=32, required=False, allow_blank=True)
+
+    def to_internal_value(self, data):
+        values = super().to_internal_value(data)
+        keys, endpoint = values.pop("keys"), values.pop("endpoint")
+        return {**values, "token": endpoint, **keys}
+
+
+DEVICE_INPUTS = {
+    **{str(platform): DeviceInputSerializer for platform, _label in NATIVE_PLATFORMS},
+    str(DevicePlatform.WEB): WebDeviceInputSerializer,
+}
+
+
+class WebPushKeySerializer(serializers.Serializer):
+    public_key = serializers.CharField(
+        help_text="The VAPID public key (RFC 8292), base64url: PushManager.subscribe's "
+        "applicationServerKey."
+    )
+
+
 @extend_schema_view(
-    list=extend_schema(tags=TAGS, summary="My phones registered for push"),
+    list=extend_schema(tags=TAGS, summary="My phones and browsers registered for push"),
     create=extend_schema(
         tags=TAGS,
-        summary="Register this phone for push, or refresh it",
-        request=DeviceInputSerializer,
+        summary="Register this phone or browser for push, or refresh it",
+        request=PolymorphicProxySerializer(
+            component_name="DeviceRegistration",
+            serializers={name: serializer() for name, serializer in DEVICE_INPUTS.items()},
+            resource_type_field_name="platform",
+        ),
         responses={201: DeviceSerializer, 200: DeviceSerializer},
         description="201 for a new token; 200 for a known one, which moves to me (a phone that "
-        "changed hands) and is active again. Register at every start of the app.",
+        "changed hands) and is active again. Register at every start of the app. A browser "
+        "(`platform: web`) posts its push subscription; 404 `web_push_unavailable` when this "
+        "server has no web push.",
     ),
-    destroy=extend_schema(tags=TAGS, summary="Unregister one of my phones (no more pushes)"),
+    destroy=extend_schema(tags=TAGS, summary="Unregister one of my devices (no more pushes)"),
+    web_push_key=extend_schema(
+        tags=TAGS,
+        summary="The key to subscribe a browser with (Web Push)",
+        responses=WebPushKeySerializer,
+        description="404 `web_push_unavailable` when this server has no web push.",
+    ),
 )
 class DeviceViewSet(mixins.ListModelMixin, mixins.DestroyModelMixin, viewsets.GenericViewSet):
-    """Consumers' phones: pushes go to each active one. A token the push service reports invalid
-    is deactivated and no longer listed until the app registers it again."""
+    """Consumers' phones and browsers: pushes go to each active one. A token the push service
+    reports invalid is deactivated and no longer listed until the app registers it again."""
+
+    errors = {"create": (WebPushUnavailable,), "web_push_key": (WebPushUnavailable,)}
 
     serializer_class = DeviceSerializer
     permission_classes = [IsConsumer]
@@ -272,7 +342,8 @@ class DeviceViewSet(mixins.ListModelMixin, mixins.DestroyModelMixin, viewsets.Ge
         return queryset.filter(active=True) if self.action == "list" else queryset
 
     def create(self, request):
-        data = DeviceInputSerializer(data=request.data)
+        platform = request.data.get("platform") if isinstance(request.data, dict) else None
+        data = DEVICE_INPUTS.get(platform, DeviceInputSerializer)(data=request.data)
         data.is_valid(raise_exception=True)
         device, created = services.device_register(consumer=request.user, **data.validated_data)
         return Response(
@@ -282,6 +353,12 @@ class DeviceViewSet(mixins.ListModelMixin, mixins.DestroyModelMixin, viewsets.Ge
 
     def perform_destroy(self, device):
         services.device_unregister(device=device)
+
+    @action(detail=False, methods=["get"], url_path="web-push-key", pagination_class=None)
+    def web_push_key(self, request):
+        if not web_push_available():
+            raise WebPushUnavailable()
+        return Response({"public_key": vapid_public_key()})
 
 
 class MarketingConsentSerializer(serializers.ModelSerializer):

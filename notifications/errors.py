@@ -19,3 +19,9 @@ class MerchantNotVerified(DomainError):
     status_code = status.HTTP_403_FORBIDDEN
     code = "merchant_not_verified"
     message = _("商户资质尚未通过平台核验，暂不能登记顾客的短信同意。")
+
+
+class WebPushUnavailable(DomainError):
+    status_code = status.HTTP_404_NOT_FOUND
+    code = "web_push_unavailable"
+    message = _("本平台暂未开通网页推送。")

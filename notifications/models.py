@@ -143,19 +143,26 @@ class DevicePlatform(models.TextChoices):
     IOS = "ios", "iOS"  # APNs
     ANDROID = "android", "Android"  # FCM
     HARMONY = "harmony", _("鸿蒙")  # HarmonyOS Push Kit
+    WEB = "web", _("网页")  # a browser's Web Push subscription (RFC 8030)
 
 
 class Device(models.Model):
-    """A consumer's phone registered for push, known to its push service by `token`. A token is
-    one phone's app install: registered again by whoever signs in on that phone, it moves to
-    them. A device the push service reports unknown is deactivated, not deleted, so the same
-    token registered again comes back to life."""
+    """A consumer's phone (or browser, platform "web") registered for push, known to its push
+    service by `token`. A token is one phone's app install or one browser's subscription:
+    registered again by whoever signs in there, it moves to them. A device the push service
+    reports unknown is deactivated, not deleted, so the same token registered again comes back
+    to life."""
 
     consumer = models.ForeignKey(
         settings.AUTH_USER_MODEL, related_name="devices", on_delete=models.CASCADE
     )
     platform = models.CharField(_("平台"), max_length=8, choices=DevicePlatform.choices)
-    token = models.CharField(_("推送令牌"), max_length=512)  # APNs: 64+ hex; FCM: ~160+
+    # APNs: 64+ hex; FCM: ~160+; web: the subscription's endpoint URL (RFC 8030).
+    token = models.CharField(_("推送令牌"), max_length=1024)
+    # web only: the subscription's keys (RFC 8291), base64url: the browser's P-256 public key
+    # and the 16-byte auth secret the message is encrypted for.
+    p256dh = models.CharField(max_length=100, blank=True)
+    auth = models.CharField(max_length=32, blank=True)
     app_version = models.CharField(_("应用版本"), max_length=32, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     last_seen_at = models.DateTimeField(default=timezone.now)

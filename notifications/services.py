@@ -21,14 +21,16 @@ from django.utils import timezone
 from accounts.models import User
 
 from .backends import (
-    ChannelBackend,
     OutgoingMessage,
     PermanentFailure,
     PushToken,
     TemporaryFailure,
     backend_for,
+    backend_named,
+    push_backend_setting,
 )
-from .errors import InvalidQuietHours
+from .backends.webpush import web_push_available
+from .errors import InvalidQuietHours, WebPushUnavailable
 from .locks import preference_lock
 from .marketing import (
     marketing_allowed_phones,
@@ -41,6 +43,7 @@ from .models import (
     MARKETING_KINDS,
     Channel,
     Device,
+    DevicePlatform,
     InboxMessage,
     MessageKind,
     OutboxMessage,
@@ -111,15 +114,27 @@ def inbox_mark_all_read(*, user: User, now: datetime | None = None) -> int:
 
 @transaction.atomic
 def device_register(
-    *, consumer: User, platform: str, token: str, app_version: str | None = None
+    *,
+    consumer: User,
+    platform: str,
+    token: str,
+    app_version: str | None = None,
+    p256dh: str = "",
+    auth: str = "",
 ) -> tuple[Device, bool]:
     """Register a phone for push, or refresh it; True when the token is new. A known token (an
     app reinstalled, a phone that changed hands) moves to `consumer` and is active again.
     update_or_create locks the row, and a concurrent first registration of the same token
-    falls back to updating the row the other one inserted, so a token is never stored twice."""
+    falls back to updating the row the other one inserted, so a token is never stored twice.
+    A browser (platform web) registers its subscription: the endpoint as the token, its keys;
+    a browser that subscribes again gets new keys for the same endpoint, so they are updated."""
+    if platform == DevicePlatform.WEB and not web_push_available():
+        raise WebPushUnavailable()
     fields = {"consumer": consumer, "active": True, "last_seen_at": timezone.now()}
     if app_version is not None:
         fields["app_version"] = app_version
+    if platform == DevicePlatform.WEB:
+        fields.update(p256dh=p256dh, auth=auth)
     return Device.objects.update_or_create(platform=platform, token=token, defaults=fields)
 
 
@@ -275,30 +290,8 @@ def notifications_send_many(
     result.inbox = len(
         _inbox_insert(notification, [u for u in reachable if preferences[u].in_app], now)
     )
-
-    def not_before(preference: Preference) -> datetime | None:
-        """When an external message may go, or None when that would be too late."""
-        when = quiet_until(preference, now) or now
-        if notification.expires_at is not None and when >= notification.expires_at:
-            return None
-        return when
-
-    pushes = []
-    for uid in reachable:
-        preference = preferences[uid]
-        if preference.push and (when := not_before(preference)) is not None:
-            pushes.append((uid, when, preference.max_pushes_per_day))
-    allowed = _pushes_within_cap(pushes)
-    result.capped = len(pushes) - len(allowed)
-    push_rows = [(uid, str(uid), when) for uid, when, _ in pushes if uid in allowed]
-
-    sms_rows = []
-    for uid, phone in sorted(sms_user_phones.items()):
-        preference = preferences[uid]
-        if preference.unsubscribed_all or not preference.sms:
-            continue
-        if (when := not_before(preference)) is not None:
-            sms_rows.append((uid, phone, when))
+    push_rows, result.capped = _push_rows(notification, reachable, preferences, now)
+    sms_rows = _sms_rows(notification, sms_user_phones, preferences, now)
     strangers = sorted(set(sms_phones_without_account))
     sms_notification = notification
     if notification.kind in MARKETING_KINDS:
@@ -318,6 +311,43 @@ def notifications_send_many(
             else:
                 result.outbox_later += 1
     return result
+
+
+def _not_before(n: Notification, preference: Preference, now: datetime) -> datetime | None:
+    """When an external message may go, or None when that would be too late."""
+    when = quiet_until(preference, now) or now
+    if n.expires_at is not None and when >= n.expires_at:
+        return None
+    return when
+
+
+def _push_rows(
+    n: Notification, user_ids: list[int], preferences: dict[int, Preference], now: datetime
+) -> tuple[list[tuple], int]:
+    """The push outbox rows (user, address, not before) of users with push on and under their
+    daily cap, and how many the cap held back."""
+    pushes = []
+    for uid in user_ids:
+        preference = preferences[uid]
+        if preference.push and (when := _not_before(n, preference, now)) is not None:
+            pushes.append((uid, when, preference.max_pushes_per_day))
+    allowed = _pushes_within_cap(pushes)
+    rows = [(uid, str(uid), when) for uid, when, _ in pushes if uid in allowed]
+    return rows, len(pushes) - len(allowed)
+
+
+def _sms_rows(
+    n: Notification, phones: dict[int, str], preferences: dict[int, Preference], now: datetime
+) -> list[tuple]:
+    """The SMS outbox rows (user, phone, not before) of users who take SMS."""
+    rows = []
+    for uid, phone in sorted(phones.items()):
+        preference = preferences[uid]
+        if preference.unsubscribed_all or not preference.sms:
+            continue
+        if (when := _not_before(n, preference, now)) is not None:
+            rows.append((uid, phone, when))
+    return rows
 
 
 def _marketing_only(
@@ -406,12 +436,11 @@ def outbox_send(*, message_id: int, now: datetime | None = None) -> timedelta | 
         idempotency_key=f"outbox-{message.pk}",
         kind=message.kind,
     )
-    backend = backend_for(message.channel)
     try:
         if message.channel == Channel.PUSH:
-            provider_id = _push_to_devices(backend, outgoing, recipient_id=message.recipient_id)
+            provider_id = _push_to_devices(outgoing, recipient_id=message.recipient_id)
         else:
-            provider_id = backend.send(outgoing)
+            provider_id = backend_for(message.channel).send(outgoing)
     except PermanentFailure as error:
         done.update(status=OutboxStatus.FAILED, last_error=str(error)[:300])
         return None
@@ -446,21 +475,29 @@ def _with_unsubscribe_link(message: OutboxMessage) -> tuple[str, dict]:
     return f"{message.body} 退订：{link}", {**message.data, "unsubscribe_url": link}
 
 
-def _push_to_devices(
-    backend: ChannelBackend, outgoing: OutgoingMessage, *, recipient_id: int | None
-) -> str | None:
-    """Push to the recipient's active devices, and deactivate those the push service reported
-    invalid. The provider's message id, or None when no valid device received it. A device
-    registered again while this push was under way stays active: its token is fresh."""
+def _push_to_devices(outgoing: OutgoingMessage, *, recipient_id: int | None) -> str | None:
+    """Push to the recipient's active devices, each through its platform's channel (browsers by
+    Web Push, apps by the native push backend: backends.PUSH_SETTINGS), and deactivate those the
+    push service reported invalid. The providers' message ids, or None when no valid device
+    received it. A failure of one channel fails the message as a whole, and its retry pushes
+    to every device again under the same idempotency key. A device registered again while this
+    push was under way stays active: its token is fresh."""
     started = timezone.now()
     devices = list(Device.objects.filter(consumer_id=recipient_id, active=True).order_by("pk"))
     if not devices:
         return None
-    receipt = backend.send_push(outgoing, [PushToken(d.platform, d.token) for d in devices])
-    invalid = [d.pk for d in devices if d.token in receipt.invalid_tokens]
+    channels: dict[str, list[Device]] = {}
+    for device in devices:
+        channels.setdefault(push_backend_setting(device.platform), []).append(device)
+    ids, invalid = [], []
+    for setting, group in sorted(channels.items()):
+        tokens = [PushToken(d.platform, d.token, d.p256dh, d.auth) for d in group]
+        receipt = backend_named(setting).send_push(outgoing, tokens)
+        ids.append(receipt.provider_message_id)
+        invalid += [d.pk for d in group if d.token in receipt.invalid_tokens]
     stale = Device.objects.filter(pk__in=invalid, consumer_id=recipient_id)
     stale.filter(last_seen_at__lt=started).update(active=False)
-    return None if len(invalid) == len(devices) else receipt.provider_message_id
+    return None if len(invalid) == len(devices) else ",".join(filter(None, ids))
 
 
 def outbox_due(*, now: datetime | None = None, limit: int = 5000) -> list[int]:

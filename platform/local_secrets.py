@@ -13,17 +13,40 @@ on every later run. Standard library only: it runs before the virtualenv exists.
 Each secret has one purpose, so rotating one leaves the others working (README, "Security"):
 SECRET_KEY (Django's sessions, CSRF, password resets, cursors), JWT_SIGNING_KEY (API access
 and refresh tokens), QR_SIGNING_KEY (signed QR payloads), CARD_PIN_PEPPER (consumption
-passwords' hashes).
+passwords' hashes), WEBPUSH_VAPID_PRIVATE_KEY (the VAPID key that signs Web Push requests,
+RFC 8292; Django derives its public key with `cryptography`, which this file may not import).
 """
 
 from __future__ import annotations
 
+import base64
 import os
 import secrets
 import sys
 from pathlib import Path
 
-NAMES = ("SECRET_KEY", "JWT_SIGNING_KEY", "QR_SIGNING_KEY", "CARD_PIN_PEPPER")
+# The order of the P-256 curve: a VAPID private key is a number in [1, order - 1].
+P256_ORDER = 0xFFFFFFFF00000000FFFFFFFFFFFFFFFFBCE6FAADA7179E84F3B9CAC2FC632551
+
+
+def random_token() -> str:
+    return secrets.token_urlsafe(50)
+
+
+def vapid_private_key() -> str:
+    """A P-256 private key in the raw form py-vapid reads: 32 bytes, base64url, no padding."""
+    number = 1 + secrets.randbelow(P256_ORDER - 1)
+    return base64.urlsafe_b64encode(number.to_bytes(32, "big")).rstrip(b"=").decode()
+
+
+GENERATORS = {
+    "SECRET_KEY": random_token,
+    "JWT_SIGNING_KEY": random_token,
+    "QR_SIGNING_KEY": random_token,
+    "CARD_PIN_PEPPER": random_token,
+    "WEBPUSH_VAPID_PRIVATE_KEY": vapid_private_key,
+}
+NAMES = tuple(GENERATORS)
 
 
 def read(path: Path) -> dict[str, str]:
@@ -45,7 +68,7 @@ def ensure(path: Path, environ: dict[str, str] | None = None) -> tuple[dict[str,
     generated = [name for name in NAMES if not environ.get(name) and name not in stored]
     if generated:
         path.parent.mkdir(parents=True, exist_ok=True)
-        fresh = {name: secrets.token_urlsafe(50) for name in generated}
+        fresh = {name: GENERATORS[name]() for name in generated}
         stored.update(fresh)
         lines = [f"{name}={stored[name]}" for name in NAMES if name in stored]
         descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)

@@ -457,6 +457,11 @@ NOTIFICATION_SMS_BACKEND = env(
 NOTIFICATION_PUSH_BACKEND = env(
     "NOTIFICATION_PUSH_BACKEND", default="notifications.backends.console.ConsoleBackend"
 )
+# A push channel per device platform: ios, android and harmony go through the native push
+# backend above (JPush, say); browsers' subscriptions (platform "web") through Web Push.
+NOTIFICATION_WEB_PUSH_BACKEND = env(
+    "NOTIFICATION_WEB_PUSH_BACKEND", default="notifications.backends.webpush.WebPushBackend"
+)
 NOTIFICATION_FILE_PATH = env.path("NOTIFICATION_FILE_PATH", default=BASE_DIR / ".local" / "outbox")
 NOTIFICATION_MAX_ATTEMPTS = env.int("NOTIFICATION_MAX_ATTEMPTS", default=6)
 NOTIFICATION_RETRY_BASE_SECONDS = env.int("NOTIFICATION_RETRY_BASE_SECONDS", default=30)
@@ -495,6 +500,17 @@ JPUSH_APP_KEY = env("JPUSH_APP_KEY", default="")
 JPUSH_MASTER_SECRET = env("JPUSH_MASTER_SECRET", default="")
 JPUSH_API_URL = env("JPUSH_API_URL", default="https://api.jpush.cn/v3/")
 JPUSH_APNS_PRODUCTION = env.bool("JPUSH_APNS_PRODUCTION", default=True)
+# Web Push (RFC 8030, VAPID RFC 8292) for the consumer app. The set-up generates the private key
+# once (platform/local_secrets.py); the public key is derived from it unless given (then they
+# must match). Production refuses to start without the key while WEBPUSH_ENABLED is on.
+WEBPUSH_ENABLED = env.bool("WEBPUSH_ENABLED", default=True)
+WEBPUSH_VAPID_PRIVATE_KEY = env("WEBPUSH_VAPID_PRIVATE_KEY", default="")
+WEBPUSH_VAPID_PUBLIC_KEY = env("WEBPUSH_VAPID_PUBLIC_KEY", default="")
+WEBPUSH_VAPID_SUBJECT = env("WEBPUSH_VAPID_SUBJECT", default="mailto:push@localhost")
+WEBPUSH_TTL_SECONDS = env.int("WEBPUSH_TTL_SECONDS", default=86400)  # kept while offline
+# Subscriptions on http://127.0.0.1 (the tests' fake push service) are taken with DEBUG on or
+# this set (the test settings); production refuses it.
+WEBPUSH_ALLOW_LOCAL_HTTP = env.bool("WEBPUSH_ALLOW_LOCAL_HTTP", default=False)
 FLASH_DEAL_FANOUT_QUEUE = env("FLASH_DEAL_FANOUT_QUEUE", default="fanout")
 FLASH_DEAL_FANOUT_BATCH = env.int("FLASH_DEAL_FANOUT_BATCH", default=2000)
 # A pause between batches leaves the database room for other work on a huge fan-out.

@@ -9,9 +9,13 @@ from .base import (
     ALIPAY_PUBLIC_KEY,
     NOTIFICATION_PUSH_BACKEND,
     NOTIFICATION_SMS_BACKEND,
+    NOTIFICATION_WEB_PUSH_BACKEND,
     ORDER_PAYMENT_BACKEND,
     PAYMENT_BACKENDS,
     PAYMENT_NOTIFY_ORIGIN,
+    WEBPUSH_ENABLED,
+    WEBPUSH_VAPID_PRIVATE_KEY,
+    WEBPUSH_VAPID_SUBJECT,
     WECHATPAY_APIV3_KEY,
     WECHATPAY_MCHID,
     WECHATPAY_PUBLIC_KEY_ID,
@@ -26,9 +30,20 @@ secrets_check(globals(), minimum_length=50)
 for _setting, _backend in (
     ("NOTIFICATION_SMS_BACKEND", NOTIFICATION_SMS_BACKEND),
     ("NOTIFICATION_PUSH_BACKEND", NOTIFICATION_PUSH_BACKEND),
+    ("NOTIFICATION_WEB_PUSH_BACKEND", NOTIFICATION_WEB_PUSH_BACKEND),
 ):
     if _backend.startswith(("notifications.backends.console.", "notifications.backends.file.")):
         raise ImproperlyConfigured(f"{_setting}: choose a real gateway in production.")
+
+# Web Push needs its VAPID key and a real contact for the push services (RFC 8292 "sub").
+if WEBPUSH_ENABLED and not WEBPUSH_VAPID_PRIVATE_KEY:
+    raise ImproperlyConfigured(
+        "WEBPUSH_ENABLED: set WEBPUSH_VAPID_PRIVATE_KEY (and WEBPUSH_VAPID_PUBLIC_KEY), or turn "
+        "web push off with WEBPUSH_ENABLED=0."
+    )
+if WEBPUSH_ENABLED and WEBPUSH_VAPID_SUBJECT.endswith("@localhost"):
+    raise ImproperlyConfigured("Set WEBPUSH_VAPID_SUBJECT to mailto: an address you read.")
+WEBPUSH_ALLOW_LOCAL_HTTP = False
 
 DEBUG = False
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

@@ -9,6 +9,9 @@ SECRET_KEY = "test-only-django-secret-key-0f3c9a7e5b1d"  # noqa: S105
 JWT_SIGNING_KEY = "test-only-jwt-signing-key-8b2e6d4a0c9f"
 QR_SIGNING_KEY = "test-only-qr-signing-key-5a1f7c3e9d2b"
 CARD_PIN_PEPPER = "test-only-card-pin-pepper-3d8b0e6f2a4c"
+WEBPUSH_VAPID_PRIVATE_KEY = "QWgHyMzMe6bf_3RIPbJIpfFsbhaxe1d1HuzFd40_dN8"
+WEBPUSH_VAPID_SUBJECT = "mailto:push@example.com"
+WEBPUSH_ALLOW_LOCAL_HTTP = True  # the fake push service on 127.0.0.1
 SIMPLE_JWT = {**SIMPLE_JWT, "SIGNING_KEY": JWT_SIGNING_KEY}
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # fast; not for production

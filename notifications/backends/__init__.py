@@ -6,6 +6,10 @@
 A real SMS gateway subclasses `base.ChannelBackend` and implements `send`; a push service
 implements `send_push`, which gets the recipient's active device tokens and reports the ones the
 service no longer knows.
+
+Push is a channel per device platform (PUSH_SETTINGS): browsers' subscriptions go through
+NOTIFICATION_WEB_PUSH_BACKEND (Web Push), whatever native push service (JPush...) carries the
+apps' pushes through NOTIFICATION_PUSH_BACKEND.
 """
 
 from django.conf import settings
@@ -21,6 +25,8 @@ from .base import (
 )
 
 SETTINGS = {"sms": "NOTIFICATION_SMS_BACKEND", "push": "NOTIFICATION_PUSH_BACKEND"}
+# Device platforms whose pushes take another backend than NOTIFICATION_PUSH_BACKEND.
+PUSH_SETTINGS = {"web": "NOTIFICATION_WEB_PUSH_BACKEND"}
 # The SMS gateways whose callbacks we read, by the name in their callback URL.
 SMS_GATEWAYS = {
     "aliyun": "notifications.backends.aliyun.AliyunSmsBackend",
@@ -36,8 +42,20 @@ __all__ = [
     "PushToken",
     "TemporaryFailure",
     "backend_for",
+    "backend_named",
+    "push_backend_setting",
 ]
 
 
 def backend_for(channel: str) -> ChannelBackend:
-    return import_string(getattr(settings, SETTINGS[channel]))()
+    return backend_named(SETTINGS[channel])
+
+
+def backend_named(setting: str) -> ChannelBackend:
+    """A new instance of the backend the setting `setting` names."""
+    return import_string(getattr(settings, setting))()
+
+
+def push_backend_setting(platform: str) -> str:
+    """The setting naming the backend that pushes to devices of `platform`."""
+    return PUSH_SETTINGS.get(platform, SETTINGS["push"])

@@ -33,10 +33,13 @@ class OutgoingMessage:
 @dataclass(frozen=True)
 class PushToken:
     """One device to push to: `platform` says which push service knows `token` (ios: APNs,
-    android: FCM, harmony: Push Kit). Its repr shows only the token's tail, for logs."""
+    android: FCM, harmony: Push Kit; web: the subscription's endpoint URL, with its keys
+    `p256dh` and `auth`). Its repr shows only the token's tail, for logs."""
 
     platform: str
     token: str
+    p256dh: str = ""
+    auth: str = ""
 
     @property
     def masked(self) -> str:

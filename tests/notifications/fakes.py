@@ -1,6 +1,7 @@
-"""Fake Aliyun SMS, Tencent Cloud SMS and JPush servers on 127.0.0.1, speaking the documented
-HTTP protocols and checking each request's signature (or basic auth) with the test's keys, the
-way the real services do: a request signed with another key is refused as they refuse it.
+"""Fake Aliyun SMS, Tencent Cloud SMS, JPush and Web Push servers on 127.0.0.1, speaking the
+documented HTTP protocols and checking each request's signature (or basic auth, or VAPID) with
+the test's keys, the way the real services do: a request signed with another key is refused as
+they refuse it.
 
 Each fake records what it accepted in `sent` and answers with what `answers` holds for a phone
 (or registration id), so a test can make the gateway refuse one number.
@@ -10,10 +11,18 @@ import base64
 import hashlib
 import hmac
 import json
+import os
 import threading
+import time
 from datetime import UTC, datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qsl, quote, urlsplit
+from uuid import uuid4
+
+import http_ece
+import jwt
+from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 
 
 class FakeServer:
@@ -27,9 +36,11 @@ class FakeServer:
             def do_POST(self):
                 length = int(self.headers.get("Content-Length") or 0)
                 body = self.rfile.read(length)
-                status, answer = fake.handle(self, body)
+                status, answer, *headers = fake.handle(self, body)
                 data = json.dumps(answer).encode()
                 self.send_response(status)
+                for name, value in (headers[0] if headers else {}).items():
+                    self.send_header(name, value)
                 self.send_header("Content-Type", "application/json")
                 self.send_header("Content-Length", str(len(data)))
                 self.end_headers()
@@ -51,7 +62,8 @@ class FakeServer:
         self.server.shutdown()
         self.server.server_close()
 
-    def handle(self, request, body: bytes) -> tuple[int, dict]:
+    def handle(self, request, body: bytes) -> tuple:
+        """(status, JSON answer) or (status, JSON answer, headers)."""
         raise NotImplementedError
 
 
@@ -196,3 +208,98 @@ class FakeJPush(FakeServer):
         msg_id = str(len(self.sent) + 1)
         self.sent.append({**payload, "msg_id": msg_id})
         return 200, {"sendno": str(payload.get("options", {}).get("sendno", 0)), "msg_id": msg_id}
+
+
+def b64url(data: bytes) -> str:
+    return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
+
+
+def b64url_decode(text: str) -> bytes:
+    return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+
+
+class FakeWebPush(FakeServer):
+    """A Web Push service (RFC 8030) that takes pushes only from the application server whose
+    VAPID key its subscriptions were made with (RFC 8292), as browsers' push services do.
+
+    `subscribe()` plays the browser: it makes a subscription's key pair and auth secret and
+    returns what PushSubscription.toJSON() gives. A push (POST /push/<id>) must carry
+    `Authorization: vapid t=<JWT>, k=<public key>` with k the subscription's application server
+    key and t an ES256 JWT signed by it for this origin (aud), not expired, with a contact
+    (sub); its aes128gcm body is decrypted with the subscription's private key (RFC 8291) and
+    recorded in `sent`. A subscription in `gone` answers 410 Gone, as an unsubscribed one does.
+    """
+
+    def __init__(self, application_server_key: str):
+        self.application_server_key = application_server_key
+        self.subscriptions: dict[str, tuple] = {}  # id -> (private key, auth secret)
+        self.gone: set[str] = set()
+        super().__init__()
+
+    @property
+    def origin(self) -> str:
+        return f"http://{self.endpoint}"
+
+    def subscribe(self) -> dict:
+        key, auth, name = ec.generate_private_key(ec.SECP256R1()), os.urandom(16), uuid4().hex
+        self.subscriptions[name] = (key, auth)
+        point = key.public_key().public_bytes(Encoding.X962, PublicFormat.UncompressedPoint)
+        return {
+            "endpoint": f"{self.origin}/push/{name}",
+            "expirationTime": None,
+            "keys": {"p256dh": b64url(point), "auth": b64url(auth)},
+        }
+
+    def handle(self, request, body):
+        name = urlsplit(request.path).path.removeprefix("/push/")
+        if name not in self.subscriptions:
+            return 404, {"reason": "no such subscription"}
+        if (why := self.vapid_refused(request.headers.get("Authorization", ""))) is not None:
+            self.refused.append(why)
+            return 403, {"reason": why}
+        if name in self.gone:
+            return 410, {"reason": "unsubscribed"}
+        if request.headers.get("Content-Encoding") != "aes128gcm":
+            self.refused.append("encoding")
+            return 415, {"reason": "aes128gcm only"}
+        key, auth = self.subscriptions[name]
+        try:
+            plain = http_ece.decrypt(body, private_key=key, auth_secret=auth, version="aes128gcm")
+        except Exception as error:  # any failure is a refused push
+            self.refused.append(f"decrypt: {error}")
+            return 400, {"reason": "cannot decrypt"}
+        message_id = f"m{len(self.sent) + 1}"
+        self.sent.append(
+            {
+                "subscription": name,
+                "payload": json.loads(plain),
+                "ttl": request.headers.get("TTL"),
+                "urgency": request.headers.get("Urgency"),
+                "id": message_id,
+            }
+        )
+        return 201, {}, {"Location": f"{self.origin}/message/{message_id}"}
+
+    def vapid_refused(self, authorization: str) -> str | None:
+        """Why the VAPID authorization is refused, or None when it is good (RFC 8292 §2-3)."""
+        scheme, _, rest = authorization.partition(" ")
+        params = dict(p.strip().split("=", 1) for p in rest.split(",") if "=" in p)
+        if scheme.lower() != "vapid" or not {"t", "k"} <= set(params):
+            return "no vapid"
+        if params["k"].rstrip("=") != self.application_server_key.rstrip("="):
+            return "another application server key"
+        public = ec.EllipticCurvePublicKey.from_encoded_point(
+            ec.SECP256R1(), b64url_decode(params["k"])
+        )
+        try:
+            claims = jwt.decode(
+                params["t"], public, algorithms=["ES256"], audience=self.origin,
+                options={"require": ["exp", "aud", "sub"]},
+            )  # fmt: skip
+        except jwt.InvalidTokenError as error:
+            return f"jwt: {error}"
+        if claims["exp"] > time.time() + 24 * 3600:
+            return "jwt: expires more than 24 hours ahead"
+        if not str(claims["sub"]).startswith(("mailto:", "https:")):
+            return "jwt: sub is no contact"
+        return None

@@ -14,6 +14,7 @@ import yaml
 from django.conf import settings
 from django.test import Client, override_settings
 from django.utils import timezone
+from py_vapid import Vapid
 from rest_framework.test import APIClient
 
 from core.codes import InvalidCode, qr_payload, qr_payload_read
@@ -86,7 +87,10 @@ def test_the_set_up_generates_each_secret_once_and_keeps_it(tmp_path):
     path = tmp_path / ".local" / "secrets.env"
     first, generated = local_secrets.ensure(path, environ={})
     assert generated == list(local_secrets.NAMES)
-    assert len(set(first.values())) == 4 and all(len(v) >= 50 for v in first.values())
+    assert len(set(first.values())) == len(local_secrets.NAMES)
+    vapid = first["WEBPUSH_VAPID_PRIVATE_KEY"]  # 32 bytes, base64url, as py-vapid reads it
+    assert len(vapid) == 43 and Vapid.from_string(vapid).public_key is not None
+    assert all(len(v) >= 50 for k, v in first.items() if k != "WEBPUSH_VAPID_PRIVATE_KEY")
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
     again, generated = local_secrets.ensure(path, environ={})
     assert (again, generated) == (first, [])

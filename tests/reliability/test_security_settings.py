@@ -30,6 +30,8 @@ GATEWAYS = {
     "WECHATPAY_APIV3_KEY": "a" * 32,
     "WECHATPAY_PUBLIC_KEY_ID": "PUB_KEY_ID_0000",
     "PAYMENT_NOTIFY_ORIGIN": "https://o2o.example.com",
+    "WEBPUSH_VAPID_PRIVATE_KEY": "QWgHyMzMe6bf_3RIPbJIpfFsbhaxe1d1HuzFd40_dN8",
+    "WEBPUSH_VAPID_SUBJECT": "mailto:ops@o2o.example.com",
 }
 
 
@@ -61,6 +63,14 @@ def test_deploy_check_is_clean_with_proper_values():
     assert "no issues" in result.stdout
 
 
+def test_production_needs_no_vapid_key_with_web_push_off():
+    result = manage(
+        "check", SECRET_KEY=GOOD_KEY, WEBPUSH_ENABLED="0", WEBPUSH_VAPID_PRIVATE_KEY=None,
+        WEBPUSH_VAPID_SUBJECT=None,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+
+
 @pytest.mark.parametrize(
     ("env", "complaint"),
     [
@@ -86,6 +96,8 @@ def test_deploy_check_is_clean_with_proper_values():
         ({"SECRET_KEY": GOOD_KEY, "ORDER_PAYMENT_BACKEND": "sandbox"}, "ORDER_PAYMENT_BACKEND"),
         ({"SECRET_KEY": GOOD_KEY, "WECHATPAY_APIV3_KEY": None}, "WECHATPAY_"),
         ({"SECRET_KEY": GOOD_KEY, "PAYMENT_NOTIFY_ORIGIN": None}, "PAYMENT_NOTIFY_ORIGIN"),
+        ({"SECRET_KEY": GOOD_KEY, "WEBPUSH_VAPID_PRIVATE_KEY": None}, "WEBPUSH_VAPID_PRIVATE_KEY"),
+        ({"SECRET_KEY": GOOD_KEY, "WEBPUSH_VAPID_SUBJECT": None}, "WEBPUSH_VAPID_SUBJECT"),
     ],
 )
 def test_production_refuses_to_start_with_unsafe_values(env, complaint):

@@ -37,8 +37,17 @@ export function tokensUpdate(access: string, refresh?: string): void {
   sessionSave({ ...session.value, access, refresh: refresh ?? session.value.refresh });
 }
 
-/** Everything personal on this device: tokens, saved QR codes, caches. */
+/** Forget this browser's push subscription (no request to our server: it may be signed out);
+ * the push service then answers 410 for it, and the server deactivates the device. */
+export async function pushUnsubscribe(): Promise<void> {
+  if (!("serviceWorker" in navigator)) return;
+  const worker = await navigator.serviceWorker.getRegistration();
+  await (await worker?.pushManager?.getSubscription())?.unsubscribe();
+}
+
+/** Everything personal on this device: tokens, saved QR codes, caches, the push subscription. */
 export function personalDataClear(): void {
+  void pushUnsubscribe().catch(() => undefined);
   for (const key of Object.keys(localStorage)) {
     if (key.startsWith("o2o:") && key !== "o2o:lang") localStorage.removeItem(key);
   }
