@@ -108,6 +108,7 @@ ROWS = [
         body=lambda w: {"platform": "android", "token": "fcm:APA91b" + "x" * 140},
     ),
     Row("my-device-detail", "DELETE", consumer_a_only(204), kwargs=device),
+    Row("my-device-web-push-key", "GET", consumers(200)),
     # Consumers' places, subscriptions, check-ins and activity area.
     Row("my-place-list", "GET", consumers(200)),
     Row(
