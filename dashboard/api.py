@@ -2,10 +2,11 @@
 
 Whatever the cashier scanned (a QR payload) or typed (any case, with or without dashes) is read
 by core.codes.code_read and, for a typed code, its kind found by core.codes.scan_resolve (each
-app's finder), the same two steps as the counter page. The answer is a union on `kind` (coupon, card, order):
-what the cashier must see, as the kind's own lookup gives it, and the actions possible now,
-each with the endpoint that performs it. Unreadable or unknown codes count toward the device's
-code-failure throttle (THROTTLE_COUNTER_CODE_FAILURES), shared with the other counter calls.
+app's finder), the same two steps as the counter page. The answer is a union on `kind`
+(coupon, card, order): what the cashier must see, as the kind's own lookup gives it, and the
+actions possible now, each with the endpoint that performs it. Unreadable or unknown codes
+count toward the device's code-failure throttle (THROTTLE_COUNTER_CODE_FAILURES), shared with
+the other counter calls.
 """
 
 from drf_spectacular.utils import PolymorphicProxySerializer, extend_schema

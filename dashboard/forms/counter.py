@@ -116,6 +116,7 @@ class CardTopUpForm(CounterActionForm):
     )
 
     def __init__(self, *args, code_payments: bool = False, **kwargs):
+        kwargs.setdefault("auto_id", "top-up-%s")  # beside the purchase form: ids of its own
         super().__init__(*args, **kwargs)
         if not code_payments:  # cash only: nothing to choose
             self.fields["method"].widget = forms.HiddenInput()

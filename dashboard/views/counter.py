@@ -288,10 +288,11 @@ def payment_partial(request, shop, payment_id: int):
         payment = counter_payment(payment_id=payment_id, shop_ids=[shop.pk])
     except NotFound as error:
         raise Http404 from error
-    steps = [
-        {"at": datetime.fromisoformat(step["at"]), "text": step["text"]}
-        for step in payment_steps(payment)
-    ]
+    steps: list[dict] = []
+    for step in payment_steps(payment):
+        if steps and steps[-1]["text"] == step["text"]:
+            steps.pop()  # "still waiting" once, at its latest time: one line per step
+        steps.append({"at": datetime.fromisoformat(step["at"]), "text": step["text"]})
     context = {
         "shop": shop,
         "payment": payment,
