@@ -197,3 +197,20 @@ def test_a_payment_code_whose_waiting_task_was_lost_is_reversed_by_the_beat_task
     assert Payment.objects.get(pk=payment_id).status == PaymentStatus.CLOSED
     assert wechat.trades[payment.trade_no].state == "REVOKED"
     assert MembershipCard.objects.get(pk=card.pk).balance_fen == 0
+
+
+def test_the_payment_codes_gateway_is_known_from_the_code(counter, wechat):
+    """`method: code`: the gateway is the one whose payment codes start so (WeChat Pay 10-15,
+    Alipay 25-30), as on the counter page; a code no gateway in use takes is refused."""
+    shop, cashier, card, _ = counter
+    wechat.code_behaviour = "ok"
+    body = {"code": card.number, "shop": shop.pk, "amount_fen": 10_000, "method": "code"}
+    paid = cashier.post(TOP_UP, {**body, "auth_code": CODE}, HTTP_IDEMPOTENCY_KEY="code-kind-01")
+    assert paid.status_code == 201, paid.json()
+    assert paid.json()["method"] == "wechatpay_code"
+    alipay = "284567890123456789"  # Alipay's, and no Alipay gateway is configured here
+    refused = cashier.post(
+        TOP_UP, {**body, "auth_code": alipay}, HTTP_IDEMPOTENCY_KEY="code-kind-02"
+    )
+    assert (refused.status_code, refused.json()["code"]) == (400, "payment_method_unavailable")
+    assert "auth_code" in refused.json()["fields"]
