@@ -1,4 +1,5 @@
 import secrets
+import threading
 from datetime import timedelta
 
 import pytest
@@ -32,6 +33,22 @@ def wechat(settings, live_server):
     fake.merchant_public_pem = merchant_public
     yield fake
     fake.close()
+
+
+def code_wait_in_threads(monkeypatch) -> list:
+    """The payment code's wait (what the Celery task does) run in a thread per payment; the
+    threads, for the test to join."""
+    from payments.services import payment_code_settle
+
+    workers = []
+
+    def enqueue(payment_id):
+        worker = threading.Thread(target=payment_code_settle, kwargs={"payment_id": payment_id})
+        workers.append(worker)
+        worker.start()
+
+    monkeypatch.setattr("payments.services.payment_code_wait_enqueue", enqueue)
+    return workers
 
 
 def later(payment, minutes: int = 1):

@@ -3,7 +3,6 @@ customer's payment code (付款码) may need the customer's confirmation, polled
 with each step in plain words for the cashier. And the daily reconciliation of the fake's
 statement against our books."""
 
-import threading
 import time
 from datetime import timedelta
 
@@ -13,10 +12,12 @@ from django.utils import timezone
 from loyalty.models import MembershipCard
 from payments.models import IssueKind, Payment, PaymentIssue, PaymentStatus, Reconciliation
 from payments.reconciliation import reconcile
-from payments.services import payment_code_settle, payment_refund
+from payments.services import payment_refund
 from tests.conftest import client_for
 from tests.factories import StaffFactory
 from tests.loyalty.factories import card_create_for, program_create, shop_for
+
+from .conftest import code_wait_in_threads
 
 pytestmark = pytest.mark.django_db(transaction=True)
 TOP_UP = "/api/v1/merchant/counter/top-ups/"
@@ -29,14 +30,7 @@ def counter(wechat, settings, monkeypatch):
     wait (what the Celery task does), polling fast."""
     settings.PAYMENT_CODE_POLL_SECONDS = 0.1
     settings.PAYMENT_CODE_WAIT_SECONDS = 3
-    workers = []
-
-    def enqueue(payment_id):
-        worker = threading.Thread(target=payment_code_settle, kwargs={"payment_id": payment_id})
-        workers.append(worker)
-        worker.start()
-
-    monkeypatch.setattr("payments.services.payment_code_wait_enqueue", enqueue)
+    workers = code_wait_in_threads(monkeypatch)
     program = program_create()
     shop = shop_for(program)
     staff = StaffFactory(merchant=program.merchant, permissions=["redeem"])
