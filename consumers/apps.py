@@ -6,6 +6,11 @@ class ConsumersConfig(AppConfig):
     verbose_name = "消费者"
 
     def ready(self):
+        from consumers.selectors import order_code_held
+        from core.codes import code_kind_register
+
+        code_kind_register("O", order_code_held)
+
         from moderation import registry
 
         from .models import Review

@@ -60,6 +60,12 @@ def order_code_read(scanned_or_typed: str) -> str:
     return short_code_normalize(text)
 
 
+def order_code_held(*, user: User, shop: Shop, value: str) -> bool:
+    """The counter's finder for typed codes (core.codes.scan_resolve): an order in the user's
+    shops (another shop's is then named by order_for_counter)."""
+    return orders_of_merchant_user(user).filter(code=value).exists()
+
+
 def order_for_counter(*, user: User, code: str, shop_id: int | None = None) -> Order:
     """The order a cashier scanned or typed, in one of the user's shops, if the user may redeem
     there. A forged QR is refused before any lookup; another merchant's order is 404; with the

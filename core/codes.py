@@ -13,6 +13,7 @@ type (a coupon's short code, a card number, an order code).
 import io
 import re
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import qrcode
@@ -21,7 +22,7 @@ from django.core import signing
 from django.utils.translation import gettext_lazy as _
 from qrcode.image.pil import PilImage
 
-from .errors import DomainError
+from .errors import DomainError, NotFound
 
 ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"  # 31 symbols: no 0, 1, I, L, O
 PREFIX = "O2O"
@@ -108,6 +109,33 @@ def code_read(text: str, *, kind: str | None = None) -> Scan:
     if kind is not None and kind not in KINDS:
         raise InvalidCode()
     return Scan(kind=kind, value=short_code_normalize(text), from_qr=False)
+
+
+# --- what kind a typed code is: one registry, an entry per kind ----------------------------------
+
+#: kind -> finds(user=, shop=, value=) -> bool: whether the acting user's merchant has a thing of
+#: that kind with this code. Each app registers its own in its AppConfig.ready (core imports no
+#: app); a kind added later is a KINDS entry and one registration.
+CODE_FINDERS: dict[str, Callable[..., bool]] = {}
+
+
+def code_kind_register(kind: str, finds: Callable[..., bool]) -> None:
+    if kind not in KINDS:
+        raise ValueError(f"unknown code kind {kind!r}")
+    CODE_FINDERS[kind] = finds
+
+
+def scan_resolve(*, user, shop, scan: Scan) -> Scan:
+    """The kind of a typed code: the first kind (in KINDS order) whose finder has it for this
+    shop's merchant (codes of all kinds share one alphabet and length; a collision is one in
+    10^14). A QR names its own kind. NotFound when none has it. Both counter fronts (the page
+    and `POST merchant/counter/scan/`) call this."""
+    if scan.kind is not None:
+        return scan
+    for kind in KINDS:
+        if CODE_FINDERS[kind](user=user, shop=shop, value=scan.value):
+            return Scan(kind=kind, value=scan.value, from_qr=False)
+    raise NotFound(_("未找到该券码、会员卡或订单，请核对后重试。"))
 
 
 def qr_image(payload: str, *, box_size: int = 8, border: int = 4) -> PilImage:

@@ -10,6 +10,7 @@ for a different request body is refused (422 `idempotency_key_reused`), as Strip
 import hashlib
 import re
 from collections.abc import Callable
+from dataclasses import dataclass
 
 import orjson
 from django.db import IntegrityError, transaction
@@ -52,6 +53,59 @@ def request_fingerprint(request: Request) -> str:
     return hashlib.sha256(request.path.encode() + b"\n" + body).hexdigest()
 
 
+#: Form fields that are not part of what was asked: a password never reaches the stored hash.
+FORM_UNHASHED = {"csrfmiddlewaretoken", "idempotency_key", "password"}
+
+
+def form_fingerprint(request) -> str:
+    """What a dashboard form asked for (not its password): a key reused for another request is
+    refused, as with the API's body."""
+    items = sorted((k, v) for k, v in request.POST.items() if k not in FORM_UNHASHED)
+    text = request.path + "\n" + "\n".join(f"{k}={v}" for k, v in items)
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+@dataclass(frozen=True)
+class Once:
+    """One counter request's claim to act once: who asks, the key and what was asked. Both
+    fronts make one (`once_of_api` from the Idempotency-Key header, `once_of_form` from the
+    form's hidden key) and hand it to the service, which checks the key before anything that
+    costs (a password try) and runs its write through `run`."""
+
+    user: object
+    key: str
+    fingerprint: str
+
+    def check(self) -> None:
+        """A request that cannot run is refused before it costs anything."""
+        if not KEY_PATTERN.fullmatch(self.key):
+            raise IdempotencyKeyMissing(fields={HEADER: [str(IdempotencyKeyMissing.message)]})
+
+    def run(self, *, scope: str, perform: Callable[[], tuple[int, dict]]) -> tuple[int, dict, bool]:
+        return idempotent_run(
+            user=self.user,
+            scope=scope,
+            key=self.key,
+            fingerprint=self.fingerprint,
+            perform=perform,
+        )
+
+
+def once_of_api(request: Request) -> Once:
+    return Once(request.user, request.headers.get(HEADER, ""), request_fingerprint(request))
+
+
+def once_of_form(request, key: str) -> Once:
+    return Once(request.user, key, form_fingerprint(request))
+
+
+def once_response(answer: tuple[int, dict, bool]) -> Response:
+    """An API answer from `Once.run`'s (status, body, replayed)."""
+    status_code, body, replayed = answer
+    headers = {"Idempotent-Replayed": "true"} if replayed else None
+    return Response(body, status=status_code, headers=headers)
+
+
 def idempotent(
     request: Request, *, scope: str, perform: Callable[[], tuple[int, dict]]
 ) -> Response:
@@ -60,16 +114,7 @@ def idempotent(
     `perform` runs inside this function's transaction, so its writes and the stored answer
     commit together or not at all.
     """
-    key = request.headers.get(HEADER, "")
-    status_code, body, replayed = idempotent_run(
-        user=request.user,
-        scope=scope,
-        key=key,
-        fingerprint=request_fingerprint(request),
-        perform=perform,
-    )
-    headers = {"Idempotent-Replayed": "true"} if replayed else None
-    return Response(body, status=status_code, headers=headers)
+    return once_response(once_of_api(request).run(scope=scope, perform=perform))
 
 
 def idempotent_run(
@@ -77,8 +122,7 @@ def idempotent_run(
 ) -> tuple[int, dict, bool]:
     """The rule behind `idempotent`, for callers other than DRF views (the dashboard's
     counter forms): (status, body, replayed)."""
-    if not KEY_PATTERN.fullmatch(key):
-        raise IdempotencyKeyMissing(fields={HEADER: [str(IdempotencyKeyMissing.message)]})
+    Once(user, key, fingerprint).check()
     with transaction.atomic():
         try:
             with transaction.atomic():

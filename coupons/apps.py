@@ -6,7 +6,12 @@ class CouponsConfig(AppConfig):
     verbose_name = "优惠券"
 
     def ready(self):
+        from core.codes import code_kind_register
         from moderation import registry
+
+        from .selectors import coupon_code_held
+
+        code_kind_register("C", coupon_code_held)
 
         from .models import Campaign
         from .services.campaigns import CAMPAIGN, campaign_text_apply

@@ -21,13 +21,20 @@ from django.utils.translation import gettext as _
 from accounts.models import Role, User
 from core import segments
 from core.codes import InvalidCode, qr_payload_read, short_code_normalize
-from core.errors import DomainError
+from core.errors import DomainError, NotFound
 from loyalty.models import CardStatus, MembershipCard
 from merchants.models import Shop
 from merchants.selectors import shops_of
 
 from .benefits import Applied, benefit_apply, when_text
-from .errors import AlreadyRedeemed, CouponNotFound, Expired, NotYetValid, WrongShop
+from .errors import (
+    AlreadyRedeemed,
+    CouponNotFound,
+    Expired,
+    NotYetValid,
+    OrderAmountRequired,
+    WrongShop,
+)
 from .models import (
     Audience,
     Campaign,
@@ -197,6 +204,11 @@ def coupon_code_read(text: str) -> str:
     return code
 
 
+def coupon_code_held(*, user: User, shop: Shop, value: str) -> bool:
+    """The counter's finder for typed codes (core.codes.scan_resolve): a coupon of this merchant."""
+    return Coupon.objects.filter(code=value, campaign__merchant_id=shop.merchant_id).exists()
+
+
 def counter_coupons(*, merchant_id: int, code: str) -> QuerySet[Coupon]:
     """The merchant's coupon with this code; another merchant's is not found, like a wrong one."""
     return Coupon.objects.select_related("campaign__service").filter(
@@ -240,6 +252,17 @@ class CounterCheck:
     problem: DomainError | None
     applied: Applied | None
 
+    @property
+    def usable(self) -> bool:
+        """The one definition of a usable coupon at the counter: nothing stands in the way
+        but the order's amount, which the cashier types when redeeming."""
+        return self.problem is None or isinstance(self.problem, OrderAmountRequired)
+
+    @property
+    def refusal(self) -> DomainError | None:
+        """What the cashier must be told before redeeming: the problem unless usable."""
+        return None if self.usable else self.problem
+
 
 def coupon_check(
     *, coupon: Coupon, shop: Shop, now: datetime, order_amount_fen: int | None
@@ -265,6 +288,30 @@ def coupon_check(
         return CounterCheck(coupon, None, benefit_apply(campaign, order_amount_fen))
     except DomainError as error:
         return CounterCheck(coupon, error, None)
+
+
+def coupon_at_counter(
+    *, shop: Shop, code: str, order_amount_fen: int | None = None, now: datetime | None = None
+) -> CounterCheck:
+    """A scanned or typed coupon code at this shop's counter, as both fronts show it: read
+    (a forged QR is InvalidCode before any lookup), this merchant's coupon (another's is not
+    found), and the counter's checks."""
+    coupon = coupon_for_counter(merchant_id=shop.merchant_id, code=coupon_code_read(code))
+    return coupon_check(
+        coupon=coupon, shop=shop, now=now or timezone.now(), order_amount_fen=order_amount_fen
+    )
+
+
+def redemption_for_counter(*, user: User, redemption_id: int, shop: Shop | None) -> Redemption:
+    """A redemption made in one of the user's shops (at `shop` when the counter names it);
+    any other is not found."""
+    redemptions = redemptions_visible(user).filter(pk=redemption_id)
+    if shop is not None:
+        redemptions = redemptions.filter(shop=shop)
+    redemption = redemptions.first()
+    if redemption is None:
+        raise NotFound()
+    return redemption
 
 
 def redemptions_visible(user: User) -> QuerySet[Redemption]:

@@ -1,11 +1,12 @@
 """One counter entry point: `POST /api/v1/merchant/counter/scan/ {shop, code}`.
 
 Whatever the cashier scanned (a QR payload) or typed (any case, with or without dashes) is read
-by core.codes.code_read and, for a typed code, its kind found by dashboard.counter.scan_resolve,
-the same two steps as the counter page. The answer is a union on `kind` (coupon, card, order):
-what the cashier must see, as the kind's own lookup gives it, and the actions possible now,
-each with the endpoint that performs it. Unreadable or unknown codes count toward the device's
-code-failure throttle (THROTTLE_COUNTER_CODE_FAILURES), shared with the other counter calls.
+by core.codes.code_read and, for a typed code, its kind found by core.codes.scan_resolve (each
+app's finder), the same two steps as the counter page. The answer is a union on `kind`
+(coupon, card, order): what the cashier must see, as the kind's own lookup gives it, and the
+actions possible now, each with the endpoint that performs it. Unreadable or unknown codes
+count toward the device's code-failure throttle (THROTTLE_COUNTER_CODE_FAILURES), shared with
+the other counter calls.
 """
 
 from drf_spectacular.utils import PolymorphicProxySerializer, extend_schema
@@ -17,20 +18,18 @@ from accounts.permissions import IsMerchantMember
 from consumers.api.serializers import CounterOrderSerializer
 from consumers.errors import OrderWrongShop
 from consumers.selectors import order_for_counter
-from core.codes import KINDS, InvalidCode, code_read
+from core.codes import KINDS, InvalidCode, code_read, scan_resolve
 from core.errors import NotFound
 from core.serializers import IdField
 from core.throttling import CodeFailuresThrottled
 from coupons.api.counter import LookupSerializer, coupon_counter_view
-from coupons.selectors import coupon_for_counter
+from coupons.selectors import coupon_at_counter
 from loyalty.api.counter import CounterCardSerializer, counter_view_of
 from loyalty.models import CardStatus
-from loyalty.selectors import merchant_card_by_code
+from loyalty.services import card_at_counter
 from merchants.errors import NotAMerchant
 from merchants.models import StaffPermission
 from merchants.selectors import shop_for_edit
-
-from .counter import scan_resolve
 
 TAGS = ["merchant: counter"]
 
@@ -86,17 +85,17 @@ def action(name: str, method: str, path: str, **body) -> dict:
 
 
 def coupon_answer(request, shop, value: str) -> dict:
-    coupon = coupon_for_counter(merchant_id=shop.merchant_id, code=value)
-    view = coupon_counter_view(coupon, shop)
+    check = coupon_at_counter(shop=shop, code=value)
+    view = coupon_counter_view(check)
     actions = []
-    if view["usable"]:
-        body = {"shop": shop.pk, "code": coupon.code}
+    if check.usable:
+        body = {"shop": shop.pk, "code": check.coupon.code}
         actions.append(action("redeem", "POST", "/api/v1/merchant/redemptions/", **body))
     return {"kind": "coupon", "coupon": view, "actions": actions}
 
 
 def card_answer(request, shop, value: str) -> dict:
-    card = merchant_card_by_code(merchant=shop.merchant, code=value)
+    card = card_at_counter(shop=shop, code=value)
     view = counter_view_of(card, shop)
     actions = []
     if card.status == CardStatus.ACTIVE and view["valid_here"]:

@@ -1,32 +1,31 @@
-"""What the counter does with a scanned or typed code: read it, then hand it to the handler
-of its kind. HANDLERS wires coupons (C), membership cards (M) and orders (O) to their apps:
-each handler looks the code up for this shop through the app's selectors and renders what the
-cashier must see, with a one-tap form that posts to the app's service (dashboard.views.counter).
+"""What the counter page shows for a scanned or typed code. The code is read and its kind found
+in one place for both fronts (core.codes.code_read and scan_resolve, with each app's finder);
+HANDLERS then renders the kind: coupons (C), membership cards (M) and orders (O), each looked
+up for this shop through the app's selectors, with a one-tap form that posts to the app's
+counter service (dashboard.views.counter).
 
 Every counter action carries an idempotency key made when the form is drawn, so a double tap
-or a retried request replays the first answer (core.idempotency.idempotent_run) instead of
-acting twice."""
+or a retried request replays the first answer (core.idempotency.Once, as the API's header does)
+instead of acting twice."""
 
-import hashlib
 import uuid
 from collections.abc import Callable
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from consumers.selectors import order_for_counter, orders_of_merchant_user
-from core.codes import InvalidCode, Scan, code_read
+from consumers.selectors import order_for_counter
+from core.codes import InvalidCode, Scan
 from core.errors import NotFound
-from core.idempotency import idempotent_run
+from core.idempotency import once_of_form
 from coupons.benefits import benefit_text
-from coupons.models import Coupon
-from coupons.selectors import coupon_check, coupon_for_counter
-from loyalty.models import MembershipCard
-from loyalty.selectors import merchant_card_by_code, program_valid_at
+from coupons.selectors import coupon_at_counter
+from loyalty.selectors import program_valid_at
+from loyalty.services import card_at_counter
 from loyalty.services.password import spending_locked
 from merchants.models import Shop
+from payments.backends import payment_backend, payment_backends
 
 from .forms.counter import (
     CardPurchaseForm,
@@ -35,30 +34,6 @@ from .forms.counter import (
     CouponReverseForm,
     OrderConsumeForm,
 )
-
-
-def scan_read(*, code: str) -> Scan:
-    """core.codes.code_read: a QR is trusted only with a valid signature; a typed code is
-    normalized (case, spaces and dashes do not matter), its kind found by scan_resolve."""
-    return code_read(code)
-
-
-def scan_resolve(*, user, shop: Shop, scan: Scan) -> Scan:
-    """The kind of a typed code: the coupon, card or order of this merchant that has it (codes
-    of the three kinds share one alphabet and length; a collision is one in 10^14). NotFound
-    when none has it."""
-    if scan.kind is not None:
-        return scan
-    if Coupon.objects.filter(code=scan.value, campaign__merchant_id=shop.merchant_id).exists():
-        return Scan(kind="C", value=scan.value, from_qr=False)
-    if MembershipCard.objects.filter(
-        number=scan.value, program__merchant_id=shop.merchant_id
-    ).exists():
-        return Scan(kind="M", value=scan.value, from_qr=False)
-    if orders_of_merchant_user(user).filter(code=scan.value).exists():
-        return Scan(kind="O", value=scan.value, from_qr=False)
-    raise NotFound(_("未找到该券码、会员卡或订单，请核对后重试。"))
-
 
 Handler = Callable[[HttpRequest, Shop, Scan], HttpResponse]
 
@@ -75,18 +50,15 @@ def reverse_form_new() -> CouponReverseForm:
 
 
 def coupon_context(shop: Shop, code: str, form: CouponRedeemForm | None = None) -> dict:
-    coupon = coupon_for_counter(merchant_id=shop.merchant_id, code=code)
-    check = coupon_check(coupon=coupon, shop=shop, now=timezone.now(), order_amount_fen=None)
-    problem = check.problem
-    if problem is not None and problem.code in ("order_amount_required", "below_minimum_spend"):
-        problem = None  # the amount is asked for below; the redemption will check it
+    check = coupon_at_counter(shop=shop, code=code)
+    coupon = check.coupon
     form = form or CouponRedeemForm(initial={"code": coupon.code, "idempotency_key": new_key()})
     return {
         "shop": shop,
         "coupon": coupon,
         "campaign": coupon.campaign,
         "benefit": benefit_text(coupon.campaign),
-        "problem": problem,
+        "problem": check.refusal,  # the amount is asked for below; the redemption checks it
         "form": form,
     }
 
@@ -98,7 +70,7 @@ def coupon_found(request: HttpRequest, shop: Shop, scan: Scan) -> HttpResponse:
 
 def card_of(shop: Shop, code: str):
     try:
-        return merchant_card_by_code(merchant=shop.merchant, code=code)
+        return card_at_counter(shop=shop, code=code)
     except (NotFound, InvalidCode) as error:
         raise NotFound(_("未找到该会员卡，请核对卡号。")) from error
 
@@ -113,8 +85,16 @@ def card_context(shop: Shop, code: str, purchase=None, top_up=None) -> dict:
         "locked": spending_locked(card),
         "purchase_form": purchase
         or CardPurchaseForm(initial={**initial, "idempotency_key": new_key()}),
-        "top_up_form": top_up or CardTopUpForm(initial={**initial, "idempotency_key": new_key()}),
+        "top_up_form": top_up
+        or CardTopUpForm(
+            initial={**initial, "idempotency_key": new_key()}, code_payments=code_payments()
+        ),
     }
+
+
+def code_payments() -> bool:
+    """Whether the counter can take a payment code (付款码): a code backend is in use."""
+    return any(payment_backend(name).code_prefixes for name in payment_backends(online=False))
 
 
 def card_found(request: HttpRequest, shop: Shop, scan: Scan) -> HttpResponse:
@@ -155,23 +135,9 @@ def scan_handle(request: HttpRequest, shop: Shop, scan: Scan) -> HttpResponse:
 
 # --- acting: one tap, once ---------------------------------------------------------------------
 
-UNHASHED = {"csrfmiddlewaretoken", "idempotency_key", "password"}
-
-
-def counter_fingerprint(request: HttpRequest) -> str:
-    """What the form asked for (not its password): a key reused for another request is refused."""
-    items = sorted((k, v) for k, v in request.POST.items() if k not in UNHASHED)
-    text = request.path + "\n" + "\n".join(f"{k}={v}" for k, v in items)
-    return hashlib.sha256(text.encode()).hexdigest()
-
 
 def counter_once(request: HttpRequest, *, scope: str, key: str, perform) -> tuple[dict, bool]:
-    """Run `perform` once per key (see core.idempotency); its JSON body and whether replayed."""
-    _status, body, replayed = idempotent_run(
-        user=request.user,
-        scope=scope,
-        key=key,
-        fingerprint=counter_fingerprint(request),
-        perform=perform,
-    )
+    """Run `perform` once per key (core.idempotency.Once, as the API does); its JSON body and
+    whether replayed."""
+    _status, body, replayed = once_of_form(request, key).run(scope=scope, perform=perform)
     return body, replayed

@@ -83,6 +83,11 @@ urlpatterns = [
     path(f"{shop}counter/card/purchase/", counter.card_purchase, name="counter-card-purchase"),
     path(f"{shop}counter/card/top-up/", counter.card_top_up, name="counter-card-top-up"),
     path(f"{shop}counter/order/", counter.order_consume, name="counter-order-consume"),
+    path(
+        f"{shop}counter/payments/<int:payment_id>/",
+        counter.counter_payment_progress,
+        name="counter-payment",
+    ),
     path("coupons/", coupons.campaign_list, name="campaigns"),
     path("coupons/new/", coupons.campaign_new, name="campaign-new"),
     path("coupons/preview/", coupons.campaign_preview, name="campaign-preview"),

@@ -96,3 +96,11 @@ class CardFontMissing(ServiceUnavailable):
     message = _(
         "服务器未安装中文字体，无法生成卡面：请安装 fonts-wqy-microhei 或设置 CARD_FONT_PATH。"
     )
+
+
+class CounterPaymentInvalid(DomainError):
+    """The counter named a way of taking money it may not use, or a payment code is missing:
+    the input's error, in the shape of any invalid field."""
+
+    code = "invalid"
+    message = _("输入有误，请检查标出的字段。")

@@ -75,6 +75,26 @@ def merchant_card_by_code(*, merchant: Merchant, code: str) -> MembershipCard:
     return card
 
 
+def card_number_held(*, user: User, shop: Shop, value: str) -> bool:
+    """The counter's finder for typed codes (core.codes.scan_resolve): a card of this merchant."""
+    return MembershipCard.objects.filter(
+        number=value, program__merchant_id=shop.merchant_id
+    ).exists()
+
+
+def top_up_card(payment) -> MembershipCard | None:
+    """The card a top-up payment is for (its reference is `card:<id>`), of the payment's
+    merchant; None for a payment that is not a top-up."""
+    kind, _sep, card_id = payment.reference.partition(":")
+    if kind != "card" or not card_id.isdigit():
+        return None
+    return (
+        MembershipCard.objects.select_related("consumer", "program")
+        .filter(pk=int(card_id), program__merchant_id=payment.merchant_id)
+        .first()
+    )
+
+
 def merchant_cards(merchant: Merchant) -> QuerySet[MembershipCard]:
     return MembershipCard.objects.filter(program__merchant=merchant).select_related(
         "level", "consumer", "program"

@@ -1,7 +1,7 @@
-from django.utils.translation import gettext
 from rest_framework import serializers
 
 from .models import Payment
+from .selectors import payment_steps
 
 
 class PaymentSerializer(serializers.ModelSerializer):
@@ -38,7 +38,4 @@ class PaymentSerializer(serializers.ModelSerializer):
         ]
 
     def get_progress(self, payment) -> list[dict[str, str]]:
-        return [
-            {"at": step["at"], "text": gettext(step["text"]) % step.get("params", {})}
-            for step in payment.progress
-        ]
+        return payment_steps(payment)

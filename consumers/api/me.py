@@ -27,13 +27,7 @@ from consumers.errors import (
     SlotUnavailable,
 )
 from core.coords import CoordTypeMixin, WGS84InputMixin
-from core.idempotency import (
-    HEADER,
-    IDEMPOTENCY_PARAMETER,
-    KEY_PATTERN,
-    IdempotencyKeyMissing,
-    idempotent,
-)
+from core.idempotency import IDEMPOTENCY_PARAMETER, idempotent, once_of_api
 from core.schema import error_response
 from loyalty.errors import (
     CardNotValidHere,
@@ -46,7 +40,7 @@ from loyalty.errors import (
     SpendingLocked,
 )
 from loyalty.selectors import card_for_purchase
-from loyalty.services import card_password_check
+from loyalty.services import card_spending_authorize
 from merchants.errors import PublicServiceNotBookable
 from merchants.models import Service
 from payments.backends import PayRequest, payment_backends
@@ -155,14 +149,17 @@ class ReviewPhotoUploadSerializer(serializers.Serializer):
     image = serializers.ImageField()
 
 
-def card_password_required(request, service: Service, password: str) -> None:
-    """Spending points needs the consumption password, checked before the idempotent
-    transaction: a wrong try is counted even though the order is refused and rolled back."""
-    if not KEY_PATTERN.fullmatch(request.headers.get(HEADER, "")):
-        raise IdempotencyKeyMissing(fields={HEADER: [str(IdempotencyKeyMissing.message)]})
+def card_password_required(request, service: Service, password: str, points: int) -> None:
+    """Spending points needs the consumption password (loyalty's card_spending_authorize),
+    checked before the idempotent transaction: a wrong try is counted even though the order
+    is refused and rolled back."""
+    once = once_of_api(request)
+    once.check()  # a request that cannot run costs no try, with or without a card
     card = card_for_purchase(consumer=request.user, shop=service.shop)
     if card is not None:  # without a card the points are refused when quoting
-        card_password_check(card_id=card.pk, password=password)
+        card_spending_authorize(
+            card_id=card.pk, password=password, points=points, balance_fen=0, once=once
+        )
 
 
 def pay_request(request, *, token: str, channel: str, openid: str, description: str):
@@ -289,7 +286,7 @@ class MyOrderViewSet(
         fields = dict(data.validated_data)
         password = fields.pop("card_password")
         if fields["points"]:
-            card_password_required(request, fields["service"], password)
+            card_password_required(request, fields["service"], password, fields["points"])
         fields["pay"] = pay_request(
             request,
             token=fields["payment_token"],

@@ -24,7 +24,7 @@ from consumers.errors import (
 from core.codes import InvalidCode
 from core.coords import CoordTypeMixin
 from core.errors import NotFound
-from core.idempotency import IDEMPOTENCY_PARAMETER, idempotent
+from core.idempotency import IDEMPOTENCY_PARAMETER, idempotent, once_of_api, once_response
 from core.pagination import whole_page
 from core.serializers import BoundedDateTimeField, IdField
 from core.throttling import CodeFailuresThrottled
@@ -41,7 +41,6 @@ from merchants.selectors import (
 from .. import services
 from ..models import (
     ActorRole,
-    ConsumedVia,
     Order,
     OrderState,
     ResourceKind,
@@ -68,10 +67,7 @@ class CodeSerializer(serializers.Serializer):
     code = serializers.CharField(
         max_length=200, help_text="The scanned QR payload, or the order code as typed"
     )
-    shop = IdField(
-        required=False,
-        help_text="The cashier's shop: another shop's order is 403 `wrong_shop`.",
-    )
+    shop = IdField(help_text="The cashier's shop: another shop's order is 403 `wrong_shop`.")
 
 
 class ReasonSerializer(serializers.Serializer):
@@ -221,9 +217,8 @@ class MerchantOrderViewSet(
         data = CodeSerializer(data=request.query_params)
         data.is_valid(raise_exception=True)
         fields = data.validated_data
-        order = order_for_counter(
-            user=request.user, code=fields["code"], shop_id=fields.get("shop")
-        )
+        shop = shop_for_edit(user=request.user, shop_id=fields["shop"], permission=REDEEM)
+        order = order_for_counter(user=request.user, code=fields["code"], shop_id=shop.pk)
         return Response(CounterOrderSerializer(order, context={"request": request}).data)
 
     @extend_schema(
@@ -237,16 +232,18 @@ class MerchantOrderViewSet(
     def consume(self, request):
         data = CodeSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-
-        def perform():
-            fields = data.validated_data
-            order = order_for_counter(
-                user=request.user, code=fields["code"], shop_id=fields.get("shop")
-            )
-            services.order_consume(order=order, via=ConsumedVia.COUNTER, actor=request.user)
-            return 200, merchant_order_body(order.pk, request, CounterOrderSerializer)
-
-        return idempotent(request, scope="orders.consume", perform=perform)
+        fields = data.validated_data
+        answer = services.order_counter_consume(
+            user=request.user,
+            shop=shop_for_edit(user=request.user, shop_id=fields["shop"], permission=REDEEM),
+            code=fields["code"],
+            once=once_of_api(request),
+            render=lambda order: (
+                200,
+                merchant_order_body(order.pk, request, CounterOrderSerializer),
+            ),
+        )
+        return once_response(answer)
 
 
 class SlotCreateSerializer(serializers.Serializer):

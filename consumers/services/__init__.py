@@ -1,5 +1,6 @@
 """Everything that writes orders, slots, disputes and reviews (see each module)."""
 
+from .counter import order_counter_consume
 from .disputes import dispute_open, dispute_resolve
 from .orders import (
     auto_consume_due,
@@ -30,6 +31,7 @@ __all__ = [
     "order_cancel_by_consumer",
     "order_cancel_by_merchant",
     "order_consume",
+    "order_counter_consume",
     "order_create",
     "order_expire",
     "order_mark_no_show",

@@ -7,7 +7,6 @@ lookup), `not_found` 404 (also another merchant's coupon), `wrong_shop` 403, `no
 (naming when and where in `detail` and in `fields.redeemed_at` / `fields.redeemed_shop`).
 """
 
-from django.utils import timezone
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
@@ -15,7 +14,7 @@ from rest_framework.response import Response
 
 from accounts.permissions import IsMerchantMember
 from core.codes import InvalidCode, short_code_format
-from core.idempotency import HEADER, IDEMPOTENCY_PARAMETER, idempotent
+from core.idempotency import IDEMPOTENCY_PARAMETER, once_of_api, once_response
 from core.throttling import CodeFailuresThrottled
 from coupons.errors import (
     AlreadyRedeemed,
@@ -35,7 +34,7 @@ from merchants.selectors import merchant_permission_check, shop_for_edit
 from .. import services
 from ..benefits import benefit_text, validity_text, when_text
 from ..models import Redemption
-from ..selectors import coupon_check, coupon_code_read, coupon_for_counter, redemptions_visible
+from ..selectors import CounterCheck, coupon_at_counter, coupon_code_read, redemptions_visible
 from .serializers import RedemptionSerializer
 
 REDEEM = StaffPermission.REDEEM
@@ -87,15 +86,10 @@ class LookupSerializer(serializers.Serializer):
     preview = PreviewSerializer(allow_null=True, help_text="The benefit on this order.")
 
 
-def coupon_counter_view(coupon, shop, *, order_amount_fen: int | None = None) -> dict:
+def coupon_counter_view(check: CounterCheck) -> dict:
     """What the cashier must see of a coupon at this shop (LookupSerializer's fields)."""
-    check = coupon_check(
-        coupon=coupon,
-        shop=shop,
-        now=timezone.now(),
-        order_amount_fen=order_amount_fen,
-    )
-    campaign, problem = coupon.campaign, check.problem
+    coupon, problem = check.coupon, check.problem
+    campaign = coupon.campaign
     body = {
         "code": coupon.code,
         "code_display": short_code_format(coupon.code),
@@ -108,7 +102,7 @@ def coupon_counter_view(coupon, shop, *, order_amount_fen: int | None = None) ->
         "validity_text": f"{when_text(coupon.valid_from)} 至 {when_text(coupon.valid_until)}"
         if not campaign.valid_days_after_issue
         else f"{validity_text(campaign)}，至 {when_text(coupon.valid_until)}",
-        "usable": problem is None or problem.code == "order_amount_required",
+        "usable": check.usable,
         "reason_code": problem.code if problem else None,
         "reason": str(problem.detail) if problem else None,
         "preview": vars(check.applied) if check.applied else None,
@@ -193,20 +187,17 @@ class RedemptionViewSet(
         data = CounterInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         fields = data.validated_data
-        code = coupon_code_read(fields["code"])
+        code = coupon_code_read(fields["code"])  # a forged code costs no lookup
         shop = shop_for_edit(user=request.user, shop_id=fields["shop"], permission=REDEEM)
-
-        def perform():
-            redemption = services.coupon_redeem(
-                shop=shop,
-                staff=request.user,
-                code=code,
-                order_amount_fen=fields.get("order_amount_fen"),
-                idempotency_key=request.headers[HEADER],
-            )
-            return status.HTTP_201_CREATED, RedemptionSerializer(redemption).data
-
-        return idempotent(request, scope="coupons.redeem", perform=perform)
+        answer = services.coupon_counter_redeem(
+            user=request.user,
+            shop=shop,
+            code=code,
+            order_amount_fen=fields.get("order_amount_fen"),
+            once=once_of_api(request),
+            render=lambda redemption: (201, RedemptionSerializer(redemption).data),
+        )
+        return once_response(answer)
 
     @extend_schema(tags=TAGS, request=CounterInputSerializer, responses=LookupSerializer)
     @action(detail=False, methods=["post"])
@@ -218,11 +209,12 @@ class RedemptionViewSet(
         data = CounterInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         fields = data.validated_data
-        code = coupon_code_read(fields["code"])
+        code = coupon_code_read(fields["code"])  # a forged code costs no lookup
         shop = shop_for_edit(user=request.user, shop_id=fields["shop"], permission=REDEEM)
-        coupon = coupon_for_counter(merchant_id=shop.merchant_id, code=code)
-        body = coupon_counter_view(coupon, shop, order_amount_fen=fields.get("order_amount_fen"))
-        return Response(body)
+        check = coupon_at_counter(
+            shop=shop, code=code, order_amount_fen=fields.get("order_amount_fen")
+        )
+        return Response(coupon_counter_view(check))
 
     @extend_schema(
         tags=TAGS,
@@ -234,16 +226,20 @@ class RedemptionViewSet(
     def reverse(self, request, pk=None):
         """Undo a mistaken redemption within the reversal window (409 `reversal_window_closed`
         after it, `already_reversed` if done): the coupon can be used again; the record stays."""
-        redemption = self.get_object()
-        shop_for_edit(user=request.user, shop_id=redemption.shop_id, permission=REDEEM)
+        merchant_permission_check(user=request.user, permission=REDEEM)
         data = ReverseInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
 
-        def perform():
-            services.redemption_reverse(
-                redemption=redemption, by=request.user, reason=data.validated_data["reason"]
-            )
+        def render(redemption):
             body = RedemptionSerializer(self.get_queryset().get(pk=redemption.pk)).data
             return status.HTTP_200_OK, body
 
-        return idempotent(request, scope="coupons.reverse", perform=perform)
+        answer = services.redemption_counter_reverse(
+            user=request.user,
+            redemption_id=int(pk),
+            shop=None,
+            reason=data.validated_data["reason"],
+            once=once_of_api(request),
+            render=render,
+        )
+        return once_response(answer)

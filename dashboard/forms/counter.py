@@ -1,15 +1,20 @@
+import re
 import unicodedata
 from decimal import Decimal
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from loyalty.services.counter import PAYMENT_CODE
+
 from .base import DashboardForm, YuanField
+
+AUTH_CODE = re.compile(r"\d{10,32}")  # as the API's field: digits only
 
 
 class LookupForm(DashboardForm):
     """A scanned QR payload (O2O:<kind>:<value>:<signature>) or a code the cashier typed or a
-    USB scanner typed: one field, its kind recognised from the code (dashboard.counter.
+    USB scanner typed: one field, its kind recognised from the code (core.codes.
     scan_resolve), never chosen by hand. Full-width letters and digits that a Chinese input
     method leaves behind read as their ASCII forms; case, spaces and dashes do not matter."""
 
@@ -79,9 +84,57 @@ class CardPurchaseForm(CounterActionForm):
 
 
 class CardTopUpForm(CounterActionForm):
+    """A top-up taken in cash, or by the customer's payment code (付款码) that the scanner types
+    into the focused field followed by Enter; the gateway is known from the code itself
+    (payments.backends.payment_code_backend). The choice is offered only when a payment-code
+    backend is in use (`code_payments`)."""
+
     amount_fen = YuanField(
-        label=_("充值金额（元，现金）"), min_value=Decimal("0.01"), max_value=Decimal(1_000_000)
+        label=_("充值金额（元）"), min_value=Decimal("0.01"), max_value=Decimal(1_000_000)
     )
+    method = forms.ChoiceField(
+        label=_("收款方式"),
+        choices=[("cash", _("现金")), (PAYMENT_CODE, _("扫付款码"))],
+        initial="cash",
+        required=False,  # cash unless the payment code is picked
+        widget=forms.RadioSelect,
+    )
+    auth_code = forms.CharField(
+        label=_("顾客付款码"),
+        required=False,
+        max_length=40,
+        help_text=_("用扫码枪扫顾客手机上的付款码（18 位数字），或手动输入后按回车。"),
+        widget=forms.TextInput(
+            attrs={
+                "inputmode": "numeric",
+                "autocomplete": "off",
+                "autocorrect": "off",
+                "spellcheck": "false",
+                "enterkeyhint": "go",
+            }
+        ),
+    )
+
+    def __init__(self, *args, code_payments: bool = False, **kwargs):
+        kwargs.setdefault("auto_id", "top-up-%s")  # beside the purchase form: ids of its own
+        super().__init__(*args, **kwargs)
+        if not code_payments:  # cash only: nothing to choose
+            self.fields["method"].widget = forms.HiddenInput()
+            self.fields["method"].choices = [("cash", _("现金"))]
+            del self.fields["auth_code"]
+
+    def clean_auth_code(self) -> str:
+        # A scanner typing through a Chinese input method leaves full-width digits behind.
+        code = re.sub(r"\s", "", unicodedata.normalize("NFKC", self.cleaned_data["auth_code"]))
+        if code and not AUTH_CODE.fullmatch(code):
+            raise forms.ValidationError(_("付款码应为 10 到 32 位数字。"))
+        return code
+
+    def clean(self):
+        data = super().clean()
+        data.setdefault("auth_code", "")
+        data["method"] = data.get("method") or "cash"
+        return data
 
 
 class OrderConsumeForm(CounterActionForm):

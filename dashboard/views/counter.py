@@ -2,36 +2,39 @@
 of the app that owns the rule (coupons, loyalty, consumers) once per idempotency key, and
 answers a partial: the result, or the same card with the refusal in plain words."""
 
+from datetime import datetime
 from functools import wraps
 
 from django.conf import settings
-from django.shortcuts import get_object_or_404, render
+from django.http import Http404
+from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from consumers import services as order_services
-from consumers.models import ConsumedVia
-from core.errors import DomainError
+from core.codes import code_read, scan_resolve
+from core.errors import DomainError, NotFound
+from core.idempotency import once_of_form
 from core.throttling import CodeFailureThrottle
 from coupons import services as coupon_services
 from coupons.models import Redemption
 from coupons.selectors import redemptions_reversible
 from loyalty import services as card_services
+from loyalty.selectors import top_up_card
 from merchants.models import StaffPermission
-from payments.errors import PaymentDeclined
+from payments.backends import payment_backend
+from payments.models import PaymentStatus
+from payments.selectors import counter_payment, payment_steps
 
 from ..access import shop_page
 from ..counter import (
     card_context,
-    card_of,
-    counter_once,
+    code_payments,
     coupon_context,
     order_context,
     order_here,
     reverse_form_new,
     scan_handle,
-    scan_read,
-    scan_resolve,
 )
 from ..forms.counter import (
     CardPurchaseForm,
@@ -45,6 +48,7 @@ from ..forms.counter import (
 REDEEM = StaffPermission.REDEEM
 INVALID = 422
 REVERSIBLE_SHOWN = 10  # on the counter page
+PAYMENT_POLL_SECONDS = 2  # the page asks; the worker asks the gateway (payments.services)
 
 
 def refused(request, template: str, context: dict):
@@ -100,12 +104,12 @@ def counter(request, shop):
 @require_POST
 @code_guesses_throttled
 def counter_lookup(request, shop):
-    """A decoded QR or a typed code -> a partial: what it is (dashboard.counter.HANDLERS)."""
+    """A decoded QR or a typed code -> a partial: what it is (core.codes.scan_resolve, then
+    dashboard.counter.HANDLERS)."""
     form = LookupForm(request.POST)
     if form.is_valid():
         try:
-            fields = form.cleaned_data
-            scan = scan_read(code=fields["code"])
+            scan = code_read(form.cleaned_data["code"])
             scan = scan_resolve(user=request.user, shop=shop, scan=scan)
             return scan_handle(request, shop, scan)
         except DomainError as error:
@@ -123,19 +127,13 @@ def coupon_redeem(request, shop):
         return lookup_again(request, shop, form, template, coupon_context)
     fields = form.cleaned_data
     try:
-
-        def perform():
-            redemption = coupon_services.coupon_redeem(
-                shop=shop,
-                staff=request.user,
-                code=fields["code"],
-                order_amount_fen=fields["order_amount_fen"],
-                idempotency_key=fields["idempotency_key"],
-            )
-            return 201, {"redemption": redemption.pk}
-
-        body, replayed = counter_once(
-            request, scope="coupons.redeem", key=fields["idempotency_key"], perform=perform
+        _status, body, replayed = coupon_services.coupon_counter_redeem(
+            user=request.user,
+            shop=shop,
+            code=fields["code"],
+            order_amount_fen=fields["order_amount_fen"],
+            once=once_of_form(request, fields["idempotency_key"]),
+            render=lambda redemption: (201, {"redemption": redemption.pk}),
         )
     except DomainError as error:
         refusal_show(request, form, error)
@@ -157,25 +155,24 @@ def coupon_redeem(request, shop):
 def coupon_reverse(request, shop, redemption_id: int):
     """Undo a redemption made by mistake here, within the reversal window: the coupon can be
     used again; the record stays, marked reversed (coupons.services.redemption_reverse)."""
-    redemption = get_object_or_404(Redemption.objects.filter(shop=shop), pk=redemption_id)
     form = CouponReverseForm(request.POST)
     if form.is_valid():
         fields = form.cleaned_data
         try:
-
-            def perform():
-                coupon_services.redemption_reverse(
-                    redemption=redemption, by=request.user, reason=fields["reason"]
-                )
-                return 200, {"redemption": redemption.pk}
-
-            _body, replayed = counter_once(
-                request, scope="coupons.reverse", key=fields["idempotency_key"], perform=perform
+            _status, body, replayed = coupon_services.redemption_counter_reverse(
+                user=request.user,
+                redemption_id=redemption_id,
+                shop=shop,
+                reason=fields["reason"],
+                once=once_of_form(request, fields["idempotency_key"]),
+                render=lambda redemption: (200, {"redemption": redemption.pk}),
             )
+        except NotFound as error:
+            raise Http404 from error
         except DomainError as error:
             form.add_domain_error(error)
         else:
-            redemption.refresh_from_db()
+            redemption = Redemption.objects.get(pk=body["redemption"], shop=shop)
             context = {"shop": shop, "redemption": redemption, "replayed": replayed}
             return render(request, "dashboard/counter/_coupon_reversed.html", context)
     return error_partial(request, shop, form)
@@ -193,6 +190,21 @@ def lookup_again(request, shop, form, template, context_of, **extra):
     return refused(request, template, context)
 
 
+def purchase_body(result) -> tuple[int, dict]:
+    quote = result.quote
+    return 201, {
+        "amount_fen": quote.amount_fen,
+        "discount_fen": quote.discount_fen,
+        "points_used": quote.points_used,
+        "points_value_fen": quote.points_value_fen,
+        "balance_used_fen": result.balance_used_fen,
+        "cash_due_fen": result.cash_due_fen,
+        "points_earned": sum(e.points_delta for e in result.entries if e.kind == "earn"),
+        "points_after": result.card.points,
+        "balance_after_fen": result.card.balance_fen,
+    }
+
+
 @shop_page(permission=REDEEM)
 @require_POST
 @code_guesses_throttled
@@ -207,36 +219,16 @@ def card_purchase(request, shop):
         return again()
     fields = form.cleaned_data
     try:
-        card = card_of(shop, fields["code"])
-        if fields["points"] or fields["balance_fen"]:
-            # Outside the purchase's transaction: a wrong try is counted although it fails.
-            card_services.card_password_check(card_id=card.pk, password=fields["password"])
-
-        def perform():
-            result = card_services.card_purchase_record(
-                card_id=card.pk,
-                amount_fen=fields["amount_fen"],
-                points_to_use=fields["points"],
-                balance_to_use_fen=fields["balance_fen"],
-                shop=shop,
-                by=request.user,
-                idempotency_key=fields["idempotency_key"],
-            )
-            quote = result.quote
-            return 201, {
-                "amount_fen": quote.amount_fen,
-                "discount_fen": quote.discount_fen,
-                "points_used": quote.points_used,
-                "points_value_fen": quote.points_value_fen,
-                "balance_used_fen": result.balance_used_fen,
-                "cash_due_fen": result.cash_due_fen,
-                "points_earned": sum(e.points_delta for e in result.entries if e.kind == "earn"),
-                "points_after": result.card.points,
-                "balance_after_fen": result.card.balance_fen,
-            }
-
-        body, replayed = counter_once(
-            request, scope="loyalty.purchase", key=fields["idempotency_key"], perform=perform
+        card, (_status, body, replayed) = card_services.card_counter_purchase(
+            user=request.user,
+            shop=shop,
+            code=fields["code"],
+            amount_fen=fields["amount_fen"],
+            points=fields["points"],
+            balance_fen=fields["balance_fen"],
+            password=fields["password"],
+            once=once_of_form(request, fields["idempotency_key"]),
+            render=purchase_body,
         )
     except DomainError as error:
         refusal_show(request, form, error)
@@ -245,11 +237,24 @@ def card_purchase(request, shop):
     return render(request, "dashboard/counter/_card_purchase_done.html", context)
 
 
+def top_up_body(result) -> tuple[int, dict]:
+    """What the page keeps of a top-up: paid (201) with the card's figures, or a payment code
+    still waiting for the customer (202) or declined (402), followed on the payment."""
+    payment = result.payment
+    status = {PaymentStatus.SUCCEEDED: 201, PaymentStatus.PENDING: 202}.get(payment.status, 402)
+    return status, {
+        "payment": payment.pk,
+        "amount_fen": payment.amount_fen,
+        "bonus_fen": sum(e.balance_delta_fen for e in result.entries if e.kind == "bonus"),
+        "balance_after_fen": result.card.balance_fen,
+    }
+
+
 @shop_page(permission=REDEEM)
 @require_POST
 @code_guesses_throttled
 def card_top_up(request, shop):
-    form = CardTopUpForm(request.POST)
+    form = CardTopUpForm(request.POST, code_payments=code_payments())
     template = "dashboard/counter/_card.html"
 
     def again():
@@ -259,34 +264,52 @@ def card_top_up(request, shop):
         return again()
     fields = form.cleaned_data
     try:
-        card = card_of(shop, fields["code"])
-
-        def perform():
-            result = card_services.card_top_up(
-                card=card,
-                amount_fen=fields["amount_fen"],
-                backend="cash",
-                by=request.user,
-                shop=shop,
-                idempotency_key=fields["idempotency_key"],
-            )
-            if not result.succeeded:
-                raise PaymentDeclined()
-            bonus = sum(e.balance_delta_fen for e in result.entries if e.kind == "bonus")
-            return 201, {
-                "amount_fen": fields["amount_fen"],
-                "bonus_fen": bonus,
-                "balance_after_fen": result.card.balance_fen,
-            }
-
-        body, replayed = counter_once(
-            request, scope="loyalty.top_up", key=fields["idempotency_key"], perform=perform
+        card, (status, body, replayed) = card_services.card_counter_top_up(
+            user=request.user,
+            shop=shop,
+            code=fields["code"],
+            amount_fen=fields["amount_fen"],
+            method=fields["method"],
+            auth_code=fields["auth_code"],
+            once=once_of_form(request, fields["idempotency_key"]),
+            render=top_up_body,
         )
     except DomainError as error:
         refusal_show(request, form, error)
         return again()
+    if status != 201:  # a payment code: the customer's steps, followed until final
+        return payment_partial(request, shop, body["payment"])
     context = {"shop": shop, "card": card, "result": body, "replayed": replayed}
     return render(request, "dashboard/counter/_card_top_up_done.html", context)
+
+
+def payment_partial(request, shop, payment_id: int):
+    try:
+        payment = counter_payment(payment_id=payment_id, shop_ids=[shop.pk])
+    except NotFound as error:
+        raise Http404 from error
+    steps: list[dict] = []
+    for step in payment_steps(payment):
+        if steps and steps[-1]["text"] == step["text"]:
+            steps.pop()  # "still waiting" once, at its latest time: one line per step
+        steps.append({"at": datetime.fromisoformat(step["at"]), "text": step["text"]})
+    context = {
+        "shop": shop,
+        "payment": payment,
+        "method": payment_backend(payment.backend).label,
+        "steps": steps,
+        "card": top_up_card(payment),
+        "poll_seconds": PAYMENT_POLL_SECONDS,
+        "wait": settings.PAYMENT_CODE_WAIT_SECONDS,
+    }
+    return render(request, "dashboard/counter/_payment.html", context)
+
+
+@shop_page(permission=REDEEM)
+def counter_payment_progress(request, shop, payment_id: int):
+    """A payment taken at this counter, step by step: the page asks again every few seconds
+    while the payment code waits for the customer, and stops once it is final."""
+    return payment_partial(request, shop, payment_id)
 
 
 @shop_page(permission=REDEEM)
@@ -303,18 +326,16 @@ def order_consume(request, shop):
         return lookup_again(request, shop, form, template, order_again)
     fields = form.cleaned_data
     try:
-        order = order_here(request, shop, fields["code"])
-
-        def perform():
-            order_services.order_consume(order=order, via=ConsumedVia.COUNTER, actor=request.user)
-            return 200, {"order": order.pk}
-
-        _body, replayed = counter_once(
-            request, scope="orders.consume", key=fields["idempotency_key"], perform=perform
+        _status, _body, replayed = order_services.order_counter_consume(
+            user=request.user,
+            shop=shop,
+            code=fields["code"],
+            once=once_of_form(request, fields["idempotency_key"]),
+            render=lambda order: (200, {"order": order.pk}),
         )
     except DomainError as error:
         refusal_show(request, form, error)
         return lookup_again(request, shop, form, template, order_again)
-    order.refresh_from_db()
+    order = order_here(request, shop, fields["code"])
     context = {"shop": shop, "order": order, "replayed": replayed}
     return render(request, "dashboard/counter/_order_done.html", context)

@@ -2,7 +2,6 @@
 or balance used behind the consumption password), take a top-up in cash. Staff need the
 `redeem` permission in the shop they work at; another merchant's card is not found."""
 
-from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
 from rest_framework.response import Response
@@ -11,18 +10,13 @@ from rest_framework.views import APIView
 from accounts.permissions import IsMerchantMember
 from core.codes import InvalidCode
 from core.errors import NotFound, error_body
-from core.idempotency import (
-    HEADER,
-    IDEMPOTENCY_PARAMETER,
-    KEY_PATTERN,
-    IdempotencyKeyMissing,
-    idempotent,
-)
+from core.idempotency import IDEMPOTENCY_PARAMETER, once_of_api, once_response
 from core.serializers import IdField, MoneyFenField, PointsField
 from core.throttling import CodeFailuresThrottled
 from loyalty.errors import (
     CardNotUsable,
     CardNotValidHere,
+    CounterPaymentInvalid,
     InsufficientBalance,
     InsufficientPoints,
     InvalidRedemption,
@@ -34,8 +28,7 @@ from loyalty.errors import (
 )
 from merchants.errors import NotAMerchant
 from merchants.models import StaffPermission
-from merchants.selectors import shop_for_edit
-from payments.backends import PayRequest, payment_backend, payment_backends
+from merchants.selectors import shop_for_edit, shops_of
 from payments.errors import (
     PaymentBackendUnknown,
     PaymentDeclined,
@@ -43,12 +36,13 @@ from payments.errors import (
     RefundDeclined,
     RefundTooLarge,
 )
-from payments.models import Payment, PaymentStatus
+from payments.models import PaymentStatus
+from payments.selectors import counter_payment
 from payments.serializers import PaymentSerializer
 
 from .. import services
 from ..models import MembershipCard
-from ..selectors import merchant_card_by_code, program_valid_at
+from ..selectors import program_valid_at
 from ..services.password import spending_locked
 from .serializers import CardSerializer, LedgerEntrySerializer
 
@@ -56,14 +50,8 @@ TAGS = ["merchant: counter"]
 CODE_HELP = "The scanned QR payload (O2O:M:...) or the card number as typed (dashes optional)."
 
 
-def idempotency_key_check(request) -> None:
-    if not KEY_PATTERN.fullmatch(request.headers.get(HEADER, "")):
-        raise IdempotencyKeyMissing(fields={HEADER: [str(IdempotencyKeyMissing.message)]})
-
-
-def counter_card(request, *, code: str, shop_id: int) -> tuple[MembershipCard, object]:
-    shop = shop_for_edit(user=request.user, shop_id=shop_id, permission=StaffPermission.REDEEM)
-    return merchant_card_by_code(merchant=shop.merchant, code=code), shop
+def counter_shop(request, shop_id: int):
+    return shop_for_edit(user=request.user, shop_id=shop_id, permission=StaffPermission.REDEEM)
 
 
 class CounterCardSerializer(CardSerializer):
@@ -118,9 +106,8 @@ class CounterCardView(CodeFailuresThrottled, APIView):
     def get(self, request):
         params = CodeSerializer(data=request.query_params)
         params.is_valid(raise_exception=True)
-        card, shop = counter_card(
-            request, code=params.validated_data["code"], shop_id=params.validated_data["shop"]
-        )
+        shop = counter_shop(request, params.validated_data["shop"])
+        card = services.card_at_counter(shop=shop, code=params.validated_data["code"])
         return Response(counter_view_of(card, shop))
 
 
@@ -200,26 +187,18 @@ class CounterPurchaseView(CodeFailuresThrottled, APIView):
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         fields = data.validated_data
-        card, shop = counter_card(request, code=fields["code"], shop_id=fields["shop"])
-        if fields["points"] or fields["balance_fen"]:
-            idempotency_key_check(request)  # a request that cannot run costs no try
-            # Before the idempotent transaction: a wrong try must be counted even though the
-            # purchase is refused and rolled back.
-            services.card_password_check(card_id=card.pk, password=fields.get("password"))
-
-        def perform():
-            result = services.card_purchase_record(
-                card_id=card.pk,
-                amount_fen=fields["amount_fen"],
-                points_to_use=fields["points"],
-                balance_to_use_fen=fields["balance_fen"],
-                shop=shop,
-                by=request.user,
-                idempotency_key=request.headers[HEADER],
-            )
-            return 201, purchase_output(result)
-
-        return idempotent(request, scope="loyalty.purchase", perform=perform)
+        _card, answer = services.card_counter_purchase(
+            user=request.user,
+            shop=counter_shop(request, fields["shop"]),
+            code=fields["code"],
+            amount_fen=fields["amount_fen"],
+            points=fields["points"],
+            balance_fen=fields["balance_fen"],
+            password=fields.get("password"),
+            once=once_of_api(request),
+            render=lambda result: (201, purchase_output(result)),
+        )
+        return once_response(answer)
 
 
 class TopUpOutputSerializer(serializers.Serializer):
@@ -261,6 +240,7 @@ class CounterTopUpView(CodeFailuresThrottled, APIView):
         NotFound,
         CardNotUsable,
         TopUpNotAllowed,
+        CounterPaymentInvalid,
         PaymentBackendUnknown,
         PaymentDeclined,
         PaymentGatewayUnavailable,
@@ -275,7 +255,8 @@ class CounterTopUpView(CodeFailuresThrottled, APIView):
         amount_fen = MoneyFenField(min_value=1)
         method = serializers.CharField(
             default="cash",
-            help_text="An offline backend: cash, or a payment code (wechatpay_code, alipay_code)",
+            help_text="An offline backend: cash, or a payment code (wechatpay_code, "
+            "alipay_code; `code`: the one the payment code's prefix names)",
         )
         auth_code = serializers.RegexField(
             r"^(\d{10,32})?$",  # blank (the default): no payment code
@@ -300,31 +281,17 @@ class CounterTopUpView(CodeFailuresThrottled, APIView):
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         fields = data.validated_data
-        card, shop = counter_card(request, code=fields["code"], shop_id=fields["shop"])
-        if fields["method"] not in payment_backends(online=False):
-            raise serializers.ValidationError({"method": [_("门店只能使用线下收款方式。")]})
-        code_channel = "code" in payment_backend(fields["method"]).channels
-        if code_channel and not fields["auth_code"]:
-            raise serializers.ValidationError({"auth_code": [_("请扫描顾客的付款码。")]})
-
-        def perform():
-            return top_up_answer(
-                services.card_top_up(
-                    card=card,
-                    amount_fen=fields["amount_fen"],
-                    backend=fields["method"],
-                    by=request.user,
-                    shop=shop,
-                    idempotency_key=request.headers[HEADER],
-                    pay=PayRequest(
-                        channel="code" if code_channel else "",
-                        auth_code=fields["auth_code"],
-                        description="会员卡充值",
-                    ),
-                )
-            )
-
-        return idempotent(request, scope="loyalty.top_up", perform=perform)
+        _card, answer = services.card_counter_top_up(
+            user=request.user,
+            shop=counter_shop(request, fields["shop"]),
+            code=fields["code"],
+            amount_fen=fields["amount_fen"],
+            method=fields["method"],
+            auth_code=fields["auth_code"],
+            once=once_of_api(request),
+            render=top_up_answer,
+        )
+        return once_response(answer)
 
 
 class CounterPaymentView(APIView):
@@ -336,8 +303,6 @@ class CounterPaymentView(APIView):
 
     @extend_schema(tags=TAGS, summary="A counter payment's progress", responses=PaymentSerializer)
     def get(self, request, pk):
-        payment = Payment.objects.filter(pk=pk, shop__isnull=False).first()
-        if payment is None:
-            raise NotFound()
+        payment = counter_payment(payment_id=pk, shop_ids=shops_of(request.user))
         shop_for_edit(user=request.user, shop_id=payment.shop_id, permission=StaffPermission.REDEEM)
         return Response(PaymentSerializer(payment).data)

@@ -14,7 +14,8 @@ For the orders app (bookings and purchases):
 - the card to use: `loyalty.selectors.card_for_purchase(consumer=, shop=)` (active, valid at
   the shop, or None); the figures: `loyalty.selectors.purchase_quote(card=, amount_fen=,
   points_to_use=, online=True)` (member price, points value, points to earn).
-- paying with the card: `card_password_check(card_id=, password=)` in its own transaction first
+- paying with the card: `card_spending_authorize(card_id=, password=, points=, balance_fen=,
+  once=)` in its own transaction first
   (a wrong try is counted even though the order fails), then `card_purchase_record(card_id=,
   amount_fen=, points_to_use=, balance_to_use_fen=, channel=Channel.ONLINE,
   reference="order:123", idempotency_key="order:123", by=consumer)`.
@@ -35,6 +36,7 @@ from .cards import (
     card_invite,
     card_status_set,
 )
+from .counter import card_at_counter, card_counter_purchase, card_counter_top_up
 from .design import (
     card_design_image_set,
     card_design_preview_png,
@@ -43,7 +45,7 @@ from .design import (
     card_image_png,
 )
 from .levels import card_level_review_by_id
-from .password import card_password_check, card_password_set
+from .password import card_password_check, card_password_set, card_spending_authorize
 from .programs import card_program_save
 from .purchases import (
     PurchaseResult,
@@ -62,6 +64,9 @@ __all__ = [
     "TopUpResult",
     "card_adjust",
     "card_apply",
+    "card_at_counter",
+    "card_counter_purchase",
+    "card_counter_top_up",
     "card_design_image_set",
     "card_design_preview_png",
     "card_design_publish",
@@ -79,6 +84,7 @@ __all__ = [
     "card_program_save",
     "card_purchase_record",
     "card_reference_reverse",
+    "card_spending_authorize",
     "card_status_set",
     "card_top_up",
     "card_top_up_refund",

@@ -18,6 +18,8 @@ from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.translation import gettext as _
 from rest_framework import serializers
 
+from core.idempotency import Once
+
 from ..errors import PasswordNotSet, PasswordRequired, PasswordWrong, SpendingLocked
 from ..locks import card_lock
 from ..models import MembershipCard
@@ -83,6 +85,19 @@ def card_password_set(*, card: MembershipCard, password: str) -> MembershipCard:
 
 def spending_locked(card: MembershipCard) -> bool:
     return bool(card.spending_locked_until and card.spending_locked_until > timezone.now())
+
+
+def card_spending_authorize(
+    *, card_id: int, password: str | None, points: int, balance_fen: int, once: Once
+) -> None:
+    """The one rule before paying with a card, at the counter or in an order: using points or
+    balance needs the consumption password. It is checked in its own transaction before the
+    payment's, so a wrong try is counted although the payment is refused and rolled back; a
+    request that could not run (no idempotency key) costs no try."""
+    if not (points or balance_fen):
+        return
+    once.check()
+    card_password_check(card_id=card_id, password=password)
 
 
 def card_password_check(*, card_id: int, password: str | None) -> None:

@@ -95,6 +95,43 @@ def purchase_replayed(
     )
 
 
+def purchase_entries_write(
+    card: MembershipCard,
+    quote: PurchaseQuote,
+    *,
+    points_to_use: int,
+    balance_to_use_fen: int,
+    common: dict,
+) -> list[LedgerEntry]:
+    """A purchase's rows: one `spend` for the points and balance used (if any), then the `earn`
+    row for the member price with the points earned on what was paid otherwise."""
+    entries = []
+    if points_to_use or balance_to_use_fen:
+        entries.append(
+            points_debit(
+                card,
+                Movement(
+                    kind=EntryKind.SPEND,
+                    points_delta=-points_to_use,
+                    balance_delta_fen=-balance_to_use_fen,
+                    **common,
+                ),
+            )
+        )
+    entries.append(
+        points_credit(
+            card,
+            Movement(
+                kind=EntryKind.EARN,
+                points_delta=quote.points_to_earn,
+                amount_fen=quote.member_price_fen,
+                **common,
+            ),
+        )
+    )
+    return entries
+
+
 @transaction.atomic
 def card_purchase_record(
     *,
@@ -126,36 +163,18 @@ def card_purchase_record(
     )
     if balance_to_use_fen > quote.to_pay_fen:
         raise InvalidRedemption(fields={"balance_fen": [_("余额支付不能超过应付金额。")]})
-    common = {
-        "channel": channel,
-        "reference": reference,
-        "idempotency_key": idempotency_key,
-        "shop": shop,
-        "by": by,
-    }
-    entries = []
-    if points_to_use or balance_to_use_fen:
-        entries.append(
-            points_debit(
-                card,
-                Movement(
-                    kind=EntryKind.SPEND,
-                    points_delta=-points_to_use,
-                    balance_delta_fen=-balance_to_use_fen,
-                    **common,
-                ),
-            )
-        )
-    entries.append(
-        points_credit(
-            card,
-            Movement(
-                kind=EntryKind.EARN,
-                points_delta=quote.points_to_earn,
-                amount_fen=quote.member_price_fen,
-                **common,
-            ),
-        )
+    entries = purchase_entries_write(
+        card,
+        quote,
+        points_to_use=points_to_use,
+        balance_to_use_fen=balance_to_use_fen,
+        common={
+            "channel": channel,
+            "reference": reference,
+            "idempotency_key": idempotency_key,
+            "shop": shop,
+            "by": by,
+        },
     )
     card_level_review(card)
     if channel != Channel.ONLINE:  # online purchases reach the CRM as consumed orders

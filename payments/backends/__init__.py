@@ -81,6 +81,8 @@ class PaymentBackend:
     # True: the payment waits for a notification or a query (the beat task asks for it).
     asynchronous = False
     channels: tuple[str, ...] = ()
+    # A payment-code backend: the first two digits of the customer's codes it takes.
+    code_prefixes: tuple[str, ...] = ()
     # Backends that share a merchant account share its daily statement (reconciled together).
     statement = ""
 
@@ -123,6 +125,15 @@ def payment_backend(name: str) -> PaymentBackend:
     backend = import_string(path)()
     backend.name = name
     return backend
+
+
+def payment_code_backend(auth_code: str) -> str:
+    """The backend in use that takes this customer's payment code, known by its prefix (each
+    backend declares its own `code_prefixes`): the cashier only scans the code."""
+    for name in settings.PAYMENT_BACKENDS:
+        if auth_code[:2] in payment_backend(name).code_prefixes:
+            return name
+    raise PaymentBackendUnknown(fields={"auth_code": [str(PaymentBackendUnknown.message)]})
 
 
 def payment_backends(*, online: bool) -> list[str]:

@@ -240,4 +240,5 @@ class AlipayCodeBackend(AlipayBackend):
     online = False
     asynchronous = True
     channels = ("code",)
+    code_prefixes = ("25", "26", "27", "28", "29", "30")  # Alipay's payment codes
     default_channel = "code"

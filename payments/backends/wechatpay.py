@@ -328,4 +328,5 @@ class WeChatPayCodeBackend(WeChatPayBackend):
     label = "微信付款码"
     online = False
     channels = ("code",)
+    code_prefixes = ("10", "11", "12", "13", "14", "15")  # WeChat Pay's payment codes
     default_channel = "code"

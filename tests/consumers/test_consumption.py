@@ -38,7 +38,7 @@ def test_the_cashier_scans_sees_the_order_and_redeems_it_once(cashier):
     order = order_at(cashier)
     client = client_for(cashier.user)
     scanned = qr_payload("O", order.code)
-    seen = client.get(f"{COUNTER}lookup/", {"code": scanned})
+    seen = client.get(f"{COUNTER}lookup/", {"code": scanned, "shop": order.shop_id})
     assert seen.status_code == 200, seen.json()
     body = seen.json()
     assert body["can_consume"] is True
@@ -46,17 +46,17 @@ def test_the_cashier_scans_sees_the_order_and_redeems_it_once(cashier):
     assert body["amount_fen"] == 8800
     assert body["consumer"]["phone_masked"].count("*") == 4
     headers = key()
-    first = client.post(f"{COUNTER}consume/", {"code": scanned}, **headers)
+    first = client.post(f"{COUNTER}consume/", {"code": scanned, "shop": order.shop_id}, **headers)
     assert first.status_code == 200, first.json()
     assert first.json()["state"] == "consumed"
     assert first.json()["consumed_via"] == "counter"
-    replay = client.post(f"{COUNTER}consume/", {"code": scanned}, **headers)
+    replay = client.post(f"{COUNTER}consume/", {"code": scanned, "shop": order.shop_id}, **headers)
     assert replay.json() == first.json()
     assert replay["Idempotent-Replayed"] == "true"
-    twice = client.post(f"{COUNTER}consume/", {"code": scanned}, **key())
+    twice = client.post(f"{COUNTER}consume/", {"code": scanned, "shop": order.shop_id}, **key())
     assert twice.status_code == 409
     assert twice.json()["code"] == "illegal_transition"
-    after = client.get(f"{COUNTER}lookup/", {"code": scanned}).json()
+    after = client.get(f"{COUNTER}lookup/", {"code": scanned, "shop": order.shop_id}).json()
     assert (after["can_consume"], after["blocked_reason"]) == (False, "已消费")
     assert SettlementEntry.objects.filter(order=order, kind="sale").count() == 1
 
@@ -65,20 +65,27 @@ def test_a_typed_code_works_and_a_forged_qr_is_refused(cashier):
     order = order_at(cashier)
     client = client_for(cashier.user)
     typed = short_code_format(order.code).lower().replace("-", " ")
-    assert client.get(f"{COUNTER}lookup/", {"code": typed}).json()["id"] == order.pk
+    assert (
+        client.get(f"{COUNTER}lookup/", {"code": typed, "shop": order.shop_id}).json()["id"]
+        == order.pk
+    )
     forged = qr_payload("O", order.code)[:-2] + "xx"
-    response = client.get(f"{COUNTER}lookup/", {"code": forged})
+    response = client.get(f"{COUNTER}lookup/", {"code": forged, "shop": order.shop_id})
     assert response.status_code == 400
     assert response.json()["code"] == "invalid_code"
     coupon_qr = qr_payload("C", order.code)
-    assert client.get(f"{COUNTER}lookup/", {"code": coupon_qr}).json()["code"] == "invalid_code"
+    assert (
+        client.get(f"{COUNTER}lookup/", {"code": coupon_qr, "shop": order.shop_id}).json()["code"]
+        == "invalid_code"
+    )
 
 
 def test_the_counter_never_finds_another_merchants_order(cashier):
     foreign = booking()
     client = client_for(cashier.user)
-    assert client.get(f"{COUNTER}lookup/", {"code": foreign.code}).status_code == 404
-    assert client.post(f"{COUNTER}consume/", {"code": foreign.code}, **key()).status_code == 404
+    here = {"code": foreign.code, "shop": cashier.shops.get().pk}
+    assert client.get(f"{COUNTER}lookup/", here).status_code == 404
+    assert client.post(f"{COUNTER}consume/", here, **key()).status_code == 404
     assert Order.objects.get(pk=foreign.pk).state == OrderState.CONFIRMED
 
 
@@ -86,7 +93,9 @@ def test_staff_without_redeem_cannot_use_the_counter(merchant, cashier):
     order = order_at(cashier)
     viewer = StaffFactory(merchant=merchant, permissions=[StaffPermission.VIEW_CUSTOMERS])
     viewer.shops.set([order.shop])
-    response = client_for(viewer.user).post(f"{COUNTER}consume/", {"code": order.code}, **key())
+    response = client_for(viewer.user).post(
+        f"{COUNTER}consume/", {"code": order.code, "shop": order.shop_id}, **key()
+    )
     assert response.status_code == 403
 
 
@@ -120,7 +129,9 @@ def test_bookings_are_confirmed_automatically_unless_disputed():
 
 def test_a_dispute_decided_for_the_consumer_refunds_and_reverses_settlement():
     order = booking()
-    client_for(order.merchant.owner).post(f"{COUNTER}consume/", {"code": order.code}, **key())
+    client_for(order.merchant.owner).post(
+        f"{COUNTER}consume/", {"code": order.code, "shop": order.shop_id}, **key()
+    )
     response = client_for(order.consumer).post(
         f"/api/v1/me/orders/{order.pk}/dispute/", {"reason": "没有提供服务"}
     )
@@ -157,7 +168,7 @@ def test_an_expired_voucher_cannot_be_redeemed_and_is_refunded_by_the_expiry_tas
     order = purchase()
     Order.objects.filter(pk=order.pk).update(valid_until=order.created_at)
     response = client_for(order.merchant.owner).post(
-        f"{COUNTER}consume/", {"code": order.code}, **key()
+        f"{COUNTER}consume/", {"code": order.code, "shop": order.shop_id}, **key()
     )
     assert response.json()["code"] == "voucher_expired"
     assert orders_expire() == 1

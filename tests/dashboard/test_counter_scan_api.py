@@ -3,13 +3,17 @@ a card or an order from a scanned QR or a typed code (any case, dashes optional)
 the cashier must see and the actions possible, respects the shop, and counts failed guesses."""
 
 import pytest
+from django.urls import reverse
 
+from consumers.models import OrderState
 from core.codes import qr_payload, short_code_format
 from tests.conftest import client_for
 from tests.consumers.factories import BookableServiceFactory, purchase
 from tests.coupons.factories import CampaignFactory, CouponFactory
 from tests.factories import ShopFactory, StaffFactory
 from tests.loyalty.factories import card_create_for, program_create, shop_for
+
+from .conftest import browser_for
 
 SCAN = "/api/v1/merchant/counter/scan/"
 
@@ -79,6 +83,32 @@ def test_an_order_of_another_shop_is_refused_here_and_in_the_order_lookup(counte
     assert (lookup.status_code, lookup.json()["code"]) == (403, "wrong_shop")
     there = owner.get("/api/v1/merchant/orders/lookup/", {"code": order.code, "shop": other.pk})
     assert there.status_code == 200
+
+
+def test_the_api_refuses_another_shops_order_at_consume_as_the_dashboard_does(counter):
+    """One rule for both fronts (consumers.services.order_counter_consume): the cashier's shop
+    is always named, and another shop's order is refused there, even to the owner who may
+    redeem at both shops; nothing is consumed."""
+    shop, _cashier, _card, _coupon, _order = counter
+    other = ShopFactory(merchant=shop.merchant)
+    order = purchase(service=BookableServiceFactory(shop=other, bookable=False))
+    owner = client_for(shop.merchant.owner)
+    consume = "/api/v1/merchant/orders/consume/"
+    here = owner.post(
+        consume, {"code": order.code, "shop": shop.pk}, HTTP_IDEMPOTENCY_KEY="wrong-shop-1"
+    )
+    assert (here.status_code, here.json()["code"]) == (403, "wrong_shop")
+    assert other.name in here.json()["detail"]
+    unnamed = owner.post(consume, {"code": order.code}, HTTP_IDEMPOTENCY_KEY="wrong-shop-2")
+    assert (unnamed.status_code, unnamed.json()["fields"].keys()) == (400, {"shop"})
+    page = browser_for(shop.merchant.owner).post(
+        reverse("dashboard:counter-order-consume", args=[shop.pk]),
+        {"code": order.code, "idempotency_key": "dash-wrong-shop-1"},
+        HTTP_HX_REQUEST="true",
+    )
+    assert page.status_code == 422 and other.name in page.content.decode()
+    order.refresh_from_db()
+    assert order.state != OrderState.CONSUMED
 
 
 def test_forged_unknown_and_foreign_codes_are_refused(counter):

@@ -3,6 +3,8 @@ from datetime import timedelta
 
 import pytest
 
+from tests.concurrency import in_background
+
 from .fake_wechatpay import APPID, MCHID, PUBLIC_KEY_ID, SERIAL_NO, FakeWeChatPay, key_pair
 
 WECHAT = {
@@ -32,6 +34,20 @@ def wechat(settings, live_server):
     fake.merchant_public_pem = merchant_public
     yield fake
     fake.close()
+
+
+def code_wait_in_threads(monkeypatch) -> list:
+    """The payment code's wait (what the Celery task does) run in a thread per payment; the
+    threads, for the test to join."""
+    from payments.services import payment_code_settle
+
+    workers = []
+
+    def enqueue(payment_id):
+        workers.append(in_background(payment_code_settle, payment_id=payment_id))
+
+    monkeypatch.setattr("payments.services.payment_code_wait_enqueue", enqueue)
+    return workers
 
 
 def later(payment, minutes: int = 1):

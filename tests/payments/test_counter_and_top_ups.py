@@ -12,11 +12,12 @@ from django.utils import timezone
 from loyalty.models import MembershipCard
 from payments.models import IssueKind, Payment, PaymentIssue, PaymentStatus, Reconciliation
 from payments.reconciliation import reconcile
-from payments.services import payment_code_settle, payment_refund
-from tests.concurrency import in_background
+from payments.services import payment_refund
 from tests.conftest import client_for
 from tests.factories import StaffFactory
 from tests.loyalty.factories import card_create_for, program_create, shop_for
+
+from .conftest import code_wait_in_threads
 
 pytestmark = pytest.mark.django_db(transaction=True)
 TOP_UP = "/api/v1/merchant/counter/top-ups/"
@@ -29,12 +30,7 @@ def counter(wechat, settings, monkeypatch):
     wait (what the Celery task does), polling fast."""
     settings.PAYMENT_CODE_POLL_SECONDS = 0.1
     settings.PAYMENT_CODE_WAIT_SECONDS = 3
-    workers = []
-
-    def enqueue(payment_id):
-        workers.append(in_background(payment_code_settle, payment_id=payment_id))
-
-    monkeypatch.setattr("payments.services.payment_code_wait_enqueue", enqueue)
+    workers = code_wait_in_threads(monkeypatch)
     program = program_create()
     shop = shop_for(program)
     staff = StaffFactory(merchant=program.merchant, permissions=["redeem"])
@@ -195,3 +191,20 @@ def test_a_payment_code_whose_waiting_task_was_lost_is_reversed_by_the_beat_task
     assert Payment.objects.get(pk=payment_id).status == PaymentStatus.CLOSED
     assert wechat.trades[payment.trade_no].state == "REVOKED"
     assert MembershipCard.objects.get(pk=card.pk).balance_fen == 0
+
+
+def test_the_payment_codes_gateway_is_known_from_the_code(counter, wechat):
+    """`method: code`: the gateway is the one whose payment codes start so (WeChat Pay 10-15,
+    Alipay 25-30), as on the counter page; a code no gateway in use takes is refused."""
+    shop, cashier, card, _ = counter
+    wechat.code_behaviour = "ok"
+    body = {"code": card.number, "shop": shop.pk, "amount_fen": 10_000, "method": "code"}
+    paid = cashier.post(TOP_UP, {**body, "auth_code": CODE}, HTTP_IDEMPOTENCY_KEY="code-kind-01")
+    assert paid.status_code == 201, paid.json()
+    assert paid.json()["method"] == "wechatpay_code"
+    alipay = "284567890123456789"  # Alipay's, and no Alipay gateway is configured here
+    refused = cashier.post(
+        TOP_UP, {**body, "auth_code": alipay}, HTTP_IDEMPOTENCY_KEY="code-kind-02"
+    )
+    assert (refused.status_code, refused.json()["code"]) == (400, "payment_method_unavailable")
+    assert "auth_code" in refused.json()["fields"]

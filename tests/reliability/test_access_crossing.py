@@ -29,7 +29,7 @@ def test_b_at_its_own_counter_cannot_find_a_card_coupon_or_order_of_a(world, own
         post(owner_b, "counter-top-up", {**card, "amount_fen": 5000}),
         post(owner_b, "redemption-list", {"shop": shop_b, "code": world.coupon_a.code}),
         post(owner_b, "redemption-lookup", {"shop": shop_b, "code": world.coupon_a.code}),
-        post(owner_b, "merchant-order-consume", {"code": world.order_a.code}),
+        post(owner_b, "merchant-order-consume", {"code": world.order_a.code, "shop": shop_b}),
     ]
     assert [(a.status_code, a.json()["code"]) for a in answers] == [(404, "not_found")] * 6
 

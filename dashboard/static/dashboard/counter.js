@@ -146,8 +146,28 @@
     }
     result.scrollIntoView({ block: "nearest" });
   }
+  // A top-up by payment code (付款码): the code's field shows once "扫付款码" is picked and
+  // takes the focus, so the scanner types the customer's code and its Enter submits.
+  function paymentCodeShown(form, focus) {
+    const picked = form.querySelector('input[name="method"]:checked');
+    const wrap = form.querySelector(".field-auth_code");
+    if (!wrap) return;
+    wrap.hidden = !picked || picked.value !== "code";
+    if (!wrap.hidden && focus) wrap.querySelector("input").focus();
+  }
+  result.addEventListener("change", (event) => {
+    if (event.target.name === "method") paymentCodeShown(event.target.form, true);
+  });
+
   document.body.addEventListener("htmx:afterSettle", (event) => {
-    if (result.contains(event.detail.elt) || event.detail.elt === result) focusNext();
+    if (!(result.contains(event.detail.elt) || event.detail.elt === result)) return;
+    const topUp = result.querySelector("#card-top-up-form");
+    if (topUp) paymentCodeShown(topUp, false);
+    const waiting = result.querySelector('#counter-payment[data-status="pending"]');
+    // While the customer confirms, the page asks again (htmx): the focus stays where it is
+    // until the answer is final.
+    if (waiting && event.detail.target !== result) return;
+    focusNext();
   });
   // A tap on the page's background gives the focus back to the scanner's field.
   document.addEventListener("click", (event) => {

@@ -5,6 +5,7 @@ member needs the page's permission (403), another merchant's shop or staff is no
 from tests.reliability.world import HOLIDAY
 
 from . import Row, everyone
+from .loyalty import counter_payment
 
 
 def page(ok: int, *, staff: int = 403, owner_b: int = 404) -> dict[str, int]:
@@ -97,6 +98,12 @@ ROWS = [
     *(
         Row(f"dashboard:counter-{action}", "POST", page(422), kwargs=shop)
         for action in ("coupon-redeem", "card-purchase", "card-top-up", "order-consume")
+    ),
+    Row(  # a payment taken at shop A's counter, step by step
+        "dashboard:counter-payment",
+        "GET",
+        page(200),
+        kwargs=lambda w: {"shop_id": w.shop_a.pk, "payment_id": counter_payment(w)},
     ),
     Row(  # posted empty: the form (it needs its key) comes back with its errors
         "dashboard:counter-coupon-reverse",
