@@ -8,6 +8,11 @@ deadlocking:
 
 (the customer before anything about it; a plan before the tasks it made). Pending touches are
 claimed on their own, skipping one another worker holds.
+
+The locks are FOR NO KEY UPDATE (no_key): none of these writes changes a key, and a row added
+that points at a locked one (a contact on a customer) takes KEY SHARE on it, which FOR UPDATE
+would block: a complaint's or task's service, holding that row and adding the contact, would
+then wait for the customer the hand-over holds while the hand-over waits for its task.
 """
 
 from django.db.models import QuerySet
@@ -29,7 +34,7 @@ from .models import (
 
 def customers_locking() -> QuerySet[Customer]:
     """Customers, each row locked as it is read (for a lookup that may fall back)."""
-    return Customer.objects.select_for_update(of=("self",))
+    return Customer.objects.select_for_update(of=("self",), no_key=True)
 
 
 def customer_lock(customer: Customer) -> Customer:
@@ -42,15 +47,15 @@ def merchant_customers_lock(merchant: Merchant) -> list[Customer]:
 
 
 def plan_lock(plan: MaintenancePlan) -> MaintenancePlan:
-    return MaintenancePlan.objects.select_for_update(of=("self",)).get(pk=plan.pk)
+    return MaintenancePlan.objects.select_for_update(of=("self",), no_key=True).get(pk=plan.pk)
 
 
 def task_lock(task: Task) -> Task:
-    return Task.objects.select_for_update(of=("self",)).get(pk=task.pk)
+    return Task.objects.select_for_update(of=("self",), no_key=True).get(pk=task.pk)
 
 
 def complaint_lock(complaint: Complaint) -> Complaint:
-    return Complaint.objects.select_for_update(of=("self",)).get(pk=complaint.pk)
+    return Complaint.objects.select_for_update(of=("self",), no_key=True).get(pk=complaint.pk)
 
 
 def pending_touch_claim(pk: int) -> PendingTouch | None:
@@ -78,4 +83,8 @@ def hand_over_lock(*, merchant: Merchant, staff: User) -> dict[str, list[int]]:
 
 
 def pks_lock(rows: QuerySet) -> list[int]:
-    return list(rows.order_by("pk").select_for_update(of=("self",)).values_list("pk", flat=True))
+    return list(
+        rows.order_by("pk")
+        .select_for_update(of=("self",), no_key=True)
+        .values_list("pk", flat=True)
+    )

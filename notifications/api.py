@@ -343,7 +343,8 @@ class DeviceViewSet(mixins.ListModelMixin, mixins.DestroyModelMixin, viewsets.Ge
 
     def create(self, request):
         platform = request.data.get("platform") if isinstance(request.data, dict) else None
-        data = DEVICE_INPUTS.get(platform, DeviceInputSerializer)(data=request.data)
+        serializer = DEVICE_INPUTS.get(platform) if isinstance(platform, str) else None
+        data = (serializer or DeviceInputSerializer)(data=request.data)
         data.is_valid(raise_exception=True)
         device, created = services.device_register(consumer=request.user, **data.validated_data)
         return Response(

@@ -1,7 +1,9 @@
 """What a browser's push subscription must look like before we store it and POST to it.
 
-The endpoint is a URL our workers will call, so it must be a push service's: https to a named
-host (no IP literal, no localhost: the server must not be made to call into its own network).
+The endpoint is a URL our workers will call, so it must be a push service's: https to one of
+the hosts in WEBPUSH_PUSH_SERVICES (the browsers' own push services), never any other host,
+so the server cannot be made to call into its own network (and the backend follows no
+redirect).
 Plain http to 127.0.0.1 only with DEBUG or WEBPUSH_ALLOW_LOCAL_HTTP (the tests' fake push
 service). The keys must be what RFC 8291 encrypts for: an uncompressed P-256 point and a
 16-byte secret, so a broken subscription is refused here, not at every send.
@@ -9,7 +11,6 @@ service). The keys must be what RFC 8291 encrypts for: an uncompressed P-256 poi
 
 import base64
 import binascii
-import ipaddress
 from urllib.parse import urlsplit
 
 from cryptography.hazmat.primitives.asymmetric import ec
@@ -30,21 +31,24 @@ def _base64url(value: str) -> bytes:
 def web_push_endpoint(url: str) -> None:
     try:
         parts = urlsplit(url)
-        host = parts.hostname or ""
-        parts.port  # noqa: B018 - raises on a port that is no number
+        host = (parts.hostname or "").rstrip(".")
+        port = parts.port
     except ValueError as error:
         raise ValidationError(_("推送地址不是有效的网址。")) from error
     local_allowed = settings.DEBUG or settings.WEBPUSH_ALLOW_LOCAL_HTTP
     if parts.scheme == "http" and host in LOCAL_HOSTS and local_allowed:
         return
-    if parts.scheme != "https" or not host or parts.username or parts.password:
-        raise ValidationError(_("推送地址必须是推送服务的 https 网址。"))
-    try:
-        ipaddress.ip_address(host)
-    except ValueError:
-        if "." in host and host != "localhost" and not host.endswith(".localhost"):
-            return
-    raise ValidationError(_("推送地址必须是推送服务的 https 网址。"))
+    named = parts.scheme == "https" and port in (None, 443) and push_service(host)
+    if not named or parts.username or parts.password:
+        raise ValidationError(_("推送地址必须是浏览器推送服务的 https 网址。"))
+
+
+def push_service(host: str) -> bool:
+    """Whether the host is one of WEBPUSH_PUSH_SERVICES ("*.example.com": any host below it)."""
+    return any(
+        host.endswith(pattern[1:]) if pattern.startswith("*.") else host == pattern
+        for pattern in settings.WEBPUSH_PUSH_SERVICES
+    )
 
 
 def web_subscription_key(value: str) -> None:

@@ -508,6 +508,18 @@ WEBPUSH_VAPID_PRIVATE_KEY = env("WEBPUSH_VAPID_PRIVATE_KEY", default="")
 WEBPUSH_VAPID_PUBLIC_KEY = env("WEBPUSH_VAPID_PUBLIC_KEY", default="")
 WEBPUSH_VAPID_SUBJECT = env("WEBPUSH_VAPID_SUBJECT", default="mailto:push@localhost")
 WEBPUSH_TTL_SECONDS = env.int("WEBPUSH_TTL_SECONDS", default=86400)  # kept while offline
+# The push services a subscription's endpoint may name (host, or "*." + domain): our workers
+# POST to it, so only the browsers' own services (Chrome and Edge's FCM, Firefox's autopush,
+# Safari's, Windows'); any other host is refused when the subscription is registered.
+WEBPUSH_PUSH_SERVICES = env.list(
+    "WEBPUSH_PUSH_SERVICES",
+    default=[
+        "fcm.googleapis.com",
+        "*.push.services.mozilla.com",
+        "*.push.apple.com",
+        "*.notify.windows.com",
+    ],
+)
 # Subscriptions on http://127.0.0.1 (the tests' fake push service) are taken with DEBUG on or
 # this set (the test settings); production refuses it.
 WEBPUSH_ALLOW_LOCAL_HTTP = env.bool("WEBPUSH_ALLOW_LOCAL_HTTP", default=False)

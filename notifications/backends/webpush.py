@@ -27,7 +27,10 @@ from .base import (
     TemporaryFailure,
 )
 
-GONE = (404, 410)  # RFC 8030 §7.3: the subscription expired or was unsubscribed
+# Subscriptions the push service will never take again: expired or unsubscribed (404, 410:
+# RFC 8030 §7.3), made for another VAPID key (403: RFC 8292 §4.2), or malformed (400); and
+# any other answer that is no success (a 3xx: we follow no redirect).
+DEAD = (300, 301, 302, 303, 307, 308, 400, 403, 404, 410)
 # RFC 8030 §5.3: marketing may wait for a charger and Wi-Fi; the rest is normal.
 URGENCY = {"flash_deal": "low", "verification": "high"}
 
@@ -68,26 +71,41 @@ def web_payload(message: OutgoingMessage) -> str:
     )
 
 
+class NoRedirects(requests.Session):
+    """A push service answers our POST itself (201); following a redirect would let whoever
+    runs an endpoint send our worker to any address, inside our network too."""
+
+    def request(self, *args, **kwargs):
+        kwargs["allow_redirects"] = False
+        return super().request(*args, **kwargs)
+
+
 class WebPushBackend(ChannelBackend):
     def send_push(self, message: OutgoingMessage, tokens: list[PushToken]) -> PushReceipt:
+        """Each subscription on its own: one the push service refuses for good is deactivated
+        and the others still get the message; only our own key refused (401), a message too
+        large for every one (413) or a passing failure fails the send."""
         key, payload = vapid_key(), web_payload(message)
-        ids, invalid = [], set()
-        with requests.Session() as session:
+        ids, invalid, too_large = [], set(), 0
+        with NoRedirects() as session:
             for token in tokens:
                 try:
                     ids.append(self._push_one(session, key, payload, message, token))
                 except WebPushException as error:
                     status = error.response.status_code if error.response is not None else 0
-                    if status in GONE:
+                    if status in DEAD:
                         invalid.add(token.token)
-                        continue
-                    if status in (0, 408, 429) or status >= 500:
+                    elif status in (0, 408, 429) or status >= 500:
                         raise TemporaryFailure(f"web push {status}") from error
-                    # 400, 401/403 (our VAPID refused), 413 (payload too large)
-                    raise PermanentFailure(f"web push {status} at {token.masked}") from error
+                    elif status == 413:
+                        too_large += 1
+                    else:  # 401: our VAPID refused, so every subscription refuses it
+                        raise PermanentFailure(f"web push {status} at {token.masked}") from error
                 except requests.RequestException as error:
                     why = type(error).__name__
                     raise TemporaryFailure(f"web push unreachable: {why}") from error
+        if too_large and too_large == len(tokens):
+            raise PermanentFailure("web push 413: the message is too large")
         return PushReceipt(",".join(ids)[:100], frozenset(invalid))
 
     def _push_one(

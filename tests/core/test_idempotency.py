@@ -88,3 +88,20 @@ def test_concurrent_requests_with_one_key_act_once(consumer):
     assert runs() == 1
     assert len(answers) == 8
     assert all(answer == answers[0] for answer in answers)
+
+
+def test_no_password_reaches_the_stored_request_hash():
+    """A card's six digits beside a known card and amount would be found from a plain hash."""
+    from rest_framework.parsers import JSONParser
+    from rest_framework.request import Request
+    from rest_framework.test import APIRequestFactory
+
+    from core.idempotency import request_fingerprint
+
+    def asked(**body):
+        raw = APIRequestFactory().post("/api/v1/x/", body, format="json")
+        return request_fingerprint(Request(raw, parsers=[JSONParser()]))
+
+    assert asked(amount_fen=100, password="123456") == asked(amount_fen=100, password="654321")
+    assert asked(amount_fen=100, card_password="1") == asked(amount_fen=100)
+    assert asked(amount_fen=100) != asked(amount_fen=200)

@@ -89,7 +89,16 @@ def good_subscription() -> dict:
         ({"endpoint": "http://fcm.googleapis.com/fcm/send/x"}, "endpoint"),
         ({"endpoint": "https://10.0.0.7/push/x"}, "endpoint"),  # not into our own network
         ({"endpoint": "https://localhost/push/x"}, "endpoint"),
-        ({"endpoint": "https://user:pw@push.example.com/x"}, "endpoint"),
+        ({"endpoint": "https://user:pw@fcm.googleapis.com/x"}, "endpoint"),
+        # Only the browsers' push services: no other host, however it is spelt.
+        ({"endpoint": "https://127.1/x"}, "endpoint"),
+        ({"endpoint": "https://0x7f.0.0.1/x"}, "endpoint"),
+        ({"endpoint": "https://localhost./x"}, "endpoint"),
+        ({"endpoint": "https://169.254.169.254.nip.io/x"}, "endpoint"),
+        ({"endpoint": "https://redis.internal:6379/x"}, "endpoint"),
+        ({"endpoint": "https://fcm.googleapis.com.evil.example/x"}, "endpoint"),
+        ({"endpoint": "https://evilfcm.googleapis.com/x"}, "endpoint"),
+        ({"endpoint": "https://fcm.googleapis.com:8443/x"}, "endpoint"),
         ({"endpoint": "https://push.example.com/" + "x" * 1024}, "endpoint"),
         ({"keys": {"p256dh": b64url(b"\x04" + b"1" * 64), "auth": AUTH}}, "keys"),
         ({"keys": {"p256dh": "not base64!", "auth": AUTH}}, "keys"),
@@ -169,6 +178,34 @@ def test_a_subscription_the_push_service_calls_gone_deactivates_its_device(push_
     assert len(client_for(consumer).get(URL).json()["results"]) == 1
 
 
+@pytest.mark.parametrize(
+    "answer",
+    [
+        (403, {"reason": "made for another application server key"}),  # RFC 8292 §4.2
+        (400, {"reason": "malformed"}),
+        (307, {}, {"Location": "/push/elsewhere"}),  # never followed
+    ],
+)
+def test_a_subscription_refused_for_good_is_deactivated_and_the_others_still_get_it(
+    push_service, answer
+):
+    consumer = UserFactory()
+    dead, kept = push_service.subscribe(), push_service.subscribe()
+    register(consumer, dead), register(consumer, kept)
+    dead_name = dead["endpoint"].rsplit("/", 1)[1]
+    handle = push_service.handle
+
+    def refusing(request, body):
+        return answer if request.path.endswith(dead_name) else handle(request, body)
+
+    push_service.handle = refusing
+    message = push_to(consumer)
+    assert message.status == OutboxStatus.SENT, message.last_error
+    active = dict(Device.objects.values_list("token", "active"))
+    assert active == {dead["endpoint"]: False, kept["endpoint"]: True}
+    assert [m["subscription"] for m in push_service.sent] == [kept["endpoint"].rsplit("/", 1)[1]]
+
+
 def test_browsers_get_web_push_while_phones_get_jpush(settings, push_service):
     consumer = UserFactory()
     jpush = FakeJPush("k" * 24, "s" * 24, known={"1a0018970a9e7c4b2b1"})
@@ -204,3 +241,9 @@ def test_a_vapid_public_key_that_is_not_the_pair_of_the_private_key_is_refused()
         vapid_public_key()
     assert "not the private key's pair" in str(error.value)
     assert json.dumps(vapid_public_key())  # the derived one, unchanged
+
+
+@pytest.mark.parametrize("platform", [["web"], {"web": 1}, 7])
+def test_a_platform_that_is_no_string_is_a_400_not_a_500(platform):
+    answer = client_for(UserFactory()).post(URL, {"platform": platform}, format="json")
+    assert answer.status_code == 400 and "platform" in answer.json()["fields"]
