@@ -117,9 +117,9 @@ class BenefitColumn:
         if value is None or self.unit == SERVICE:
             return None
         if self.max_value is not None and not self.min_value <= value <= self.max_value:
-            return "折扣须在 1 到 99 之间（减去的百分比，20 = 8 折）。"
+            return _("折扣须在 1 到 99 之间（减去的百分比，20 = 8 折）。")
         if value < self.min_value:
-            return "金额须大于 0。" if self.min_value > 0 else "金额不能为负。"
+            return _("金额须大于 0。") if self.min_value > 0 else _("金额不能为负。")
         return None
 
 
@@ -131,7 +131,7 @@ COLUMNS: dict[str, BenefitColumn] = {
             FEN,
             gettext_lazy("立减金额（元）"),
             more,
-            "优惠金额只能提高。",
+            gettext_lazy("优惠金额只能提高。"),
             min_value=1,
         ),
         BenefitColumn(
@@ -139,7 +139,7 @@ COLUMNS: dict[str, BenefitColumn] = {
             PERCENT,
             gettext_lazy("折扣（减去的百分比）"),
             more,
-            "折扣只能加大。",
+            gettext_lazy("折扣只能加大。"),
             min_value=1,
             max_value=99,
             help_text="Percent taken off: 20 = 8折, 15 = 8.5折.",
@@ -150,7 +150,7 @@ COLUMNS: dict[str, BenefitColumn] = {
             FEN,
             gettext_lazy("最多优惠（元）"),
             more_or_none,
-            "优惠上限只能提高或取消。",
+            gettext_lazy("优惠上限只能提高或取消。"),
             min_value=1,
             help_text="Most a percent off takes off.",
         ),
@@ -159,7 +159,7 @@ COLUMNS: dict[str, BenefitColumn] = {
             SERVICE,
             gettext_lazy("赠送或特价的服务"),
             same,
-            "已发布的活动不能更换服务。",
+            gettext_lazy("已发布的活动不能更换服务。"),
             help_text="The free service or product (free_item), or the one at a special price.",
         ),
         BenefitColumn(
@@ -167,7 +167,7 @@ COLUMNS: dict[str, BenefitColumn] = {
             FEN,
             gettext_lazy("特价（元）"),
             less,
-            "特价只能降低。",
+            gettext_lazy("特价只能降低。"),
         ),
     )
 }
@@ -219,7 +219,7 @@ class BenefitSpec:
         if order_amount_fen is None:  # a free item or special price on its own
             order_amount_fen = campaign.service.price_fen
         if order_amount_fen < campaign.min_spend_fen:
-            message = f"该券需消费满 {yuan(campaign.min_spend_fen)} 元才能使用。"
+            message = _("该券需消费满 %(min)s 元才能使用。") % {"min": yuan(campaign.min_spend_fen)}
             raise BelowMinimumSpend(message, fields={"order_amount_fen": [message]})
         discount = min(self.discount(campaign, order_amount_fen), order_amount_fen)
         return Applied(order_amount_fen, discount, order_amount_fen - discount)
@@ -235,9 +235,9 @@ class BenefitSpec:
         for name, column in COLUMNS.items():
             value = fields.get(name)
             if name in self.required and value is None:
-                found[name] = ["该优惠类型需要填写此项。"]
+                found[name] = [_("该优惠类型需要填写此项。")]
             elif name not in self.columns and value is not None:
-                found[name] = ["该优惠类型不使用此项。"]
+                found[name] = [_("该优惠类型不使用此项。")]
             elif problem := column.problem(value):
                 found[name] = [problem]
         return found
@@ -245,7 +245,7 @@ class BenefitSpec:
     def better_for_holders(self, old: dict, new: dict) -> dict[str, list[str]]:
         """The columns a published campaign of this kind changed against its holders."""
         return {
-            name: [COLUMNS[name].why_not]
+            name: [str(COLUMNS[name].why_not)]
             for name in self.columns
             if old.get(name) != new.get(name)
             and not COLUMNS[name].favours(old.get(name), new.get(name))

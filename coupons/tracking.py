@@ -22,6 +22,8 @@ from django.db.models import (
 )
 from django.db.models.functions import Extract, TruncDate
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from core.spreadsheet import csv_writer
 
@@ -78,13 +80,13 @@ def campaign_stats(campaign: Campaign, *, first: date | None = None, last: date 
         "discount_fen": used["discount_fen"],
         "payable_fen": used["payable_fen"],
         "funnel": [
-            {"stage": "quantity", "label": "发行量", "count": campaign.total_quantity},
+            {"stage": "quantity", "label": _("发行量"), "count": campaign.total_quantity},
             {
                 "stage": "issued",
-                "label": "已发放（领取、定向发放、纸质）",
+                "label": _("已发放（领取、定向发放、纸质）"),
                 "count": totals["issued"],
             },
-            {"stage": "redeemed", "label": "已核销", "count": used["redeemed"]},
+            {"stage": "redeemed", "label": _("已核销"), "count": used["redeemed"]},
         ],
         "first_day": first,
         "last_day": last,
@@ -143,7 +145,14 @@ def _daily(coupons, standing, first: date, last: date) -> list[dict]:
     return [asdict(figures[day]) for day in days]
 
 
-CSV_HEADER = ["日期", "发放张数", "其中顾客领取", "核销张数", "订单金额（元）", "优惠金额（元）"]
+CSV_HEADER = [
+    gettext_lazy("日期"),
+    gettext_lazy("发放张数"),
+    gettext_lazy("其中顾客领取"),
+    gettext_lazy("核销张数"),
+    gettext_lazy("订单金额（元）"),
+    gettext_lazy("优惠金额（元）"),
+]
 
 
 def _yuan(fen: int) -> str:
@@ -154,7 +163,7 @@ def stats_csv(stats: dict) -> bytes:
     """The daily figures as CSV with a total row, UTF-8 with a BOM so Excel reads Chinese."""
     out = io.StringIO()
     writer = csv_writer(out)  # every cell formula-escaped (core.spreadsheet)
-    writer.writerow(CSV_HEADER)
+    writer.writerow([str(label) for label in CSV_HEADER])
     for day in stats["daily"]:
         writer.writerow(
             [
@@ -169,7 +178,7 @@ def stats_csv(stats: dict) -> bytes:
     daily = stats["daily"]
     writer.writerow(
         [
-            "合计",
+            _("合计"),
             sum(d["issued"] for d in daily),
             sum(d["claimed"] for d in daily),
             sum(d["redeemed"] for d in daily),

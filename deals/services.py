@@ -72,18 +72,20 @@ class DealTerms:
     def check(self, *, merchant: Merchant, now: datetime) -> None:
         problems = {}
         if self.shop.merchant_id != merchant.pk:
-            problems["shop"] = ["只能选择本商户的门店。"]
+            problems["shop"] = [_("只能选择本商户的门店。")]
         if not MIN_MINUTES <= self.duration_minutes <= MAX_MINUTES:
-            problems["duration_minutes"] = [f"闪购时长须在 {MIN_MINUTES} 分钟到 12 小时之间。"]
+            problems["duration_minutes"] = [
+                _("闪购时长须在 %(min)s 分钟到 12 小时之间。") % {"min": MIN_MINUTES}
+            ]
         earliest, latest = now - START_WINDOW[0], now + START_WINDOW[1]
         if not earliest <= self.starts_at <= latest:
             problems["starts_at"] = [_("开始时间须在 90 天之内。")]
         elif self.ends_at <= now:
-            problems["starts_at"] = ["闪购结束时间已过。"]
+            problems["starts_at"] = [_("闪购结束时间已过。")]
         if self.target == DealTarget.RADIUS and self.radius_m is None:
-            problems["radius_m"] = ["按距离推送需要填写推送半径。"]
+            problems["radius_m"] = [_("按距离推送需要填写推送半径。")]
         if self.sms and self.target != DealTarget.CUSTOMER_LIST:
-            problems["sms"] = ["短信仅用于指定顾客名单的闪购。"]
+            problems["sms"] = [_("短信仅用于指定顾客名单的闪购。")]
         if problems:
             raise InvalidDeal(fields=problems)
 

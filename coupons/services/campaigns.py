@@ -17,6 +17,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from phonenumber_field.phonenumber import PhoneNumber
 
 from loyalty.models import Level
@@ -99,36 +100,38 @@ def terms_check(*, merchant: Merchant, terms: Terms, shops=(), levels=()) -> Non
     fields = terms.fields
     problems = benefit_spec(fields["benefit_kind"]).problems(fields)
     if fields["min_spend_fen"] is not None and fields["min_spend_fen"] < 0:
-        problems["min_spend_fen"] = ["金额不能为负。"]
+        problems["min_spend_fen"] = [_("金额不能为负。")]
     service: Service | None = fields["service"]
     if service is not None and service.shop.merchant_id != merchant.pk:
-        problems["service"] = ["只能选择本商户的服务。"]
+        problems["service"] = [_("只能选择本商户的服务。")]
 
     fixed = fields["valid_from"] is not None or fields["valid_until"] is not None
     relative = fields["valid_days_after_issue"] is not None
     if fixed == relative:
-        problems["valid_until"] = ["请选择固定有效期（开始和结束时间）或领取后有效天数，二选一。"]
+        problems["valid_until"] = [
+            _("请选择固定有效期（开始和结束时间）或领取后有效天数，二选一。")
+        ]
     elif fixed and (fields["valid_from"] is None or fields["valid_until"] is None):
-        problems["valid_until"] = ["固定有效期需要开始和结束时间。"]
+        problems["valid_until"] = [_("固定有效期需要开始和结束时间。")]
     elif fixed and fields["valid_until"] <= fields["valid_from"]:
-        problems["valid_until"] = ["结束时间须晚于开始时间。"]
+        problems["valid_until"] = [_("结束时间须晚于开始时间。")]
     elif relative and fields["valid_days_after_issue"] < 1:
-        problems["valid_days_after_issue"] = ["有效天数至少为 1。"]
+        problems["valid_days_after_issue"] = [_("有效天数至少为 1。")]
 
     if fields["total_quantity"] < 1:
-        problems["total_quantity"] = ["发行量至少为 1。"]
+        problems["total_quantity"] = [_("发行量至少为 1。")]
     if fields["per_customer_limit"] < 1:
-        problems["per_customer_limit"] = ["每人限领至少为 1。"]
+        problems["per_customer_limit"] = [_("每人限领至少为 1。")]
     if any(shop.merchant_id != merchant.pk for shop in shops):
-        problems["shops"] = ["包含不属于本商户的门店。"]
+        problems["shops"] = [_("包含不属于本商户的门店。")]
     if any(level.program.merchant_id != merchant.pk for level in levels):
-        problems["levels"] = ["只能选择本商户会员卡的等级。"]
+        problems["levels"] = [_("只能选择本商户会员卡的等级。")]
     if fields["audience"] == Audience.LEVELS and not terms.levels:
-        problems["levels"] = ["请选择至少一个会员等级。"]
+        problems["levels"] = [_("请选择至少一个会员等级。")]
     if fields["audience"] == Audience.CUSTOMER_LIST and not terms.phones:
-        problems["customer_phones"] = ["请填写至少一个顾客手机号。"]
+        problems["customer_phones"] = [_("请填写至少一个顾客手机号。")]
     if fields["audience"] == Audience.SEGMENTS and not fields["segments"]:
-        problems["segments"] = ["请选择至少一个客户分群。"]
+        problems["segments"] = [_("请选择至少一个客户分群。")]
     if problems:
         raise InvalidCampaign(fields=problems)
 
@@ -136,12 +139,12 @@ def terms_check(*, merchant: Merchant, terms: Terms, shops=(), levels=()) -> Non
 # Published terms may change only this way: field -> (allowed(old, new), why not). The benefit
 # columns are their kind's (BenefitSpec.better_for_holders).
 FAVOURABLE = {
-    "benefit_kind": (same, "已发布的活动不能更改优惠类型。"),
-    "min_spend_fen": (less, "最低消费只能降低。"),
-    "valid_from": (less, "有效期只能提前开始，不能推迟。"),
-    "valid_until": (more, "有效期只能延长。"),
-    "valid_days_after_issue": (more, "有效天数只能增加。"),
-    "per_customer_limit": (more, "每人限领只能增加。"),
+    "benefit_kind": (same, gettext_lazy("已发布的活动不能更改优惠类型。")),
+    "min_spend_fen": (less, gettext_lazy("最低消费只能降低。")),
+    "valid_from": (less, gettext_lazy("有效期只能提前开始，不能推迟。")),
+    "valid_until": (more, gettext_lazy("有效期只能延长。")),
+    "valid_days_after_issue": (more, gettext_lazy("有效天数只能增加。")),
+    "per_customer_limit": (more, gettext_lazy("每人限领只能增加。")),
     # Fewer unissued coupons hurt no holder; fewer than already issued is impossible anyway.
     "total_quantity": (lambda old, new: True, ""),
 }
@@ -151,23 +154,23 @@ def favourable_check(*, old: Terms, new: Terms, issued_count: int) -> None:
     problems: dict[str, list[str]] = {}
     for name, (allowed, why) in FAVOURABLE.items():
         if old.fields[name] != new.fields[name] and not allowed(old.fields[name], new.fields[name]):
-            problems[name] = [why]
+            problems[name] = [str(why)]
     if old.fields["benefit_kind"] == new.fields["benefit_kind"]:
         spec = benefit_spec(new.fields["benefit_kind"])
         problems |= spec.better_for_holders(old.fields, new.fields)
     # An empty set of shops means every shop: the widest there is.
     if old.shops != new.shops and not (not new.shops or (old.shops and new.shops >= old.shops)):
-        problems["shops"] = ["已发布的活动只能增加适用门店。"]
+        problems["shops"] = [_("已发布的活动只能增加适用门店。")]
     old_audience, new_audience = old.fields["audience"], new.fields["audience"]
     if new_audience != Audience.ANYONE:
         if new_audience != old_audience:
-            problems["audience"] = ["已发布的活动只能把适用人群放宽为所有人。"]
+            problems["audience"] = [_("已发布的活动只能把适用人群放宽为所有人。")]
         elif not new.levels >= old.levels:
-            problems["levels"] = ["已发布的活动只能增加会员等级。"]
+            problems["levels"] = [_("已发布的活动只能增加会员等级。")]
         elif not new.phones >= old.phones:
-            problems["customer_phones"] = ["已发布的活动只能增加顾客。"]
+            problems["customer_phones"] = [_("已发布的活动只能增加顾客。")]
         elif not set(new.fields["segments"]) >= set(old.fields["segments"]):
-            problems["segments"] = ["已发布的活动只能增加客户分群。"]
+            problems["segments"] = [_("已发布的活动只能增加客户分群。")]
     if problems:
         raise TermsLocked(fields=problems)
     if new.fields["total_quantity"] < issued_count:

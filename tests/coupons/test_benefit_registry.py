@@ -104,3 +104,21 @@ def test_a_kind_in_the_registry_alone_passes_the_api_the_forms_and_the_checks(ca
 def test_an_unknown_kind_is_not_a_silent_default():
     with pytest.raises(ValueError):  # the designer's preview says "请填写优惠内容" for it
         benefit_text(Campaign(benefit_kind=""))
+
+
+def test_the_terms_rules_speak_the_owners_language():
+    """What the services refuse, field by field, reads in English for an English owner."""
+    from django.utils import translation
+
+    spec = BENEFITS[BenefitKind.AMOUNT_OFF]
+    old = {"amount_off_fen": 5000, "min_spend_fen": 30000}
+    with translation.override("en"):
+        assert spec.problems({"percent_off": 20}) == {
+            "amount_off_fen": ["This benefit type needs this field."],
+            "percent_off": ["This benefit type does not use this field."],
+        }
+        assert spec.better_for_holders(old, {**old, "amount_off_fen": 4000}) == {
+            "amount_off_fen": ["The amount off can only be raised."]
+        }
+    with translation.override("zh-hans"):
+        assert spec.problems({})["amount_off_fen"] == ["该优惠类型需要填写此项。"]
