@@ -4,6 +4,7 @@ import sys
 from celery import current_app as celery_app
 from django.db import connections
 from django.http import JsonResponse
+from django.utils.translation import gettext as _
 from django.views import csrf, defaults
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
@@ -48,14 +49,14 @@ def healthz(request):
 @csrf_exempt  # answers every method alike; a CSRF refusal would hide the 404 behind a 403
 def not_found(request, exception=None):
     if request.path.startswith("/api/"):
-        return JsonResponse(error_body("not_found", "未找到。"), status=404)
+        return JsonResponse(error_body("not_found", _("未找到。")), status=404)
     return defaults.page_not_found(request, exception)
 
 
 def csrf_failure(request, reason=""):
     """CSRF_FAILURE_VIEW: API clients get the error shape; pages get Django's page."""
     if request.path.startswith("/api/"):
-        detail = "CSRF 校验失败：会话登录的写请求需带 X-CSRFToken 请求头。"
+        detail = _("CSRF 校验失败：会话登录的写请求需带 X-CSRFToken 请求头。")
         return JsonResponse(error_body("csrf_failed", detail), status=403)
     return csrf.csrf_failure(request, reason)
 
@@ -71,5 +72,7 @@ def server_error(request):
         response["Retry-After"] = str(RETRY_AFTER_SECONDS)
         return response
     if request.path.startswith("/api/"):
-        return JsonResponse(error_body("server_error", "服务器内部错误，请稍后重试。"), status=500)
+        return JsonResponse(
+            error_body("server_error", _("服务器内部错误，请稍后重试。")), status=500
+        )
     return defaults.server_error(request)

@@ -91,18 +91,18 @@ def row_parse(row: dict) -> tuple[dict, list[str]]:
     errors = []
     name = (row.get("name") or "").strip()
     if not name:
-        errors.append("缺少姓名")
+        errors.append(_("缺少姓名"))
     if len(name) > 60:
-        errors.append("姓名过长")
+        errors.append(_("姓名过长"))
     phone = to_python((row.get("phone") or "").strip(), region="CN")
     if not isinstance(phone, PhoneNumber) or not phone.is_valid():
-        errors.append("手机号无效")
+        errors.append(_("手机号无效"))
     birthday = None
     if raw := (row.get("birthday") or "").strip():
         try:
             birthday = date.fromisoformat(raw)
         except ValueError:
-            errors.append("生日格式应为 YYYY-MM-DD")
+            errors.append(_("生日格式应为 YYYY-MM-DD"))
     tags = [t.strip()[:20] for t in (row.get("tags") or "").replace("|", ";").split(";")]
     lunar = (row.get("birthday_lunar") or "").strip().lower() in ("1", "true", "yes", "是", "农历")
     fields = {
@@ -138,7 +138,7 @@ def customers_import(
         phone = fields["phone"]
         key = str(phone) if isinstance(phone, PhoneNumber) else None
         if not errors and key in seen:
-            errors.append("文件中手机号重复")
+            errors.append(_("文件中手机号重复"))
         if not errors:
             seen.add(key)
             try:
@@ -146,7 +146,7 @@ def customers_import(
                 report.created += 1
                 continue
             except CustomerExists:
-                errors.append("该手机号已在客户档案中")
+                errors.append(_("该手机号已在客户档案中"))
         report.rejected.append(
             {"line": line, "name": (row.get("name") or "")[:60], "errors": errors}
         )

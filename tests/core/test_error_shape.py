@@ -57,3 +57,9 @@ def test_messages_are_chinese_by_default_and_english_on_request(api):
     english = api.get("/api/v1/auth/me/", HTTP_ACCEPT_LANGUAGE="en").json()["detail"]
     assert "身份认证" in chinese
     assert english == "Authentication credentials were not provided."
+
+
+def test_an_unknown_api_path_answers_in_the_callers_language(api):
+    english = api.get("/api/v1/no-such-thing/", HTTP_ACCEPT_LANGUAGE="en").json()
+    chinese = api.get("/api/v1/no-such-thing/", HTTP_ACCEPT_LANGUAGE="zh-hans").json()
+    assert (english["detail"], chinese["detail"]) == ("Not found.", "未找到。")
