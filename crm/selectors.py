@@ -5,7 +5,10 @@ from django.db.models.functions import Cast
 from django.utils.translation import gettext as _
 
 from accounts.models import Role, User
+from consumers.models import Order
 from core.segments import segment_member_ids
+from coupons.models import Redemption
+from loyalty.models import LedgerEntry, MembershipCard
 from merchants.models import Merchant, StaffPermission
 from merchants.selectors import merchant_of, merchant_permission_check
 
@@ -138,10 +141,6 @@ def customers_at_shops(merchant: Merchant, shop_ids) -> QuerySet[Customer]:
     a membership card there or used one there. The shop is taken from those records, which
     carry it; a customer with no account (added by hand or CSV) belongs to no shop and is only
     on the unfiltered lists."""
-    from consumers.models import Order
-    from coupons.models import Redemption
-    from loyalty.models import LedgerEntry, MembershipCard
-
     shops = list(shop_ids)
     consumer = OuterRef("consumer_id")
     return customers_of(merchant).filter(

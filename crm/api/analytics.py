@@ -33,10 +33,8 @@ class SegmentsView(APIView):
 
     @extend_schema(tags=TAGS, responses=OutputSerializer(many=True))
     def get(self, request):
-        from ..analytics import customer_groups
-
         merchant = selectors.member_check(request.user, selectors.VIEW)
-        return Response(whole_page(customer_groups(merchant)["segments"]))
+        return Response(whole_page(analytics.customer_groups(merchant)["segments"]))
 
 
 class AnalyticsGroupsView(APIView):
