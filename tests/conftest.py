@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 from django.core.cache import cache
 from rest_framework.test import APIClient
+from rest_framework.throttling import SimpleRateThrottle
 
 from accounts.models import Role
 from accounts.services import tokens_for
@@ -42,6 +43,17 @@ def _clear_cache():
     """Throttle counters live in the real Redis (test db 15); start every test from zero."""
     cache.clear()
     yield
+
+
+@pytest.fixture(autouse=True)
+def _throttle_clock(monkeypatch):
+    """The rate limits count in fixed windows (core.throttling): a test's requests that straddle
+    a minute's edge would be split between two windows and never reach the limit. Each test's
+    throttles see one instant, a second into the current day, so its requests share every window
+    (minute, hour, day); tests about a new window set their own timer."""
+    now = time.time()
+    instant = now - now % 86400 + 1
+    monkeypatch.setattr(SimpleRateThrottle, "timer", lambda self: instant)
 
 
 DB_FIXTURES = {"db", "transactional_db", "live_server"}

@@ -467,3 +467,31 @@ def test_an_expired_access_token_is_refreshed_and_a_revoked_one_signs_me_out(pag
     page.goto("/app/orders")
     expect(page).to_have_url(f"{live_url(page)}/app/login?next=/orders")
     assert page.evaluate("localStorage.getItem('o2o:session')") is None
+
+
+def test_a_slow_earlier_answer_does_not_join_a_newer_search(page, world):
+    """The first, unfiltered page answers after the search typed meanwhile: the list shows the
+    search's one shop, not both answers appended."""
+    held = []
+
+    def hold_the_first(route):
+        if "q=" in route.request.url or held:
+            route.continue_()
+            return
+        held.append(route)
+
+    page.route("**/api/v1/discover/?*", hold_the_first)
+    page.goto("/app/")
+    for _ in range(100):  # route handlers run while the page waits
+        if held:
+            break
+        page.wait_for_timeout(100)
+    assert held, "the first discover request never came"
+    page.get_by_role("searchbox").fill("xy")
+    page.get_by_role("searchbox").press("Enter")
+    shops = page.locator("[data-test=shop]")
+    expect(shops).to_have_count(1)
+    held[0].continue_()
+    page.wait_for_timeout(500)
+    expect(shops).to_have_count(1)
+    expect(shops.first).to_contain_text("鑫悦美发")
